@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "adhere",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "adhere", targets: ["adhere"]),
+        .executable(name: "synth-export", targets: ["synth-export"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The C library libxlsxwriter (Debian: libxlsxwriter-dev), found with pkg-config.
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"]), .brew(["libxlsxwriter"])]
+        ),
+        // A small, safe Swift layer over libxlsxwriter: no C type leaves it.
+        .target(name: "XLSXWriter", dependencies: ["CXlsxWriter"]),
+        // Reading exported session logs and plans: bytes in, validated entries out.
+        .target(name: "SessionIngest", dependencies: ["AdherenceAnalysis"]),
+        // The rules of domain.md as pure functions over values.
+        .target(name: "AdherenceAnalysis"),
+        // Workbooks, JSON and rejects files built from the analysis.
+        .target(name: "ReportBuilder", dependencies: ["SessionIngest", "AdherenceAnalysis", "XLSXWriter"]),
+        // The command-line commands, as a library tests can call.
+        .target(name: "AdhereCommands", dependencies: [
+            "SessionIngest", "AdherenceAnalysis", "ReportBuilder",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "adhere", dependencies: ["AdhereCommands"]),
+        // Generator of synthetic exports of any size, for benchmarks and load tests.
+        .executableTarget(name: "synth-export", dependencies: []),
+
+        .testTarget(name: "IngestTests", dependencies: ["SessionIngest", "AdherenceAnalysis"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["AdherenceAnalysis"]),
+        .testTarget(name: "WriterTests", dependencies: ["XLSXWriter"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["AdhereCommands", "SessionIngest", "AdherenceAnalysis"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

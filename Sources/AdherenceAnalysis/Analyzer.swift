@@ -1,0 +1,308 @@
+/// Computes the figures of domain.md for one patient: rows in, figures out, no I/O.
+public struct Analyzer: Sendable {
+    public let catalog: ExerciseCatalog
+    public let thresholds: Thresholds
+
+    public init(catalog: ExerciseCatalog = .standard, thresholds: Thresholds = Thresholds()) {
+        self.catalog = catalog
+        self.thresholds = thresholds
+    }
+
+    /// Whether the patient has at least one active day in `window` (and so belongs in its report).
+    public func isActive(_ patient: PatientRecord, in window: DayRange) -> Bool {
+        let view = PatientView(patient, analyzer: self)
+        return window.contains { view.isActiveAnyExercise($0) }
+    }
+
+    /// The days of the span a report must read so that every figure of `window` is complete.
+    public func span(for window: DayRange) -> DayRange {
+        let previous = Month(containing: window.first).previous.firstDay
+        let lookBack = window.last - (thresholds.lookBackDays - 1)
+        let weeks = min(window.first, lookBack).mondayOfWeek
+        let earliest = min(previous, weeks, window.last - (thresholds.monitoringDays - 1))
+        return DayRange(earliest - (thresholds.dischargeDays - 1), window.last)
+    }
+
+    /// Every figure for `window` (the month, or month to date: its last day is the as-of date).
+    public func analyze(_ patient: PatientRecord, window: DayRange) -> PatientFigures {
+        let view = PatientView(patient, analyzer: self)
+        let t = thresholds
+        let asOf = window.last
+
+        let adherence = view.adherence(over: window)
+        let overall = Analyzer.overall(adherence)
+        let maxExpected = adherence.map(\.expected).max()
+
+        var activeEntryDays = 0
+        for d in window where view.isActiveAnyExercise(d) && view.hasEntry(d) { activeEntryDays += 1 }
+        let sessionDays: Fraction? = maxExpected.flatMap {
+            $0 > .zero ? Fraction.min(.one, Fraction(activeEntryDays) / $0) : nil
+        }
+
+        let monitoring = DayRange(asOf - (t.monitoringDays - 1), asOf)
+        let monitoringDays = monitoring.reduce(0) { $0 + (view.hasEntry($1) ? 1 : 0) }
+
+        let volume = view.volume(over: window)
+        let lookBack = DayRange(asOf - (t.lookBackDays - 1), asOf)
+        let trend = view.trend(over: lookBack)
+
+        let firstHalf = DayRange(lookBack.first, lookBack.first + 13)
+        let lastHalf = DayRange(asOf - 13, asOf)
+        var painChange: Fraction?
+        if let a = view.meanPain(over: lastHalf), let b = view.meanPain(over: firstHalf) { painChange = a - b }
+        let maxPain = view.maxPain(over: window)
+
+        let previous = Month(containing: window.first).previous.days
+        let previousOverall = Analyzer.overall(view.adherence(over: previous))
+        var change: Fraction?
+        if let now = overall, let before = previousOverall { change = now - before }
+
+        let activeOnLastDay = view.isActiveAnyExercise(asOf)
+        let recent = DayRange(asOf - (t.inactiveDays - 1), asOf)
+
+        var reasons: [AttentionReason] = []
+        if let o = overall, o < t.lowAdherence { reasons.append(.lowAdherence(t.lowAdherence)) }
+        if let c = change, c <= -t.monthlyDrop { reasons.append(.droppedSinceLastMonth(t.monthlyDrop)) }
+        if activeOnLastDay && !recent.contains(where: { view.hasEntry($0) }) {
+            reasons.append(.noRecentEntry(days: t.inactiveDays))
+        }
+        if trend.label == .declining { reasons.append(.stepUpsDeclining) }
+        if let p = painChange, p >= t.painRise { reasons.append(.painRising(t.painRise)) }
+        if let m = maxPain, m > t.painCeiling { reasons.append(.painAboveCeiling(t.painCeiling)) }
+
+        let larger = max(volume.left, volume.right)
+        let weeksRange = DayRange(min(window.first, lookBack.first), asOf)
+
+        return PatientFigures(
+            id: patient.id, name: patient.name, therapist: patient.therapist, clinic: patient.clinic,
+            window: window,
+            usesDefaultProtocol: patient.prescription == .defaultProtocol,
+            sessionsPerWeek: view.sessionsPerWeek(in: window),
+            expectedSessions: maxExpected,
+            adherence: adherence, overall: overall, band: overall.map { Band($0, thresholds: t) },
+            sessionDays: sessionDays, activeEntryDays: activeEntryDays,
+            monitoringDays: monitoringDays,
+            stepUpReps: volume.reps, stepUpDays: volume.days,
+            repsPerStepUpDay: volume.days > 0 ? Fraction(Int64(volume.reps), Int64(volume.days)) : nil,
+            trend: trend,
+            stepUpLeft: volume.left, stepUpRight: volume.right,
+            sideBalance: larger > 0 ? Fraction(Int64(min(volume.left, volume.right)), Int64(larger)) : nil,
+            painChange: painChange, maxPain: maxPain, otherReps: volume.otherReps,
+            previousOverall: previousOverall, changeVsLastMonth: change,
+            lastEntry: patient.lastEntry.flatMap { $0 <= asOf ? $0 : nil } ?? view.lastEntry(onOrBefore: asOf),
+            activeOnLastDay: activeOnLastDay,
+            needsAttention: reasons,
+            weeks: view.weeks(in: weeksRange))
+    }
+
+    /// The mean of the exercise adherences that are not empty.
+    static func overall(_ items: [ExerciseAdherence]) -> Fraction? {
+        let values = items.compactMap(\.adherence)
+        guard !values.isEmpty else { return nil }
+        return values.reduce(.zero, +) / Fraction(values.count)
+    }
+}
+
+/// The prescription in force for one exercise on one day.
+struct Slot {
+    var repsPerSide: Int?
+    var holdCentis: Int?
+    var sessionsPerWeek: Int
+}
+
+/// A patient's entries indexed by day, with the prescription resolved per day.
+struct PatientView {
+    let patient: PatientRecord
+    let analyzer: Analyzer
+    let byDay: [Day: Range<Int>]
+    let entryDays: [Day]
+    let exercises: [ExerciseID]
+
+    init(_ patient: PatientRecord, analyzer: Analyzer) {
+        self.patient = patient
+        self.analyzer = analyzer
+        var byDay: [Day: Range<Int>] = [:]
+        var days: [Day] = []
+        var i = 0
+        let entries = patient.entries
+        while i < entries.count {
+            var j = i + 1
+            while j < entries.count && entries[j].day == entries[i].day { j += 1 }
+            byDay[entries[i].day] = i..<j
+            days.append(entries[i].day)
+            i = j
+        }
+        self.byDay = byDay
+        self.entryDays = days
+        switch patient.prescription {
+        case .defaultProtocol:
+            exercises = analyzer.catalog.defaultProtocol
+        case .plan(let periods):
+            exercises = Array(Set(periods.map(\.exercise))).sorted()
+        }
+    }
+
+    func hasEntry(_ day: Day) -> Bool { byDay[day] != nil }
+
+    func entries(on day: Day) -> ArraySlice<Entry> {
+        guard let r = byDay[day] else { return [] }
+        return patient.entries[r]
+    }
+
+    /// The latest entry day on or before `day`.
+    func lastEntry(onOrBefore day: Day) -> Day? {
+        var lo = 0, hi = entryDays.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if entryDays[mid] <= day { lo = mid + 1 } else { hi = mid }
+        }
+        return lo > 0 ? entryDays[lo - 1] : nil
+    }
+
+    /// Default protocol: active on a day with an entry that day or in the days before it
+    /// (28 days in all by default).
+    func defaultActive(_ day: Day) -> Bool {
+        guard let last = lastEntry(onOrBefore: day) else { return false }
+        return day - last < analyzer.thresholds.dischargeDays
+    }
+
+    func slot(_ exercise: ExerciseID, on day: Day) -> Slot? {
+        switch patient.prescription {
+        case .defaultProtocol:
+            guard defaultActive(day) else { return nil }
+            let e = analyzer.catalog.exercises[exercise]
+            return Slot(repsPerSide: e.defaultRepsPerSide, holdCentis: e.defaultHoldCentis,
+                        sessionsPerWeek: analyzer.thresholds.defaultSessionsPerWeek)
+        case .plan(let periods):
+            var best: PlanPeriod?
+            for p in periods where p.exercise == exercise && p.covers(day) {
+                if best == nil || p.start >= best!.start { best = p }
+            }
+            return best.map { Slot(repsPerSide: $0.repsPerSide, holdCentis: $0.holdCentis, sessionsPerWeek: $0.sessionsPerWeek) }
+        }
+    }
+
+    func isActiveAnyExercise(_ day: Day) -> Bool {
+        exercises.contains { slot($0, on: day) != nil }
+    }
+
+    func sessionsPerWeek(in window: DayRange) -> Int? {
+        var best: Int?
+        for d in window {
+            for e in exercises {
+                if let s = slot(e, on: d) { best = max(best ?? 0, s.sessionsPerWeek) }
+            }
+        }
+        return best
+    }
+
+    /// The dose of one day for one exercise, as an exact fraction of a session.
+    func dose(_ exercise: ExerciseID, on day: Day, slot: Slot) -> Fraction {
+        let rows = entries(on: day).filter { $0.exercise == exercise }
+        guard let target = slot.repsPerSide, target > 0 else {
+            return rows.contains { $0.reps > 0 } ? .one : .zero
+        }
+        var left = 0, right = 0
+        for row in rows {
+            if let need = slot.holdCentis, let held = row.holdCentis, held < need { continue }
+            if row.side != .right { left += row.reps }
+            if row.side != .left { right += row.reps }
+        }
+        return Fraction(Int64(min(left, target) + min(right, target)), Int64(2 * target))
+    }
+
+    func adherence(over window: DayRange) -> [ExerciseAdherence] {
+        exercises.map { e in
+            var expected = Fraction.zero
+            var doses = Fraction.zero
+            for d in window {
+                guard let s = slot(e, on: d) else { continue }
+                expected = expected + Fraction(Int64(s.sessionsPerWeek), 7)
+                doses = doses + dose(e, on: d, slot: s)
+            }
+            let value: Fraction? = expected > .zero ? Fraction.min(.one, doses / expected) : nil
+            return ExerciseAdherence(exercise: e, key: analyzer.catalog.exercises[e].key,
+                                     expected: expected, doses: doses, adherence: value)
+        }
+    }
+
+    struct Volume {
+        var reps = 0, days = 0, left = 0, right = 0, otherReps = 0
+    }
+
+    func volume(over window: DayRange) -> Volume {
+        var v = Volume()
+        let stepUp = analyzer.catalog.volumeExercise
+        for d in window {
+            var dayReps = 0
+            for row in entries(on: d) {
+                if row.exercise == nil { v.otherReps += row.reps; continue }
+                guard row.exercise == stepUp else { continue }
+                dayReps += row.reps
+                if row.side != .right { v.left += row.reps }
+                if row.side != .left { v.right += row.reps }
+            }
+            v.reps += dayReps
+            if dayReps > 0 { v.days += 1 }
+        }
+        return v
+    }
+
+    func stepUpReps(on day: Day) -> Int {
+        let stepUp = analyzer.catalog.volumeExercise
+        return entries(on: day).reduce(0) { $0 + ($1.exercise == stepUp && stepUp != nil ? $1.reps : 0) }
+    }
+
+    /// Least-squares slope of reps per step-up day against the day, as % of the mean per week.
+    /// The label is decided with exact integer arithmetic.
+    func trend(over lookBack: DayRange) -> StepUpTrend {
+        var n: Int64 = 0, sx: Int64 = 0, sy: Int64 = 0, sxx: Int64 = 0, sxy: Int64 = 0
+        for d in lookBack {
+            let y = Int64(stepUpReps(on: d))
+            guard y > 0 else { continue }
+            let x = Int64(d - lookBack.first)
+            n += 1; sx += x; sy += y; sxx += x * x; sxy += x * y
+        }
+        let t = analyzer.thresholds
+        guard n >= Int64(max(2, t.minimumTrendDays)) else {
+            return StepUpTrend(percentPerWeek: nil, label: .insufficientData, days: Int(n))
+        }
+        // slope = (n*sxy - sx*sy) / (n*sxx - sx^2) reps/day; mean = sy / n;
+        // %/week = 100 * 7 * slope / mean = 700 * n * (n*sxy - sx*sy) / ((n*sxx - sx^2) * sy).
+        let pct = Fraction(700 * n * (n * sxy - sx * sy), (n * sxx - sx * sx) * sy)
+        let label: TrendLabel = pct >= t.building ? .building : (pct <= -t.declining ? .declining : .steady)
+        return StepUpTrend(percentPerWeek: pct.doubleValue, label: label, days: Int(n))
+    }
+
+    func dayPain(_ day: Day) -> Int? {
+        entries(on: day).compactMap(\.painCentis).max()
+    }
+
+    func meanPain(over range: DayRange) -> Fraction? {
+        var total = 0, count = 0
+        for d in range { if let p = dayPain(d) { total += p; count += 1 } }
+        return count > 0 ? Fraction(Int64(total), Int64(100 * count)) : nil
+    }
+
+    func maxPain(over range: DayRange) -> Fraction? {
+        range.compactMap { dayPain($0) }.max().map { Fraction(Int64($0), 100) }
+    }
+
+    func weeks(in range: DayRange) -> [WeekFigures] {
+        var result: [WeekFigures] = []
+        var monday = range.first.mondayOfWeek
+        while monday <= range.last {
+            let days = DayRange(monday, monday + 6).clamped(to: range)
+            let adherence = adherence(over: days)
+            let volume = volume(over: days)
+            result.append(WeekFigures(
+                weekStart: monday, days: days,
+                entryDays: days.reduce(0) { $0 + (hasEntry($1) ? 1 : 0) },
+                adherence: adherence, overall: Analyzer.overall(adherence),
+                stepUpReps: volume.reps, stepUpLeft: volume.left, stepUpRight: volume.right, stepUpDays: volume.days,
+                painMean: meanPain(over: days), painMax: maxPain(over: days)))
+            monday = monday + 7
+        }
+        return result
+    }
+}

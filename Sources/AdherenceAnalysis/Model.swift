@@ -1,0 +1,83 @@
+/// Which side an entry was done on. A `both` entry counts for each side.
+public enum Side: UInt8, Sendable, Hashable {
+    case left, right, both
+}
+
+/// One validated exercise entry: a row of the export after parsing.
+public struct Entry: Hashable, Sendable {
+    public var day: Day
+    /// Catalog index, or `nil` for an exercise the catalog does not know ("other").
+    public var exercise: ExerciseID?
+    public var side: Side
+    /// Total repetitions of the row: sets x reps.
+    public var reps: Int
+    /// Recorded hold per repetition in hundredths of a second, if any.
+    public var holdCentis: Int?
+    /// Pain rating 0-10 in hundredths (350 = 3.5), if any.
+    public var painCentis: Int?
+
+    public init(day: Day, exercise: ExerciseID?, side: Side, reps: Int, holdCentis: Int? = nil, painCentis: Int? = nil) {
+        self.day = day
+        self.exercise = exercise
+        self.side = side
+        self.reps = reps
+        self.holdCentis = holdCentis
+        self.painCentis = painCentis
+    }
+}
+
+/// One row of a plan: an exercise prescribed to a patient between two dates.
+public struct PlanPeriod: Hashable, Sendable {
+    public var exercise: ExerciseID
+    /// Reps per side per session; `nil` = no fixed target (a day with any rep is a full dose).
+    public var repsPerSide: Int?
+    /// Minimum hold in hundredths of a second; `nil` = none.
+    public var holdCentis: Int?
+    public var sessionsPerWeek: Int
+    public var start: Day
+    /// Last day of the plan; `nil` = open.
+    public var end: Day?
+
+    public init(exercise: ExerciseID, repsPerSide: Int?, holdCentis: Int?, sessionsPerWeek: Int, start: Day, end: Day?) {
+        self.exercise = exercise
+        self.repsPerSide = repsPerSide
+        self.holdCentis = holdCentis
+        self.sessionsPerWeek = sessionsPerWeek
+        self.start = start
+        self.end = end
+    }
+
+    public func covers(_ day: Day) -> Bool { start <= day && (end.map { day <= $0 } ?? true) }
+}
+
+/// What a patient is asked to do: their plan rows, or the default protocol.
+public enum Prescription: Hashable, Sendable {
+    case plan([PlanPeriod])
+    /// The default protocol at 7 sessions a week, from the first logged day until 28 days
+    /// pass with no entry.
+    case defaultProtocol
+}
+
+/// Everything known about one patient that the rules need: pure values, no I/O.
+public struct PatientRecord: Sendable {
+    public var id: String
+    public var name: String?
+    public var therapist: String?
+    public var clinic: String?
+    /// Entries sorted by day (rows outside the span being analysed may be left out).
+    public var entries: [Entry]
+    /// The latest entry day up to the as-of date, over the whole history read.
+    public var lastEntry: Day?
+    public var prescription: Prescription
+
+    public init(id: String, name: String? = nil, therapist: String? = nil, clinic: String? = nil,
+                entries: [Entry], lastEntry: Day? = nil, prescription: Prescription) {
+        self.id = id
+        self.name = name
+        self.therapist = therapist
+        self.clinic = clinic
+        self.entries = entries.sorted { $0.day < $1.day }
+        self.lastEntry = lastEntry ?? self.entries.last?.day
+        self.prescription = prescription
+    }
+}

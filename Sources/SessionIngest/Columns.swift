@@ -1,0 +1,105 @@
+import AdherenceAnalysis
+
+/// The canonical columns of a session-log export.
+public enum Column: String, CaseIterable, Sendable {
+    case patientID = "patient_id"
+    case patientName = "patient_name"
+    case therapist
+    case clinic
+    case performedAt = "performed_at"
+    case exercise
+    case side
+    case sets
+    case reps
+    case holdSeconds = "hold_seconds"
+    case pain
+    case notes
+
+    public var isRequired: Bool { [.patientID, .performedAt, .exercise, .reps].contains(self) }
+
+    /// Header names clinics' exports use for this column (matched after ``HeaderMatcher/normalize(_:)``).
+    public var synonyms: [String] {
+        switch self {
+        case .patientID: return ["patient id", "patient no", "patient number", "patient #", "mrn",
+                                 "medical record number", "client id", "client", "subject id", "member id", "id"]
+        case .patientName: return ["patient name", "name", "client name", "full name"]
+        case .therapist: return ["therapist", "clinician", "provider", "physio", "physiotherapist",
+                                 "therapist name", "assigned therapist"]
+        case .clinic: return ["clinic", "site", "location", "practice", "clinic name"]
+        case .performedAt: return ["performed at", "performed", "date", "session date", "completed at",
+                                   "completed", "completed on", "timestamp", "date time", "datetime", "logged at",
+                                   "performed on", "exercise date"]
+        case .exercise: return ["exercise", "exercise name", "activity", "exercise title"]
+        case .side: return ["side", "limb", "leg"]
+        case .sets: return ["sets", "set count", "number of sets"]
+        case .reps: return ["reps", "repetitions", "rep count", "reps per set", "repetitions per set"]
+        case .holdSeconds: return ["hold seconds", "hold", "hold s", "hold sec", "hold time", "hold time s",
+                                   "hold secs", "hold duration", "seconds held"]
+        case .pain: return ["pain", "pain 0 10", "pain score", "pain rating", "nprs", "pain nprs", "vas"]
+        case .notes: return ["notes", "note", "comment", "comments", "remarks"]
+        }
+    }
+}
+
+/// Matches header names to canonical columns: case-insensitively, ignoring spaces,
+/// underscores and punctuation, with the synonyms of ``Column/synonyms`` and any the user adds.
+public struct HeaderMatcher: Sendable {
+    private var table: [String: Column] = [:]
+
+    /// - Parameter extra: user-named columns, header name -> canonical column.
+    public init(extra: [String: Column] = [:]) {
+        for c in Column.allCases {
+            for name in [c.rawValue] + c.synonyms { table[HeaderMatcher.normalize(name), default: c] = c }
+        }
+        for (name, c) in extra { table[HeaderMatcher.normalize(name)] = c }
+    }
+
+    public static func normalize(_ name: String) -> String { ExerciseCatalog.normalize(name) }
+
+    public func column(for header: String) -> Column? { table[HeaderMatcher.normalize(header)] }
+
+    /// Maps each canonical column to a field index. Throws when a required column is missing,
+    /// listing the columns found and the nearest candidates.
+    public func map(headers: [String], file: String) throws -> [Column: Int] {
+        var map: [Column: Int] = [:]
+        for (i, h) in headers.enumerated() {
+            if let c = column(for: h), map[c] == nil { map[c] = i }
+        }
+        let missing = Column.allCases.filter { $0.isRequired && map[$0] == nil }
+        guard missing.isEmpty else {
+            let unused = headers.enumerated().filter { i, _ in !map.values.contains(i) }.map(\.element)
+            throw IngestError.missingColumns(file: file, missing: missing.map(\.rawValue), found: headers,
+                                             candidates: HeaderMatcher.nearest(unused, to: missing))
+        }
+        return map
+    }
+
+    static func nearest(_ unused: [String], to missing: [Column]) -> [String] {
+        var result: [String] = []
+        for c in missing {
+            let targets = ([c.rawValue] + c.synonyms).map(normalize)
+            let scored = unused.map { h -> (String, Int) in
+                let n = normalize(h)
+                return (h, targets.map { editDistance(n, $0) }.min() ?? 99)
+            }.filter { $0.1 <= 3 }.sorted { $0.1 < $1.1 }
+            if let best = scored.first { result.append("\(best.0) for \(c.rawValue)") }
+        }
+        return result
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8), b = Array(b.utf8)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count)
+        var cur = prev
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&prev, &cur)
+        }
+        return prev[b.count]
+    }
+}

@@ -1,0 +1,203 @@
+import AdherenceAnalysis
+
+/// Parsers of field bytes: numbers, sides and dates, with no `String` and no `DateFormatter`.
+enum FieldParsing {
+    static let space = UInt8(ascii: " ")
+    static let tab = UInt8(ascii: "\t")
+
+    /// The field without leading and trailing spaces and tabs.
+    @inline(__always)
+    static func trimmed(_ f: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var a = 0, b = f.count
+        while a < b && (f[a] == space || f[a] == tab) { a += 1 }
+        while b > a && (f[b - 1] == space || f[b - 1] == tab) { b -= 1 }
+        return UnsafeBufferPointer(rebasing: f[a..<b])
+    }
+
+    @inline(__always) static func digit(_ c: UInt8) -> Int? {
+        c >= 48 && c <= 57 ? Int(c) - 48 : nil
+    }
+
+    /// A whole number >= 0: digits, optionally followed by `.0...` (as spreadsheets write them).
+    static func wholeNumber(_ f: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !f.isEmpty else { return nil }
+        var value = 0
+        var i = 0
+        while i < f.count, let d = digit(f[i]) {
+            value = value &* 10 &+ d
+            if value > 1_000_000_000 { return nil }
+            i += 1
+        }
+        guard i > 0 else { return nil }
+        if i < f.count {
+            guard f[i] == UInt8(ascii: "."), i + 1 < f.count else { return nil }
+            for j in (i + 1)..<f.count where f[j] != UInt8(ascii: "0") { return nil }
+        }
+        return value
+    }
+
+    /// A decimal number >= 0 in hundredths ("7.5" -> 750), with `.` (or `,` when allowed) as the
+    /// decimal mark. More than two decimals are rounded half up.
+    static func centis(_ f: UnsafeBufferPointer<UInt8>, decimalComma: Bool = false) -> Int? {
+        guard !f.isEmpty else { return nil }
+        var whole = 0, frac = 0, fracDigits = 0, i = 0, roundUp = false
+        var sawDigit = false
+        while i < f.count, let d = digit(f[i]) {
+            whole = whole &* 10 &+ d
+            if whole > 100_000_000 { return nil }
+            sawDigit = true
+            i += 1
+        }
+        if i < f.count && (f[i] == UInt8(ascii: ".") || (decimalComma && f[i] == UInt8(ascii: ","))) {
+            i += 1
+            while i < f.count, let d = digit(f[i]) {
+                if fracDigits < 2 { frac = frac * 10 + d } else if fracDigits == 2 { roundUp = d >= 5 }
+                fracDigits += 1
+                sawDigit = true
+                i += 1
+            }
+        }
+        guard sawDigit, i == f.count else { return nil }
+        if fracDigits == 1 { frac *= 10 }
+        return whole * 100 + frac + (roundUp ? 1 : 0)
+    }
+
+    /// `left`/`L`, `right`/`R`, `both`/`B`/`bilateral`/blank; `nil` for anything else.
+    static func side(_ f: UnsafeBufferPointer<UInt8>) -> Side?? {
+        if f.isEmpty { return .some(.both) }
+        var lower: UInt64 = 0
+        guard f.count <= 9 else { return .none }
+        for c in f { lower = lower << 8 | UInt64(c | 0x20) }
+        switch lower {
+        case pack("l"), pack("left"), pack("lt"): return .some(.left)
+        case pack("r"), pack("right"), pack("rt"): return .some(.right)
+        case pack("b"), pack("both"), pack("bilateral"), pack("bil"), pack("l+r"), pack("l/r"): return .some(.both)
+        default: return .none
+        }
+    }
+
+    static func pack(_ s: StaticString) -> UInt64 {
+        var v: UInt64 = 0
+        s.withUTF8Buffer { for c in $0 { v = v << 8 | UInt64(c | 0x20) } }
+        return v
+    }
+}
+
+/// How a date's day and month are ordered when written with slashes.
+public enum DateOrder: String, Sendable, CaseIterable {
+    /// `MM/DD/YYYY` (United States).
+    case monthFirst = "mdy"
+    /// `DD/MM/YYYY`.
+    case dayFirst = "dmy"
+}
+
+/// A date or date-time read from a field.
+struct ParsedDate {
+    var day: Day
+    /// Seconds since midnight as written, if a time was given.
+    var seconds: Int?
+    /// Offset from UTC in minutes, if written (`Z` = 0).
+    var offsetMinutes: Int?
+}
+
+/// Why a date could not be read.
+enum DateProblem: Error {
+    case unreadable
+    case impossible
+    /// `a/b/yyyy` with both `a` and `b` at most 12: needs the column's order.
+    case ambiguousSlash(first: Int, second: Int)
+}
+
+enum DateParsing {
+    /// Reads ISO `YYYY-MM-DD[(T| )HH:MM[:SS[.fff]][Z|±HH[:MM]]]`, `DD.MM.YYYY [HH:MM[:SS]]`
+    /// and `a/b/YYYY [HH:MM[:SS]] [AM|PM]` (with `order` deciding a/b when given).
+    static func parse(_ f: UnsafeBufferPointer<UInt8>, order: DateOrder?) -> Result<ParsedDate, DateProblem> {
+        let n = f.count
+        guard n >= 6 else { return .failure(.unreadable) }
+        func num(_ a: Int, _ len: Int) -> Int? {
+            guard a + len <= n else { return nil }
+            var v = 0
+            for i in a..<(a + len) { guard let d = FieldParsing.digit(f[i]) else { return nil }; v = v * 10 + d }
+            return v
+        }
+        // Digits run starting at `a`: (value, length).
+        func run(_ a: Int) -> (Int, Int)? {
+            var i = a, v = 0
+            while i < n, let d = FieldParsing.digit(f[i]), i - a < 4 { v = v * 10 + d; i += 1 }
+            return i > a ? (v, i - a) : nil
+        }
+        var y = 0, m = 0, d = 0, p = 0
+        if n >= 10, f[4] == UInt8(ascii: "-"), f[7] == UInt8(ascii: "-") {
+            guard let yy = num(0, 4), let mm = num(5, 2), let dd = num(8, 2) else { return .failure(.unreadable) }
+            (y, m, d, p) = (yy, mm, dd, 10)
+        } else {
+            guard let (a, la) = run(0), la <= 2, la < n else { return .failure(.unreadable) }
+            let sep = f[la]
+            guard sep == UInt8(ascii: ".") || sep == UInt8(ascii: "/") || sep == UInt8(ascii: "-") else {
+                return .failure(.unreadable)
+            }
+            guard let (b, lb) = run(la + 1), lb <= 2, la + 1 + lb < n, f[la + 1 + lb] == sep,
+                  let (yr, ly) = run(la + 2 + lb), ly == 4 || ly == 2 else { return .failure(.unreadable) }
+            p = la + 2 + lb + ly
+            y = ly == 2 ? 2000 + yr : yr
+            if sep == UInt8(ascii: "/") {
+                switch order {
+                case .monthFirst: (m, d) = (a, b)
+                case .dayFirst: (m, d) = (b, a)
+                case nil:
+                    if a > 12 && b <= 12 { (m, d) = (b, a) }
+                    else if b > 12 && a <= 12 { (m, d) = (a, b) }
+                    else if a == b { (m, d) = (a, b) }
+                    else if a <= 12 && b <= 12 { return .failure(.ambiguousSlash(first: a, second: b)) }
+                    else { return .failure(.impossible) }
+                }
+            } else {
+                (m, d) = (b, a)
+            }
+        }
+        guard let day = Day(year: y, month: m, day: d) else {
+            return .failure((1...12).contains(m) || m > 12 || d > 31 ? .impossible : .unreadable)
+        }
+        var result = ParsedDate(day: day, seconds: nil, offsetMinutes: nil)
+        if p == n { return .success(result) }
+        // Time part.
+        guard f[p] == UInt8(ascii: "T") || f[p] == UInt8(ascii: " ") else { return .failure(.unreadable) }
+        p += 1
+        while p < n && f[p] == UInt8(ascii: " ") { p += 1 }
+        guard let (hh, lh) = run(p), lh <= 2, p + lh < n, f[p + lh] == UInt8(ascii: ":"),
+              let mi = num(p + lh + 1, 2) else { return .failure(.unreadable) }
+        p += lh + 3
+        var ss = 0
+        if p < n && f[p] == UInt8(ascii: ":") {
+            guard let s = num(p + 1, 2) else { return .failure(.unreadable) }
+            ss = s
+            p += 3
+            if p < n && (f[p] == UInt8(ascii: ".") || f[p] == UInt8(ascii: ",")) {
+                p += 1
+                while p < n, FieldParsing.digit(f[p]) != nil { p += 1 }
+            }
+        }
+        var hour = hh
+        while p < n && f[p] == UInt8(ascii: " ") { p += 1 }
+        if p + 1 < n, (f[p] | 0x20) == UInt8(ascii: "a") || (f[p] | 0x20) == UInt8(ascii: "p"), (f[p + 1] | 0x20) == UInt8(ascii: "m") {
+            guard (1...12).contains(hour) else { return .failure(.impossible) }
+            let pm = (f[p] | 0x20) == UInt8(ascii: "p")
+            hour = hour % 12 + (pm ? 12 : 0)
+            p += 2
+        }
+        guard hour <= 23, mi <= 59, ss <= 60 else { return .failure(.impossible) }
+        result.seconds = hour * 3600 + mi * 60 + min(ss, 59)
+        if p == n { return .success(result) }
+        if f[p] == UInt8(ascii: "Z") && p + 1 == n { result.offsetMinutes = 0; return .success(result) }
+        guard f[p] == UInt8(ascii: "+") || f[p] == UInt8(ascii: "-") else { return .failure(.unreadable) }
+        let sign = f[p] == UInt8(ascii: "-") ? -1 : 1
+        guard let oh = num(p + 1, 2) else { return .failure(.unreadable) }
+        var om = 0
+        var q = p + 3
+        if q < n && f[q] == UInt8(ascii: ":") { q += 1 }
+        if q < n { guard let v = num(q, 2) else { return .failure(.unreadable) }; om = v; q += 2 }
+        guard q == n, oh <= 14, om <= 59 else { return .failure(.unreadable) }
+        result.offsetMinutes = sign * (oh * 60 + om)
+        return .success(result)
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+
+/// Guesses about an input file made from its first bytes: is it CSV at all, and which separator.
+enum InputSniffing {
+    /// A description of a non-CSV file (Excel workbook, PDF, other binary), or `nil` if it may be text.
+    static func binaryKind(_ head: [UInt8]) -> String? {
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "an Excel workbook or another zip file" }
+        if head.starts(with: Array("%PDF".utf8)) { return "a PDF document" }
+        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { return "an old-style Excel (.xls) workbook" }
+        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) { return nil }
+        if head.prefix(1024).contains(0) { return "a binary file" }
+        return nil
+    }
+
+    /// The separator that splits the header line into the most fields, outside quotes.
+    static func separator(_ head: [UInt8]) -> UInt8 {
+        let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")]
+        var counts = [Int](repeating: 0, count: candidates.count)
+        var inQuotes = false
+        for c in head {
+            if c == UInt8(ascii: "\"") { inQuotes.toggle(); continue }
+            if inQuotes { continue }
+            if c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") { break }
+            if let k = candidates.firstIndex(of: c) { counts[k] += 1 }
+        }
+        var best = 0
+        for k in 1..<candidates.count where counts[k] > counts[best] { best = k }
+        return candidates[best]
+    }
+
+    static func separatorName(_ s: UInt8) -> String {
+        switch s {
+        case UInt8(ascii: ","): return "comma"
+        case UInt8(ascii: ";"): return "semicolon"
+        case UInt8(ascii: "\t"): return "tab"
+        case UInt8(ascii: "|"): return "pipe"
+        default: return "'\(Character(Unicode.Scalar(s)))'"
+        }
+    }
+
+    /// Decides day/month order of a file's slash dates from all its values: a first number
+    /// above 12 means day first, a second number above 12 means month first.
+    static func dateOrder(path: String, separator: UInt8, column: Int, columnName: String) throws -> DateOrder {
+        let file = try FileBytes(path: path)
+        let reader = CSVRecordReader(separator: separator, source: file.source)
+        if try reader.peek(3).starts(with: [0xEF, 0xBB, 0xBF]) { try reader.skip(3) }
+        _ = try reader.next()
+        var dayFirst: String?, monthFirst: String?, example: String?
+        while try reader.next() {
+            guard column < reader.fieldCount else { continue }
+            reader.withField(column) { f in
+                let t = FieldParsing.trimmed(f)
+                guard t.contains(UInt8(ascii: "/")) else { return }
+                let parts = t.split(separator: UInt8(ascii: "/"), maxSplits: 2)
+                guard parts.count == 3, let a = FieldParsing.wholeNumber(UnsafeBufferPointer(rebasing: parts[0])),
+                      let b = FieldParsing.wholeNumber(UnsafeBufferPointer(rebasing: parts[1])) else { return }
+                let text = String(decoding: t, as: UTF8.self)
+                if example == nil { example = text }
+                if a > 12 && b <= 12 && dayFirst == nil { dayFirst = text }
+                if b > 12 && a <= 12 && monthFirst == nil { monthFirst = text }
+            }
+            if dayFirst != nil && monthFirst != nil { break }
+        }
+        switch (dayFirst, monthFirst) {
+        case let (d?, m?): throw IngestError.conflictingDates(file: path, column: columnName, dayFirst: d, monthFirst: m)
+        case (.some, nil): return .dayFirst
+        case (nil, .some): return .monthFirst
+        case (nil, nil): throw IngestError.ambiguousDates(file: path, column: columnName, example: example ?? "?")
+        }
+    }
+}
+
+/// Turns the command line's inputs (files and folders) into the list of files to read.
+public enum InputFiles {
+    /// Files as given; folders expanded to every `*.csv` inside (recursively, hidden files
+    /// skipped), sorted by path so the order is stable.
+    public static func expand(_ inputs: [String]) throws -> [String] {
+        var result: [String] = []
+        let fm = FileManager.default
+        for input in inputs {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: input, isDirectory: &isDir) else {
+                throw FileReadError(path: input, reason: "does not exist")
+            }
+            if !isDir.boolValue { result.append(input); continue }
+            guard let walker = fm.enumerator(atPath: input) else {
+                throw FileReadError(path: input, reason: "folder cannot be read")
+            }
+            var found: [String] = []
+            while let rel = walker.nextObject() as? String {
+                let name = (rel as NSString).lastPathComponent
+                if name.hasPrefix(".") { continue }
+                if name.lowercased().hasSuffix(".csv") {
+                    let full = (input as NSString).appendingPathComponent(rel)
+                    var d: ObjCBool = false
+                    if fm.fileExists(atPath: full, isDirectory: &d), !d.boolValue { found.append(full) }
+                }
+            }
+            result += found.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        }
+        var unique: [String] = []
+        var seen = Set<String>()
+        for f in result where seen.insert(f).inserted { unique.append(f) }
+        return unique
+    }
+}
