@@ -8,6 +8,18 @@ public struct RejectedRow: Sendable, Hashable {
     public let reason: String
     /// The row exactly as written in the file.
     public let raw: String
+    /// The row's therapist and clinic, where they could be read (to file it with the right report).
+    public let therapist: String?
+    public let clinic: String?
+
+    public init(file: String, line: Int, reason: String, raw: String, therapist: String? = nil, clinic: String? = nil) {
+        self.file = file
+        self.line = line
+        self.reason = reason
+        self.raw = raw
+        self.therapist = therapist
+        self.clinic = clinic
+    }
 }
 
 /// What was read from one input file.
@@ -188,8 +200,14 @@ public final class SessionLogReader {
             case .duplicate: summary.duplicates += 1
             case .rejected(let reason):
                 summary.rejected += 1
+                func text(_ i: Int?) -> String? {
+                    guard let i, i < reader.fieldCount else { return nil }
+                    let s = fieldText(reader, i)
+                    return s.isEmpty ? nil : s
+                }
                 rejects.append(RejectedRow(file: path, line: reader.line, reason: reason,
-                                           raw: TextDecoding.text(reader.rawBytes)))
+                                           raw: TextDecoding.text(reader.rawBytes),
+                                           therapist: text(columns.therapist), clinic: text(columns.clinic)))
             }
         }
         summary.sha256 = reader.digest() ?? ""

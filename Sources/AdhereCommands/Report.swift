@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import AdherenceAnalysis
+import ReportBuilder
+import SessionIngest
+
+/// `adhere report`: the monthly adherence workbooks.
+public struct Report: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the monthly adherence workbooks (one per therapist, per clinic, or one for all).",
+        discussion: """
+        Reads every session log given (files or folders of *.csv), works out each patient's \
+        figures for the month, and writes one workbook per group into the output folder:
+          Summary      one row per patient, those needing a call first
+          Trends       week-by-week step-ups, adherence and pain, with charts
+          Data issues  every rejected row, duplicates dropped, unknown exercise names
+          About        inputs, settings and every rule in force
+
+        Rejected rows are also written to rejects-YYYY-MM.csv in the output folder. Files are \
+        created readable by their owner only. Running it again with the same inputs gives \
+        identical files.
+
+        Prints one line per workbook and a total line. Patient names never appear in messages.
+
+        \(ExitCode.helpText)
+        """)
+
+    @OptionGroup public var input: InputOptions
+
+    @Option(name: .long, help: ArgumentHelp("The month to report, as YYYY-MM. Default: the last full month.", valueName: "YYYY-MM"))
+    public var month: String?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Report the month up to this day (YYYY-MM-DD) instead of its last day: a month-to-date report. Default: the month's last day, or today for the running month.",
+                                                         valueName: "YYYY-MM-DD"))
+    public var asOf: String?
+
+    @Option(name: .customLong("by"), help: ArgumentHelp("One workbook per therapist (default), per clinic, or one for all patients.",
+                                                       valueName: "therapist|clinic|all"))
+    public var grouping: Grouping = .therapist
+
+    @Option(name: .long, help: ArgumentHelp("Folder for the workbooks and the rejects file (created if missing).", valueName: "dir"))
+    public var out: String = "reports"
+
+    @Option(name: .long, help: ArgumentHelp("Also write every figure as JSON to this file, or to standard output with '-'.", valueName: "file|-"))
+    public var json: String?
+
+    @Flag(name: .long, help: "Exit with code 1 when any row was rejected (the reports are still written).")
+    public var strict = false
+
+    @Flag(name: .long, help: "Print nothing when all is well (problems still go to standard error).")
+    public var quiet = false
+
+    @Option(name: .long, help: .hidden)
+    public var today: String?
+
+    public init() {}
+
+    public func validate() throws {
+        _ = try resolvedWindow()
+    }
+
+    /// The month and as-of date the options ask for.
+    func resolvedWindow() throws -> (Month, Day) {
+        let today = try todayDay()
+        let m: Month
+        if let text = month {
+            guard let parsed = Month(text) else { throw ValidationError("--month '\(text)' is not a month; write it as YYYY-MM, e.g. 2026-10.") }
+            m = parsed
+        } else {
+            m = Month(containing: today).previous
+        }
+        var asOfDay = m.lastDay
+        if let text = asOf {
+            guard let d = Day(iso: text) else { throw ValidationError("--as-of '\(text)' is not a date; write it as YYYY-MM-DD.") }
+            guard m.days.contains(d) else { throw ValidationError("--as-of \(text) is not in the month \(m); give a day between \(m.firstDay) and \(m.lastDay).") }
+            asOfDay = d
+        } else if m.days.contains(today) {
+            asOfDay = today
+        } else if m.firstDay > today {
+            throw ValidationError("--month \(m) has not started yet (today is \(today)).")
+        }
+        return (m, asOfDay)
+    }
+
+    func todayDay() throws -> Day {
+        if let t = today {
+            guard let d = Day(iso: t) else { throw ValidationError("--today must be YYYY-MM-DD") }
+            return d
+        }
+        return Clock.localToday()
+    }
+
+    public func run() throws {
+        let (m, asOfDay) = try resolvedWindow()
+        let job = ReportJob(input: input, month: m, asOf: asOfDay, grouping: grouping, out: out, json: json,
+                            strict: strict, quiet: quiet)
+        let code = job.run(console: Console.standard)
+        if code != .ok { throw ExitCode(code.rawValue) }
+    }
+}
+
+/// Today's date in the machine's time zone.
+enum Clock {
+    static func localToday() -> Day {
+        let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+        return Day(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}
+
+/// Where a command's messages go. Tests give their own.
+public struct Console: Sendable {
+    public var out: @Sendable (String) -> Void
+    public var err: @Sendable (String) -> Void
+
+    public static let standard = Console(
+        out: { s in FileHandle.standardOutput.write(Data((s + "\n").utf8)) },
+        err: { s in FileHandle.standardError.write(Data(("adhere: " + s + "\n").utf8)) })
+}

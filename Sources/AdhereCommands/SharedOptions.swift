@@ -1,0 +1,55 @@
+import ArgumentParser
+import AdherenceAnalysis
+import SessionIngest
+import ReportBuilder
+
+/// Options shared by every command that reads session logs.
+public struct InputOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("Exported session-log CSV files, or folders holding them (every *.csv inside is read, in name order).",
+                                 valueName: "input"))
+    public var inputs: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("The plans file (CSV: patient_id, exercise, reps_per_side, hold_seconds, sessions_per_week, start_date, end_date). Patients without a plan follow the default protocol.",
+                                            valueName: "file"))
+    public var plans: String?
+
+    @Option(name: .long, help: ArgumentHelp("How to read dates written with slashes, when the export leaves it open: dmy (DD/MM/YYYY) or mdy (MM/DD/YYYY).",
+                                            valueName: "dmy|mdy"))
+    public var dateOrder: DateOrderOption?
+
+    @Option(name: .customLong("column"), help: ArgumentHelp("Names a column adhere does not recognise, as 'Header in the file=canonical name' (e.g. 'Client Ref=patient_id'). Can be repeated.",
+                                                            valueName: "header=name"))
+    public var columns: [String] = []
+
+    public init() {}
+
+    public func validate() throws {
+        if inputs.isEmpty {
+            throw ValidationError("Name at least one export file or folder to read, e.g. 'adhere report exports/'.")
+        }
+        _ = try columnMap()
+    }
+
+    func columnMap() throws -> [String: Column] {
+        var map: [String: Column] = [:]
+        for spec in columns {
+            guard let eq = spec.lastIndex(of: "=") else {
+                throw ValidationError("--column '\(spec)' needs the form 'Header=canonical_name'.")
+            }
+            let header = String(spec[..<eq]), name = String(spec[spec.index(after: eq)...])
+            guard let c = Column(rawValue: name.lowercased()) else {
+                throw ValidationError("--column '\(spec)': '\(name)' is not a column adhere knows. Use one of: \(Column.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            map[header] = c
+        }
+        return map
+    }
+}
+
+/// `--date-order` values.
+public enum DateOrderOption: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case dmy, mdy
+    var order: DateOrder { self == .dmy ? .dayFirst : .monthFirst }
+}
+
+extension Grouping: ExpressibleByArgument {}

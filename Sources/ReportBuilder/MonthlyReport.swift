@@ -1,0 +1,125 @@
+import AdherenceAnalysis
+import SessionIngest
+
+/// How patients are split into workbooks.
+public enum Grouping: String, Sendable, CaseIterable {
+    /// One workbook per therapist; patients without one go to `unassigned`.
+    case therapist
+    /// One workbook per clinic; patients without one go to `unassigned`.
+    case clinic
+    /// One workbook with every patient.
+    case all
+}
+
+/// The settings a report was made with, shown in its About sheet.
+public struct ReportSettings: Sendable {
+    public var month: Month
+    public var asOf: Day
+    public var grouping: Grouping
+    public var thresholds: Thresholds
+    public var toolVersion: String
+
+    public init(month: Month, asOf: Day, grouping: Grouping, thresholds: Thresholds, toolVersion: String) {
+        self.month = month
+        self.asOf = asOf
+        self.grouping = grouping
+        self.thresholds = thresholds
+        self.toolVersion = toolVersion
+    }
+
+    /// The report's window: the month's first day to the as-of date.
+    public var window: DayRange { DayRange(month.firstDay, asOf) }
+}
+
+/// One workbook's worth of patients.
+public struct ReportGroup: Sendable {
+    /// The therapist's or clinic's name; `nil` for the unassigned group (or `--by all`).
+    public var name: String?
+    public var label: String
+    public var patients: [PatientFigures]
+    public var rejects: [RejectedRow]
+
+    public var needingAttention: Int { patients.filter(\.needsCall).count }
+}
+
+/// A monthly report: every patient active in the window, with all their figures.
+public struct MonthlyReport: Sendable {
+    public var settings: ReportSettings
+    public var patients: [PatientFigures]
+    public var ingest: IngestResult
+    public var plans: PlansFile?
+    public var catalog: ExerciseCatalog
+
+    /// Runs the rules for every patient of the logs and the plans file.
+    public init(settings: ReportSettings, ingest: IngestResult, plans: PlansFile?, catalog: ExerciseCatalog) {
+        self.settings = settings
+        self.ingest = ingest
+        self.plans = plans
+        self.catalog = catalog
+        let analyzer = Analyzer(catalog: catalog, thresholds: settings.thresholds)
+        let records = MonthlyReport.records(ingest: ingest, plans: plans)
+        let window = settings.window
+        patients = records.filter { analyzer.isActive($0, in: window) }
+            .map { analyzer.analyze($0, window: window) }
+            .sorted(by: MonthlyReport.reportOrder)
+    }
+
+    /// Patient records from the logs, plus patients known only from the plans file.
+    public static func records(ingest: IngestResult, plans: PlansFile?) -> [PatientRecord] {
+        var result: [PatientRecord] = []
+        var seen = Set<String>()
+        for log in ingest.patients {
+            seen.insert(log.id)
+            result.append(PatientRecord(
+                id: log.id,
+                name: log.name ?? plans?.name[log.id],
+                therapist: log.therapist ?? plans?.therapist[log.id],
+                clinic: log.clinic ?? plans?.clinic[log.id],
+                entries: log.entries, lastEntry: log.lastEntry,
+                prescription: plans?.periods[log.id].map { .plan($0) } ?? .defaultProtocol))
+        }
+        if let plans {
+            for id in plans.periods.keys.sorted() where !seen.contains(id) {
+                result.append(PatientRecord(id: id, name: plans.name[id], therapist: plans.therapist[id],
+                                            clinic: plans.clinic[id], entries: [], lastEntry: nil,
+                                            prescription: .plan(plans.periods[id]!)))
+            }
+        }
+        return result
+    }
+
+    /// Needs attention first, then the lowest overall adherence (empty last), then by id.
+    public static func reportOrder(_ a: PatientFigures, _ b: PatientFigures) -> Bool {
+        if a.needsCall != b.needsCall { return a.needsCall }
+        switch (a.overall, b.overall) {
+        case let (x?, y?) where x != y: return x < y
+        case (.some, nil): return true
+        case (nil, .some): return false
+        default: return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
+        }
+    }
+
+    /// The patients split into workbooks, sorted by group name with `unassigned` last.
+    public func groups() -> [ReportGroup] {
+        let key: (String?, String?) -> String? = { therapist, clinic in
+            switch settings.grouping {
+            case .therapist: return therapist
+            case .clinic: return clinic
+            case .all: return nil
+            }
+        }
+        if settings.grouping == .all {
+            return [ReportGroup(name: nil, label: "all", patients: patients, rejects: ingest.rejects)]
+        }
+        var byName: [String?: [PatientFigures]] = [:]
+        for p in patients { byName[key(p.therapist, p.clinic), default: []].append(p) }
+        var rejectsByName: [String?: [RejectedRow]] = [:]
+        for r in ingest.rejects { rejectsByName[key(r.therapist, r.clinic), default: []].append(r) }
+        let names = Set(byName.keys).union(rejectsByName.keys)
+        let ordered = names.compactMap { $0 }.sorted() + (names.contains(nil) ? [nil] : [])
+        return ordered.map { name in
+            ReportGroup(name: name, label: name ?? "unassigned", patients: byName[name] ?? [],
+                        rejects: rejectsByName[name] ?? [])
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A report file could not be written. Says which file and why.
+public struct OutputError: Error, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "cannot write \(path): \(reason)" }
+}
+
+/// Safe names and crash-safe writes for everything adhere puts in the output folder.
+public enum OutputFiles {
+    /// A file-name part made from a group name: letters and digits kept (any script), every
+    /// other run of characters turned into one `-`, so `../x` becomes `x` and can never leave
+    /// the output folder.
+    public static func slug(_ name: String) -> String {
+        var out = ""
+        var dash = false
+        for ch in name.unicodeScalars {
+            if ch.properties.isAlphabetic || ("0"..."9").contains(ch) {
+                if dash && !out.isEmpty { out.append("-") }
+                out.unicodeScalars.append(ch)
+                dash = false
+            } else {
+                dash = true
+            }
+            if out.count >= 60 { break }
+        }
+        return out.isEmpty ? "group" : out
+    }
+
+    /// Unique file names, in order, for group labels: `adhere-2026-10-Dana-Whitfield.xlsx`.
+    public static func workbookNames(month: String, labels: [String]) -> [String] {
+        var used = Set<String>()
+        return labels.map { label in
+            let base = "adhere-\(month)-\(slug(label))"
+            var name = base + ".xlsx"
+            var n = 2
+            while used.contains(name.lowercased()) { name = "\(base)-\(n).xlsx"; n += 1 }
+            used.insert(name.lowercased())
+            return name
+        }
+    }
+
+    /// Creates the output folder (owner-only) if needed and checks it can be written.
+    public static func prepareFolder(_ path: String) throws {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDir) {
+            guard isDir.boolValue else { throw OutputError(path: path, reason: "it exists and is not a folder") }
+        } else {
+            do {
+                try fm.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw OutputError(path: path, reason: "the folder cannot be created (\(reason(error)))")
+            }
+        }
+        guard access(path, W_OK | X_OK) == 0 else {
+            throw OutputError(path: path, reason: "the folder is not writable (\(String(cString: strerror(errno))))")
+        }
+    }
+
+    /// A temporary path in the same folder as `final`, so a rename puts it in place atomically.
+    public static func temporaryPath(for final: String) -> String {
+        let url = URL(fileURLWithPath: final)
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+    }
+
+    /// Moves a finished temporary file into place: owner-only permissions, flushed to disk,
+    /// then renamed over `final`. The previous file stays intact until the rename.
+    public static func commit(temporary: String, to final: String) throws {
+        guard chmod(temporary, 0o600) == 0 else {
+            let why = String(cString: strerror(errno))
+            unlink(temporary)
+            throw OutputError(path: final, reason: why)
+        }
+        let fd = open(temporary, O_RDONLY)
+        if fd >= 0 { fsync(fd); close(fd) }
+        guard rename(temporary, final) == 0 else {
+            let why = String(cString: strerror(errno))
+            unlink(temporary)
+            throw OutputError(path: final, reason: why)
+        }
+    }
+
+    /// Writes bytes to `final` through a temporary file (see ``commit(temporary:to:)``).
+    public static func writeAtomically(_ data: Data, to final: String) throws {
+        let tmp = temporaryPath(for: final)
+        guard FileManager.default.createFile(atPath: tmp, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw OutputError(path: final, reason: "the file cannot be created (\(String(cString: strerror(errno))))")
+        }
+        try commit(temporary: tmp, to: final)
+    }
+
+    static func reason(_ error: Error) -> String {
+        (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import AdherenceAnalysis
+import SessionIngest
+
+/// The report's figures as JSON for analysts: the same numbers as the workbooks, snake_case.
+public enum ReportJSON {
+    struct Document: Encodable {
+        let month: String
+        let as_of: String
+        let grouping: String
+        let tool_version: String
+        let files_read: Int
+        let rows_read: Int
+        let rows_rejected: Int
+        let duplicates_dropped: Int
+        let patients: [Patient]
+        let rejected_rows: [Reject]
+        let unknown_exercises: [Unknown]
+    }
+
+    struct Patient: Encodable {
+        let patient_id: String
+        let patient_name: String?
+        let therapist: String?
+        let clinic: String?
+        let plan: String
+        let sessions_per_week: Int?
+        let expected_sessions: Double?
+        let overall_adherence: Double?
+        let adherence: [String: Double?]
+        let band: String?
+        let session_days: Double?
+        let monitoring_days: Int
+        let step_up_reps: Int
+        let step_up_days: Int
+        let step_up_reps_per_session_day: Double?
+        let step_up_trend_pct_per_week: Double?
+        let step_up_trend: String
+        let step_up_left: Int
+        let step_up_right: Int
+        let side_balance: Double?
+        let pain_change: Double?
+        let max_pain: Double?
+        let other_reps: Int
+        let change_vs_previous_month: Double?
+        let last_entry: String?
+        let needs_attention: [String]
+        let weeks: [Week]
+
+        func encode(to encoder: Encoder) throws {
+            // Explicit so that empty figures are written as null rather than left out.
+            var c = encoder.container(keyedBy: Key.self)
+            func put<T: Encodable>(_ v: T?, _ k: String) throws {
+                if let v { try c.encode(v, forKey: Key(k)) } else { try c.encodeNil(forKey: Key(k)) }
+            }
+            try put(patient_id, "patient_id"); try put(patient_name, "patient_name")
+            try put(therapist, "therapist"); try put(clinic, "clinic"); try put(plan, "plan")
+            try put(sessions_per_week, "sessions_per_week"); try put(expected_sessions, "expected_sessions")
+            try put(overall_adherence, "overall_adherence")
+            var a = c.nestedContainer(keyedBy: Key.self, forKey: Key("adherence"))
+            for (k, v) in adherence.sorted(by: { $0.key < $1.key }) {
+                if let v { try a.encode(v, forKey: Key(k)) } else { try a.encodeNil(forKey: Key(k)) }
+            }
+            try put(band, "band"); try put(session_days, "session_days"); try put(monitoring_days, "monitoring_days")
+            try put(step_up_reps, "step_up_reps"); try put(step_up_days, "step_up_days")
+            try put(step_up_reps_per_session_day, "step_up_reps_per_session_day")
+            try put(step_up_trend_pct_per_week, "step_up_trend_pct_per_week"); try put(step_up_trend, "step_up_trend")
+            try put(step_up_left, "step_up_left"); try put(step_up_right, "step_up_right")
+            try put(side_balance, "side_balance"); try put(pain_change, "pain_change"); try put(max_pain, "max_pain")
+            try put(other_reps, "other_reps"); try put(change_vs_previous_month, "change_vs_previous_month")
+            try put(last_entry, "last_entry"); try put(needs_attention, "needs_attention"); try put(weeks, "weeks")
+        }
+    }
+
+    struct Week: Encodable {
+        let week_start: String
+        let first_day: String
+        let last_day: String
+        let days_logged: Int
+        let overall_adherence: Double?
+        let adherence: [String: Double?]
+        let step_up_reps: Int
+        let step_up_left: Int
+        let step_up_right: Int
+        let pain_mean: Double?
+        let pain_max: Double?
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(week_start, forKey: Key("week_start")); try c.encode(first_day, forKey: Key("first_day"))
+            try c.encode(last_day, forKey: Key("last_day")); try c.encode(days_logged, forKey: Key("days_logged"))
+            if let o = overall_adherence { try c.encode(o, forKey: Key("overall_adherence")) } else { try c.encodeNil(forKey: Key("overall_adherence")) }
+            var a = c.nestedContainer(keyedBy: Key.self, forKey: Key("adherence"))
+            for (k, v) in adherence.sorted(by: { $0.key < $1.key }) {
+                if let v { try a.encode(v, forKey: Key(k)) } else { try a.encodeNil(forKey: Key(k)) }
+            }
+            try c.encode(step_up_reps, forKey: Key("step_up_reps"))
+            try c.encode(step_up_left, forKey: Key("step_up_left")); try c.encode(step_up_right, forKey: Key("step_up_right"))
+            if let p = pain_mean { try c.encode(p, forKey: Key("pain_mean")) } else { try c.encodeNil(forKey: Key("pain_mean")) }
+            if let p = pain_max { try c.encode(p, forKey: Key("pain_max")) } else { try c.encodeNil(forKey: Key("pain_max")) }
+        }
+    }
+
+    struct Reject: Encodable { let file: String; let line: Int; let reason: String }
+    struct Unknown: Encodable { let name: String; let rows: Int }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ s: String) { stringValue = s }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    static func adherenceMap(_ items: [ExerciseAdherence]) -> [String: Double?] {
+        var m: [String: Double?] = [:]
+        for a in items { m[a.key] = .some(a.adherence?.doubleValue) }
+        return m
+    }
+
+    static func patient(_ p: PatientFigures) -> Patient {
+        Patient(
+            patient_id: p.id, patient_name: p.name, therapist: p.therapist, clinic: p.clinic,
+            plan: p.usesDefaultProtocol ? "default" : "plan",
+            sessions_per_week: p.sessionsPerWeek, expected_sessions: p.expectedSessions?.doubleValue,
+            overall_adherence: p.overall?.doubleValue, adherence: adherenceMap(p.adherence),
+            band: p.band?.rawValue, session_days: p.sessionDays?.doubleValue, monitoring_days: p.monitoringDays,
+            step_up_reps: p.stepUpReps, step_up_days: p.stepUpDays,
+            step_up_reps_per_session_day: p.repsPerStepUpDay?.doubleValue,
+            step_up_trend_pct_per_week: p.trend.percentPerWeek, step_up_trend: p.trend.label.rawValue,
+            step_up_left: p.stepUpLeft, step_up_right: p.stepUpRight,
+            side_balance: p.sideBalance?.doubleValue, pain_change: p.painChange?.doubleValue,
+            max_pain: p.maxPain?.doubleValue, other_reps: p.otherReps,
+            change_vs_previous_month: p.changeVsLastMonth?.doubleValue,
+            last_entry: p.lastEntry?.description,
+            needs_attention: p.needsAttention.map(\.text),
+            weeks: p.weeks.map { w in
+                Week(week_start: w.weekStart.description, first_day: w.days.first.description,
+                     last_day: w.days.last.description, days_logged: w.entryDays,
+                     overall_adherence: w.overall?.doubleValue, adherence: adherenceMap(w.adherence),
+                     step_up_reps: w.stepUpReps, step_up_left: w.stepUpLeft, step_up_right: w.stepUpRight,
+                     pain_mean: w.painMean?.doubleValue, pain_max: w.painMax?.doubleValue)
+            })
+    }
+
+    /// The whole report as pretty-printed JSON (keys of each object in a fixed order).
+    public static func encode(_ report: MonthlyReport) throws -> Data {
+        let i = report.ingest
+        let doc = Document(
+            month: report.settings.month.description, as_of: report.settings.asOf.description,
+            grouping: report.settings.grouping.rawValue, tool_version: report.settings.toolVersion,
+            files_read: i.files.count, rows_read: i.rowsRead, rows_rejected: i.rowsRejected,
+            duplicates_dropped: i.duplicatesDropped,
+            patients: report.patients.map { patient($0) },
+            rejected_rows: i.rejects.map { Reject(file: $0.file, line: $0.line, reason: $0.reason) },
+            unknown_exercises: i.unknownExercises.map { Unknown(name: $0.name, rows: $0.rows) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        var data = try encoder.encode(doc)
+        data.append(0x0A)
+        return data
+    }
+}
+
+/// The rejects file: every rejected row with file, line, reason and raw text, as CSV.
+public enum RejectsFile {
+    public static func csv(_ rejects: [RejectedRow]) -> Data {
+        var out = "file,line,reason,raw\n"
+        for r in rejects {
+            out += [quote(r.file), String(r.line), quote(r.reason), quote(r.raw)].joined(separator: ",") + "\n"
+        }
+        return Data(out.utf8)
+    }
+
+    static func quote(_ s: String) -> String {
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+}

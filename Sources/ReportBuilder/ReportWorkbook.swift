@@ -1,0 +1,399 @@
+import AdherenceAnalysis
+import SessionIngest
+import XLSXWriter
+
+/// Writes one group's monthly workbook: Summary, Trends, Data issues and About.
+public struct ReportWorkbook {
+    public let report: MonthlyReport
+    public let group: ReportGroup
+
+    public init(report: MonthlyReport, group: ReportGroup) {
+        self.report = report
+        self.group = group
+    }
+
+    static let green = CellFormat(fontColor: 0x006100, background: 0xC6EFCE)
+    static let amber = CellFormat(fontColor: 0x9C5700, background: 0xFFEB9C)
+    static let red = CellFormat(fontColor: 0x9C0006, background: 0xFFC7CE)
+    static let title = CellFormat(bold: true, fontSize: 14)
+    static let bold = CellFormat(bold: true)
+    static let wrapTop = CellFormat(wrap: true, alignTop: true)
+    static let signedDecimal = CellFormat(numberFormat: "+0.0;-0.0;0.0")
+    static let signedPercent = CellFormat(numberFormat: "+0%;-0%;0%")
+    static let trendFormat = CellFormat(numberFormat: "+0.0;-0.0;0.0")
+
+    /// Writes the workbook to `path` (the caller moves it into place).
+    public func write(to path: String) throws {
+        let s = report.settings
+        let wb = try Workbook(path: path, properties: .init(
+            title: "Adherence report \(s.month) — \(group.label)",
+            subject: "Home-exercise adherence, as of \(s.asOf)",
+            created: Int(s.asOf.raw) * 86_400))
+        let summary = try wb.addWorksheet("Summary")
+        let trends = try wb.addWorksheet("Trends")
+        let issues = try wb.addWorksheet("Data issues")
+        let about = try wb.addWorksheet("About")
+        let blocks = try writeTrends(trends, workbook: wb)
+        try writeSummary(summary, trendRows: blocks)
+        try writeIssues(issues)
+        try writeAbout(about)
+        summary.activate()
+        try wb.close()
+    }
+
+    // MARK: - Summary
+
+    struct SummaryColumn {
+        let title: String
+        let format: CellFormat?
+        let value: (PatientFigures) -> Value?
+    }
+
+    enum Value {
+        case text(String), number(Double), date(Day)
+    }
+
+    var exercises: [Exercise] { report.catalog.exercises }
+
+    var summaryColumns: [SummaryColumn] {
+        var cols: [SummaryColumn] = [
+            SummaryColumn(title: "Patient ID", format: nil) { .text($0.id) },
+            SummaryColumn(title: "Patient", format: nil) { $0.name.map(Value.text) },
+            SummaryColumn(title: "Therapist", format: nil) { $0.therapist.map(Value.text) },
+            SummaryColumn(title: "Clinic", format: nil) { $0.clinic.map(Value.text) },
+            SummaryColumn(title: "Needs attention", format: nil) { p in
+                p.needsAttention.isEmpty ? nil : .text(p.needsAttention.map(\.text).joined(separator: "; "))
+            },
+            SummaryColumn(title: "Overall adherence", format: .percent) { $0.overall.map { .number($0.doubleValue) } },
+            SummaryColumn(title: "Band", format: nil) { $0.band.map { .text($0.rawValue) } },
+        ]
+        for (i, e) in exercises.enumerated() {
+            cols.append(SummaryColumn(title: e.displayName, format: .percent) { p in
+                p.adherence.first { $0.exercise == i }?.adherence.map { .number($0.doubleValue) }
+            })
+        }
+        cols += [
+            SummaryColumn(title: "Sessions/week", format: .integer) { $0.sessionsPerWeek.map { .number(Double($0)) } },
+            SummaryColumn(title: "Expected sessions", format: .decimal1) { $0.expectedSessions.map { .number($0.doubleValue) } },
+            SummaryColumn(title: "Session days", format: .percent) { $0.sessionDays.map { .number($0.doubleValue) } },
+            SummaryColumn(title: "Monitoring days (30)", format: .integer) { .number(Double($0.monitoringDays)) },
+            SummaryColumn(title: "Step-up reps", format: .integer) { .number(Double($0.stepUpReps)) },
+            SummaryColumn(title: "Step-up trend (%/week)", format: ReportWorkbook.trendFormat) { p in
+                p.trend.percentPerWeek.map { .number($0) }
+            },
+            SummaryColumn(title: "Step-up trend", format: nil) { .text($0.trend.label.rawValue) },
+            SummaryColumn(title: "Side balance", format: .percent) { $0.sideBalance.map { .number($0.doubleValue) } },
+            SummaryColumn(title: "Pain change", format: ReportWorkbook.signedDecimal) { $0.painChange.map { .number($0.doubleValue) } },
+            SummaryColumn(title: "Max pain", format: .decimal1) { $0.maxPain.map { .number($0.doubleValue) } },
+            SummaryColumn(title: "Change vs last month", format: ReportWorkbook.signedPercent) {
+                $0.changeVsLastMonth.map { .number($0.doubleValue) }
+            },
+            SummaryColumn(title: "Last entry", format: .date) { $0.lastEntry.map(Value.date) },
+            SummaryColumn(title: "Other reps", format: .integer) { $0.otherReps > 0 ? .number(Double($0.otherReps)) : nil },
+        ]
+        return cols
+    }
+
+    func writeSummary(_ ws: Worksheet, trendRows: [String: Int]) throws {
+        let cols = summaryColumns
+        var widths = cols.map { Double(min($0.title.count, 14)) }
+        for (c, col) in cols.enumerated() {
+            try ws.write(col.title, row: 0, column: c, format: .header)
+        }
+        for (r, p) in group.patients.enumerated() {
+            let row = r + 1
+            for (c, col) in cols.enumerated() {
+                guard let v = col.value(p) else { continue }
+                switch v {
+                case .text(let t):
+                    if c == 0, let target = trendRows[p.id] {
+                        try ws.writeLink(t, toSheet: "Trends", cell: cellName(row: target, column: 0), row: row, column: c)
+                    } else {
+                        try ws.write(t, row: row, column: c, format: col.format)
+                    }
+                    widths[c] = max(widths[c], Double(t.count))
+                case .number(let n):
+                    try ws.write(n, row: row, column: c, format: col.format)
+                    widths[c] = max(widths[c], 7)
+                case .date(let d):
+                    try ws.write(calendarDate(d), row: row, column: c, format: col.format ?? .date)
+                    widths[c] = max(widths[c], 10)
+                }
+            }
+        }
+        for (c, w) in widths.enumerated() {
+            try ws.setColumns(c, c, width: min(w + 2, 60))
+        }
+        let last = max(group.patients.count, 1)
+        try ws.setRowHeight(0, height: 30)
+        try ws.freezePanes(row: 1, column: 2)
+        try ws.autofilter(firstRow: 0, firstColumn: 0, lastRow: last, lastColumn: cols.count - 1)
+        try ws.setPrintLayout(landscape: true, fitWidth: 1, repeatRows: 0...0)
+        // Adherence bands on every adherence column, blanks left alone.
+        let t = report.settings.thresholds
+        let names = Set(exercises.map(\.displayName) + ["Overall adherence"])
+        let adherenceColumns = cols.indices.filter { names.contains(cols[$0].title) }
+        for c in adherenceColumns {
+            let ref = cellName(row: 1, column: c)
+            let hi = formulaNumber(t.adherent), lo = formulaNumber(t.partial)
+            try ws.conditionalFormat(firstRow: 1, firstColumn: c, lastRow: last, lastColumn: c,
+                                     rule: .formula("AND(ISNUMBER(\(ref)),\(ref)>=\(hi))"), format: ReportWorkbook.green)
+            try ws.conditionalFormat(firstRow: 1, firstColumn: c, lastRow: last, lastColumn: c,
+                                     rule: .formula("AND(ISNUMBER(\(ref)),\(ref)>=\(lo),\(ref)<\(hi))"), format: ReportWorkbook.amber)
+            try ws.conditionalFormat(firstRow: 1, firstColumn: c, lastRow: last, lastColumn: c,
+                                     rule: .formula("AND(ISNUMBER(\(ref)),\(ref)<\(lo))"), format: ReportWorkbook.red)
+        }
+        if let c = cols.firstIndex(where: { $0.title == "Needs attention" }) {
+            let ref = cellName(row: 1, column: c)
+            try ws.conditionalFormat(firstRow: 1, firstColumn: c, lastRow: last, lastColumn: c,
+                                     rule: .formula("LEN(\(ref))>0"), format: ReportWorkbook.red)
+        }
+    }
+
+    func formulaNumber(_ f: Fraction) -> String {
+        var s = String(f.doubleValue)
+        if s.hasSuffix(".0") { s.removeLast(2) }
+        return s
+    }
+
+    // MARK: - Trends
+
+    /// One block per patient (same order as Summary): a weekly table and charts beside it.
+    /// Returns the row of each patient's block, for the Summary's links.
+    func writeTrends(_ ws: Worksheet, workbook: Workbook) throws -> [String: Int] {
+        var rows: [String: Int] = [:]
+        try ws.write("Weekly trends, \(report.settings.month) (as of \(report.settings.asOf)). Weeks run Monday to Sunday; the first and last may be cut short. Click a patient ID on Summary to jump here.",
+                     row: 0, column: 0, format: ReportWorkbook.bold)
+        let headers = ["Week starting", "Days logged", "Overall adherence"] + exercises.map(\.displayName)
+            + ["Step-up reps", "Step-ups left", "Step-ups right", "Mean pain", "Max pain"]
+        let chartColumn = headers.count + 1
+        var row = 2
+        for p in group.patients {
+            rows[p.id] = row
+            var heading = p.id
+            if let n = p.name { heading += " — \(n)" }
+            if let t = p.therapist { heading += " (\(t))" }
+            try ws.write(heading, row: row, column: 0, format: ReportWorkbook.title)
+            let detail = p.needsAttention.isEmpty ? "No reason to call." : "Needs attention: " + p.needsAttention.map(\.text).joined(separator: "; ")
+            try ws.write(detail, row: row + 1, column: 0, format: p.needsAttention.isEmpty ? nil : ReportWorkbook.red)
+            let headerRow = row + 2
+            for (c, h) in headers.enumerated() { try ws.write(h, row: headerRow, column: c, format: .header) }
+            var r = headerRow + 1
+            for w in p.weeks {
+                try ws.write(calendarDate(w.weekStart), row: r, column: 0)
+                try ws.write(w.entryDays, row: r, column: 1, format: .integer)
+                if let o = w.overall { try ws.write(o.doubleValue, row: r, column: 2, format: .percent) }
+                for (i, _) in exercises.enumerated() {
+                    if let a = w.adherence.first(where: { $0.exercise == i })?.adherence {
+                        try ws.write(a.doubleValue, row: r, column: 3 + i, format: .percent)
+                    }
+                }
+                let base = 3 + exercises.count
+                try ws.write(w.stepUpReps, row: r, column: base, format: .integer)
+                try ws.write(w.stepUpLeft, row: r, column: base + 1, format: .integer)
+                try ws.write(w.stepUpRight, row: r, column: base + 2, format: .integer)
+                if let m = w.painMean { try ws.write(m.doubleValue, row: r, column: base + 3, format: .decimal1) }
+                if let m = w.painMax { try ws.write(m.doubleValue, row: r, column: base + 4, format: .decimal1) }
+                r += 1
+            }
+            if !p.weeks.isEmpty {
+                let first = headerRow + 1, last = r - 1
+                let steps = try workbook.addLineChart(title: "\(p.id): step-ups per week", yAxisTitle: "reps")
+                try steps.addSeries(name: "Step-up reps", sheet: ws.name, categoryColumn: 0,
+                                    valueColumn: 3 + exercises.count, firstRow: first, lastRow: last, color: 0x2E75B6)
+                steps.setValueAxis(min: 0, max: nil)
+                steps.setCategoryNumberFormat("dd mmm")
+                try ws.insertChart(steps, row: row, column: chartColumn, scaleX: 0.75, scaleY: 0.75)
+                if p.weeks.contains(where: { $0.painMax != nil }) {
+                    let pain = try workbook.addLineChart(title: "\(p.id): pain per week (0-10)", yAxisTitle: "pain")
+                    try pain.addSeries(name: "Max pain", sheet: ws.name, categoryColumn: 0,
+                                       valueColumn: 3 + exercises.count + 4, firstRow: first, lastRow: last, color: 0xC00000)
+                    try pain.addSeries(name: "Mean pain", sheet: ws.name, categoryColumn: 0,
+                                       valueColumn: 3 + exercises.count + 3, firstRow: first, lastRow: last, color: 0xED7D31)
+                    pain.setValueAxis(min: 0, max: 10)
+                    pain.setCategoryNumberFormat("dd mmm")
+                    try ws.insertChart(pain, row: row, column: chartColumn + 7, scaleX: 0.75, scaleY: 0.75)
+                }
+            }
+            // Charts at 75% are about 11 rows tall: keep blocks from overlapping.
+            row = max(r + 1, row + 13)
+        }
+        if group.patients.isEmpty {
+            try ws.write("No patients in this report.", row: 2, column: 0)
+        }
+        try ws.setColumns(0, 0, width: 14)
+        try ws.setColumns(1, headers.count - 1, width: 11)
+        try ws.setPrintLayout(landscape: true, fitWidth: 1, repeatRows: nil)
+        return rows
+    }
+
+    // MARK: - Data issues
+
+    func writeIssues(_ ws: Worksheet) throws {
+        let ingest = report.ingest
+        var row = 0
+        try ws.write("Rejected rows (not counted anywhere in this report; also in rejects-\(report.settings.month).csv)",
+                     row: row, column: 0, format: ReportWorkbook.title)
+        row += 1
+        for (c, h) in ["File", "Line", "Reason", "Raw text"].enumerated() { try ws.write(h, row: row, column: c, format: .header) }
+        row += 1
+        var fileWidth = 10.0
+        if group.rejects.isEmpty { try ws.write("None.", row: row, column: 0); row += 1 }
+        for r in group.rejects {
+            try ws.write(r.file, row: row, column: 0)
+            try ws.write(r.line, row: row, column: 1, format: .integer)
+            try ws.write(r.reason, row: row, column: 2)
+            try ws.write(r.raw, row: row, column: 3)
+            fileWidth = max(fileWidth, Double(r.file.count))
+            row += 1
+        }
+        row += 1
+        let failed = ingest.failedFiles
+        if !failed.isEmpty {
+            try ws.write("Files that could not be read", row: row, column: 0, format: ReportWorkbook.title)
+            row += 1
+            for (c, h) in ["File", "Problem"].enumerated() { try ws.write(h, row: row, column: c, format: .header) }
+            row += 1
+            for f in failed {
+                try ws.write(f.path, row: row, column: 0)
+                try ws.write(f.error.map { "\($0)" } ?? "", row: row, column: 1)
+                row += 1
+            }
+            row += 1
+        }
+        try ws.write("Duplicate rows dropped (rows repeated across overlapping exports count once)",
+                     row: row, column: 0, format: ReportWorkbook.title)
+        row += 1
+        for (c, h) in ["File", "Duplicates dropped"].enumerated() { try ws.write(h, row: row, column: c, format: .header) }
+        row += 1
+        for f in ingest.files {
+            try ws.write(f.path, row: row, column: 0)
+            try ws.write(f.duplicates, row: row, column: 1, format: .integer)
+            fileWidth = max(fileWidth, Double(f.path.count))
+            row += 1
+        }
+        row += 1
+        try ws.write("Exercise names not in the catalog (counted as entries; reps shown as Other reps)",
+                     row: row, column: 0, format: ReportWorkbook.title)
+        row += 1
+        for (c, h) in ["Exercise name", "Rows"].enumerated() { try ws.write(h, row: row, column: c, format: .header) }
+        row += 1
+        if ingest.unknownExercises.isEmpty { try ws.write("None.", row: row, column: 0); row += 1 }
+        for u in ingest.unknownExercises {
+            try ws.write(u.name, row: row, column: 0)
+            try ws.write(u.rows, row: row, column: 1, format: .integer)
+            row += 1
+        }
+        try ws.setColumns(0, 0, width: min(fileWidth + 2, 60))
+        try ws.setColumns(1, 1, width: 10)
+        try ws.setColumns(2, 2, width: 50)
+        try ws.setColumns(3, 3, width: 80)
+        try ws.setPrintLayout(landscape: true, fitWidth: 1, repeatRows: nil)
+    }
+
+    // MARK: - About
+
+    func writeAbout(_ ws: Worksheet) throws {
+        let s = report.settings
+        let ingest = report.ingest
+        var row = 0
+        func pair(_ k: String, _ v: String) throws {
+            try ws.write(k, row: row, column: 0, format: ReportWorkbook.bold)
+            try ws.write(v, row: row, column: 1)
+            row += 1
+        }
+        func pairDate(_ k: String, _ d: Day) throws {
+            try ws.write(k, row: row, column: 0, format: ReportWorkbook.bold)
+            try ws.write(calendarDate(d), row: row, column: 1)
+            row += 1
+        }
+        try ws.write("About this report", row: row, column: 0, format: ReportWorkbook.title)
+        row += 1
+        try pair("Month", s.month.description)
+        try pairDate("As of", s.asOf)
+        try pair("Window", "\(s.window.first) to \(s.window.last) (\(s.window.count) days)")
+        try pairDate("Generated at", s.asOf)
+        try pair("", "The generated-at date is pinned to the as-of date, so the same inputs always give the same file.")
+        try pair("Grouping", s.grouping == .all ? "all patients in one workbook" : "one workbook per \(s.grouping.rawValue)")
+        try pair("This workbook", group.label)
+        try pair("Patients", "\(group.patients.count) (\(group.needingAttention) need attention)")
+        try pair("Rows read", "\(ingest.rowsRead) in \(ingest.files.count) file(s): \(ingest.rowsRejected) rejected, \(ingest.duplicatesDropped) duplicates dropped, \(ingest.rowsAfterAsOf) dated after the as-of date")
+        try pair("Tool", "adhere \(s.toolVersion)")
+        row += 1
+        try ws.write("Input files", row: row, column: 0, format: ReportWorkbook.title)
+        row += 1
+        let headers = ["File", "Rows", "Accepted", "Rejected", "Duplicates", "Bytes", "SHA-256", "Read as"]
+        for (c, h) in headers.enumerated() { try ws.write(h, row: row, column: c, format: .header) }
+        row += 1
+        for f in ingest.files {
+            try ws.write(f.path, row: row, column: 0)
+            try ws.write(f.rows, row: row, column: 1, format: .integer)
+            try ws.write(f.accepted, row: row, column: 2, format: .integer)
+            try ws.write(f.rejected, row: row, column: 3, format: .integer)
+            try ws.write(f.duplicates, row: row, column: 4, format: .integer)
+            try ws.write(f.bytes, row: row, column: 5, format: .integer)
+            try ws.write(f.sha256, row: row, column: 6)
+            let how = f.error.map { "not read: \($0)" } ?? "\(f.separator)-separated, \(f.encoding)"
+            try ws.write(how, row: row, column: 7)
+            row += 1
+        }
+        row += 1
+        if let plans = report.plans {
+            try pair("Plans file", plans.path)
+            try pair("Plans rows", "\(plans.rows)")
+            try pair("Plans SHA-256", plans.sha256)
+        } else {
+            try pair("Plans file", "none: every patient follows the default protocol")
+        }
+        row += 1
+        try ws.write("Rules and thresholds in force", row: row, column: 0, format: ReportWorkbook.title)
+        row += 1
+        for sentence in RuleText.sentences(thresholds: s.thresholds, catalog: report.catalog) {
+            try ws.write(sentence, row: row, column: 0, format: ReportWorkbook.wrapTop)
+            row += 1
+        }
+        try ws.setColumns(0, 0, width: 24)
+        try ws.setColumns(1, 5, width: 12)
+        try ws.setColumns(6, 6, width: 66)
+        try ws.setColumns(7, 7, width: 30)
+    }
+}
+
+func calendarDate(_ d: Day) -> CalendarDate {
+    let c = d.civil
+    return CalendarDate(year: c.year, month: c.month, day: c.day)
+}
+
+/// Every rule and threshold in force, one plain sentence each.
+public enum RuleText {
+    public static func sentences(thresholds t: Thresholds, catalog: ExerciseCatalog) -> [String] {
+        func pct(_ f: Fraction) -> String { num(f * Fraction(100)) + "%" }
+        func num(_ f: Fraction) -> String {
+            var s = String(f.doubleValue); if s.hasSuffix(".0") { s.removeLast(2) }; return s
+        }
+        var out: [String] = []
+        let protocolText = catalog.exercises.filter(\.inDefaultProtocol).map { e -> String in
+            var s = e.displayName.lowercased()
+            if let r = e.defaultRepsPerSide { s += " \(r) per side" } else { s += " as many as comfortable" }
+            if let h = e.defaultHoldCentis { s += ", held \(num(Fraction(Int64(h), 100))) s" }
+            return s
+        }.joined(separator: "; ")
+        out.append("A patient without a plan follows the default protocol (\(protocolText)) \(t.defaultSessionsPerWeek) sessions a week from their first logged day, and is discharged once \(t.dischargeDays) days pass with no entry.")
+        out.append("A patient with a plan does the exercises in their plan rows, each between its start and end dates.")
+        out.append("An entry counts on the calendar date written in it, whatever the time of day; rows dated after the as-of date are not counted.")
+        out.append("A day's dose of an exercise with a target of R reps per side is, per side, the reps held at least the prescribed hold, capped at R and divided by R, averaged over left and right; a 'both' row counts for each side.")
+        out.append("For an exercise without a target (step-ups), a day with at least one rep is a full dose.")
+        out.append("Expected sessions = sessions per week x active days in the window / 7.")
+        out.append("Exercise adherence = the doses of the active days added up, divided by expected sessions, at most 100%; overall adherence is the mean over the exercises that had sessions expected.")
+        out.append("Bands: \(pct(t.adherent)) or more adherent, \(pct(t.partial)) to under \(pct(t.adherent)) partial, under \(pct(t.partial)) low.")
+        out.append("Session days = days with any entry among the active days, divided by the largest expected sessions, at most 100%.")
+        out.append("Monitoring days = distinct days with any entry in the \(t.monitoringDays) days ending on the as-of date (16 or more meets the 16-of-30 remote-monitoring threshold).")
+        out.append("The step-up trend is the least-squares slope of reps per step-up day over the \(t.lookBackDays) days ending on the as-of date, per week, as a share of the mean: +\(num(t.building))%/week or more is building, -\(num(t.declining))%/week or less is declining, otherwise steady; fewer than \(t.minimumTrendDays) step-up days is insufficient data.")
+        out.append("Side balance = the smaller of left and right step-up reps as a share of the larger.")
+        out.append("Pain change = mean daily pain (the day's highest rating) over the last 14 days of the look-back minus that over its first 14 days.")
+        out.append("Change vs last month = overall adherence this window minus that of the whole previous month.")
+        out.append("Needs attention when: overall adherence under \(pct(t.lowAdherence)); adherence down \(num(t.monthlyDrop * Fraction(100))) points or more vs last month; still active but no entry in the last \(t.inactiveDays) days; step-ups declining; pain up \(num(t.painRise)) points or more; or any pain above \(num(t.painCeiling)).")
+        out.append("Rows repeated across overlapping exports count once; rejected rows are never counted and are listed on the Data issues sheet.")
+        return out
+    }
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Reads an .xlsx workbook with openpyxl (a real, independent XLSX reader) and prints what the
+tests check as JSON: every cell (value, type, number format), frozen panes, autofilter,
+conditional formats, print setup, column widths, hyperlinks, and the charts in the package.
+
+Usage: xlsx_dump.py WORKBOOK.xlsx
+"""
+import datetime
+import json
+import re
+import sys
+import zipfile
+
+import openpyxl
+
+
+def cell_json(c):
+    v = c.value
+    if isinstance(v, datetime.datetime):
+        kind, v = "date", v.date().isoformat()
+    elif isinstance(v, datetime.date):
+        kind, v = "date", v.isoformat()
+    elif isinstance(v, bool):
+        kind = "bool"
+    elif isinstance(v, (int, float)):
+        kind = "number"
+    elif c.data_type == "f":
+        kind = "formula"
+    else:
+        kind = "text"
+    return {"v": v, "t": kind, "fmt": c.number_format}
+
+
+def main(path):
+    wb = openpyxl.load_workbook(path)
+    out = {"sheets": [], "properties": {}}
+    props = wb.properties
+    out["properties"] = {
+        "title": props.title,
+        "created": props.created.isoformat() if props.created else None,
+    }
+    for ws in wb.worksheets:
+        cells = {}
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None:
+                    cells[c.coordinate] = cell_json(c)
+        cf = []
+        for rng, rules in ws.conditional_formatting._cf_rules.items():
+            for r in rules:
+                cf.append({"range": str(rng.sqref), "type": r.type, "formula": list(r.formula or []),
+                           "fill": (r.dxf.fill.bgColor.rgb if r.dxf and r.dxf.fill and r.dxf.fill.bgColor is not None else None)})
+        widths = {k: v.width for k, v in ws.column_dimensions.items() if v.width}
+        links = {}
+        for row in ws.iter_rows():
+            for c in row:
+                if c.hyperlink is not None:
+                    links[c.coordinate] = c.hyperlink.location or c.hyperlink.target
+        ps = ws.page_setup
+        out["sheets"].append({
+            "name": ws.title,
+            "cells": cells,
+            "max_row": ws.max_row,
+            "freeze": ws.freeze_panes,
+            "autofilter": ws.auto_filter.ref,
+            "conditional": cf,
+            "orientation": ps.orientation,
+            "fit_width": ps.fitToWidth,
+            "fit_height": ps.fitToHeight,
+            "fit_to_page": bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),
+            "print_title_rows": ws.print_title_rows,
+            "widths": widths,
+            "links": links,
+        })
+    with zipfile.ZipFile(path) as z:
+        charts = sorted(n for n in z.namelist() if re.match(r"xl/charts/chart\d+\.xml$", n))
+        titles = []
+        for n in charts:
+            xml = z.read(n).decode("utf-8")
+            titles.append(" ".join(re.findall(r"<a:t>([^<]*)</a:t>", xml)))
+        out["charts"] = titles
+    json.dump(out, sys.stdout, ensure_ascii=False, default=str)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
