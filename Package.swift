@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["SessionIngest", "AdherenceAnalysis"]),
         .testTarget(name: "AnalysisTests", dependencies: ["AdherenceAnalysis"]),
         .testTarget(name: "WriterTests", dependencies: ["XLSXWriter"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["AdhereCommands", "SessionIngest", "AdherenceAnalysis"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["adhere"]),
     ],
     swiftLanguageModes: [.v6]
 )

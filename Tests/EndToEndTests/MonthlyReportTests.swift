@@ -1,0 +1,321 @@
+import Foundation
+import XCTest
+
+/// `adhere report` run as a real process on the sample export in Fixtures, with its workbooks
+/// read back by openpyxl and checked against figures worked out by hand
+/// (FixtureExpectations.swift).
+final class MonthlyReportTests: XCTestCase {
+    nonisolated(unsafe) static var runs: [String: (AdhereProcess.Result, URL)] = [:]
+
+    /// Runs `adhere report` once per distinct set of arguments and keeps the output folder.
+    func report(_ extra: [String], asOf: String? = nil) throws -> (AdhereProcess.Result, URL) {
+        let key = extra.joined(separator: " ") + (asOf ?? "")
+        if let r = MonthlyReportTests.runs[key] { return r }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("adhere-e2e-\(UUID().uuidString)")
+        var args = ["report", "--month", "2026-10", "--plans", "Fixtures/plans.csv", "--out", out.path]
+        if let asOf { args += ["--as-of", asOf] }
+        args += extra + ["Fixtures/sessions"]
+        let r = try AdhereProcess.run(args)
+        MonthlyReportTests.runs[key] = (r, out)
+        return (r, out)
+    }
+
+    func allWorkbook(asOf: String? = nil) throws -> WorkbookDump {
+        let (r, out) = try report(["--by", "all"], asOf: asOf)
+        XCTAssertEqual(r.code, 0, r.stderr)
+        return try WorkbookDump.read(out.appendingPathComponent("adhere-2026-10-all.xlsx").path)
+    }
+
+    // MARK: - Summary figures
+
+    func checkSummary(_ dump: WorkbookDump, _ expected: [ExpectedPatient], asOf: String) throws {
+        let s = try XCTUnwrap(dump.sheet("Summary"))
+        func col(_ title: String) throws -> String { try XCTUnwrap(s.column(titled: title), "no column \(title)") }
+        for e in expected {
+            let row = try XCTUnwrap(s.row(is: e.id), "patient \(e.id) missing from Summary")
+            func cell(_ title: String) throws -> WorkbookDump.Cell? { s["\(try col(title))\(row)"] }
+            func number(_ title: String) throws -> Double? {
+                guard let c = try cell(title) else { return nil }
+                XCTAssertEqual(c.t, "number", "\(e.id) \(title) should be a number cell")
+                return c.v.number
+            }
+            let who = "\(e.id) (as of \(asOf))"
+            XCTAssertEqual(try cell("Patient")?.v.string, e.name, "\(who) name")
+            XCTAssertEqual(try cell("Therapist")?.v.string ?? "", e.therapist, "\(who) therapist")
+            assertClose(try number("Overall adherence"), e.overall, "\(who) overall adherence")
+            XCTAssertEqual(try cell("Band")?.v.string, e.band, "\(who) band")
+            for (key, title) in [("hip_flexor_stretch", "Hip flexor stretch"), ("calf_stretch", "Calf stretch"), ("step_up", "Step-ups")] {
+                let expectedValue: Double? = e.adherence[key] ?? nil
+                assertClose(try number(title), expectedValue, "\(who) \(title) adherence")
+            }
+            assertClose(try number("Sessions/week"), e.sessionsPerWeek.map(Double.init), "\(who) sessions/week")
+            assertClose(try number("Expected sessions"), e.expectedSessions, "\(who) expected sessions")
+            assertClose(try number("Session days"), e.sessionDays, "\(who) session days")
+            assertClose(try number("Monitoring days (30)"), Double(e.monitoringDays), "\(who) monitoring days")
+            assertClose(try number("Step-up reps"), Double(e.stepUpReps), "\(who) step-up reps")
+            assertClose(try number("Step-up trend (%/week)"), e.trendPct, "\(who) trend %/week", accuracy: 1e-6)
+            XCTAssertEqual(try cell("Step-up trend")?.v.string, e.trendLabel, "\(who) trend label")
+            assertClose(try number("Side balance"), e.sideBalance, "\(who) side balance")
+            assertClose(try number("Pain change"), e.painChange, "\(who) pain change")
+            assertClose(try number("Max pain"), e.maxPain, "\(who) max pain")
+            assertClose(try number("Change vs last month"), e.changeVsLastMonth, "\(who) change vs last month")
+            let last = try cell("Last entry")
+            XCTAssertEqual(last?.v.string, e.lastEntry, "\(who) last entry")
+            if last != nil { XCTAssertEqual(last?.t, "date", "\(who) last entry should be a date cell") }
+            let reasons = try cell("Needs attention")?.v.string ?? ""
+            XCTAssertEqual(reasons, e.needsAttention.joined(separator: "; "), "\(who) needs attention")
+        }
+    }
+
+    func testOctoberSummaryMatchesHandWorkedFigures() throws {
+        let dump = try allWorkbook()
+        try checkSummary(dump, FixtureExpectations.october, asOf: "2026-10-31")
+        let s = try XCTUnwrap(dump.sheet("Summary"))
+        XCTAssertEqual(Array(s.texts(inColumn: "A").dropFirst()), FixtureExpectations.octoberOrder,
+                       "needs attention first, then lowest overall adherence, then id")
+        for id in FixtureExpectations.notInOctober { XCTAssertNil(s.row(is: id), "\(id) must not be in October") }
+    }
+
+    func testMonthToDateSummaryMatchesHandWorkedFigures() throws {
+        let dump = try allWorkbook(asOf: "2026-10-15")
+        try checkSummary(dump, FixtureExpectations.octoberMidMonth, asOf: "2026-10-15")
+    }
+
+    func testOneWorkbookPerTherapistWithUnassignedLast() throws {
+        let (r, out) = try report([])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        XCTAssertEqual(files, ["adhere-2026-10-Dana-Whitfield.xlsx", "adhere-2026-10-Sam-Okafor.xlsx",
+                               "adhere-2026-10-unassigned.xlsx", "rejects-2026-10.csv"])
+        var seen: [String] = []
+        for (file, therapist) in [("adhere-2026-10-Dana-Whitfield.xlsx", "Dana Whitfield"),
+                                  ("adhere-2026-10-Sam-Okafor.xlsx", "Sam Okafor"),
+                                  ("adhere-2026-10-unassigned.xlsx", "")] {
+            let s = try XCTUnwrap(WorkbookDump.read(out.appendingPathComponent(file).path).sheet("Summary"))
+            let ids = Array(s.texts(inColumn: "A").dropFirst())
+            let expected = FixtureExpectations.octoberOrder.filter { id in
+                FixtureExpectations.october.first { $0.id == id }?.therapist == therapist
+            }
+            XCTAssertEqual(ids, expected, "patients of \(file), in report order")
+            seen += ids
+        }
+        XCTAssertEqual(seen.sorted(), FixtureExpectations.octoberOrder.sorted())
+        // One line per workbook, then the total line.
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 4, r.stdout)
+        let dana = FixtureExpectations.october.filter { $0.therapist == "Dana Whitfield" }
+        XCTAssertTrue(lines[0].hasSuffix("adhere-2026-10-Dana-Whitfield.xlsx: \(dana.count) patients, \(dana.filter { !$0.needsAttention.isEmpty }.count) need attention"), lines[0])
+        XCTAssertTrue(lines[3].contains("read 2 files, \(FixtureExpectations.rowsRead) rows: \(FixtureExpectations.rowsRejected) rejected"), lines[3])
+        XCTAssertTrue(lines[3].contains("\(FixtureExpectations.duplicatesDropped) duplicates dropped"), lines[3])
+        for p in FixtureExpectations.october {
+            XCTAssertFalse(r.stdout.contains(p.name) || r.stderr.contains(p.name), "patient name in output")
+        }
+    }
+
+    // MARK: - Layout a therapist relies on
+
+    func testSummaryLayout() throws {
+        let dump = try allWorkbook()
+        let s = try XCTUnwrap(dump.sheet("Summary"))
+        let n = FixtureExpectations.october.count
+        XCTAssertEqual(s.freeze, "C2", "header row and patient columns frozen")
+        let lastColumn = try XCTUnwrap(s.column(titled: "Other reps"))
+        XCTAssertEqual(s.autofilter, "A1:\(lastColumn)\(n + 1)")
+        XCTAssertEqual(s.orientation, "landscape")
+        XCTAssertTrue(s.fit_to_page)
+        XCTAssertEqual(s.fit_height, 0, "one page wide, as many tall as needed")
+        XCTAssertEqual(s.fit_width ?? 1, 1)
+        XCTAssertEqual(s.print_title_rows, "$1:$1", "header repeated on every page")
+        let titles = ["Patient ID", "Patient", "Therapist", "Clinic", "Sessions/week", "Expected sessions",
+                      "Overall adherence", "Hip flexor stretch", "Calf stretch", "Step-ups", "Session days",
+                      "Monitoring days (30)", "Step-up reps", "Step-up trend (%/week)", "Step-up trend",
+                      "Side balance", "Pain change", "Max pain", "Change vs last month", "Last entry", "Needs attention"]
+        for t in titles { XCTAssertNotNil(s.column(titled: t), "Summary header \(t)") }
+        // Fractions are percentages; the name column is wide enough for the longest name.
+        let overall = try XCTUnwrap(s.column(titled: "Overall adherence"))
+        XCTAssertEqual(s["\(overall)2"]?.fmt, "0%")
+        let nameCol = try XCTUnwrap(s.column(titled: "Patient"))
+        let longest = FixtureExpectations.october.map(\.name.count).max()!
+        XCTAssertGreaterThanOrEqual(s.widths[nameCol] ?? 0, Double(longest))
+        // Adherence bands: green >= 80%, amber 50-79%, red < 50%, blanks untouched.
+        let rules = s.conditional.filter { $0.range == "\(overall)2:\(overall)\(n + 1)" }
+        XCTAssertEqual(Set(rules.flatMap(\.formula)), [
+            "AND(ISNUMBER(\(overall)2),\(overall)2>=0.8)",
+            "AND(ISNUMBER(\(overall)2),\(overall)2>=0.5,\(overall)2<0.8)",
+            "AND(ISNUMBER(\(overall)2),\(overall)2<0.5)"])
+        XCTAssertEqual(Set(rules.compactMap(\.fill)), ["FFC6EFCE", "FFFFEB9C", "FFFFC7CE"])
+        // Each patient id links to its block on Trends, whose heading names the patient.
+        let trends = try XCTUnwrap(dump.sheet("Trends"))
+        for e in FixtureExpectations.october {
+            let row = try XCTUnwrap(s.row(is: e.id))
+            let link = try XCTUnwrap(s.links["A\(row)"], "\(e.id) has no link")
+            let target = try XCTUnwrap(link.split(separator: "!").last.map(String.init))
+            XCTAssertEqual(trends[target]?.v.string?.hasPrefix("\(e.id) — \(e.name)"), true, "\(e.id) link lands on \(target)")
+        }
+        XCTAssertEqual(dump.properties.created?.hasPrefix("2026-10-31"), true, "creation time pinned to the as-of date")
+    }
+
+    func testTrendsSheetHasWeeklyFiguresAndCharts() throws {
+        let dump = try allWorkbook()
+        let t = try XCTUnwrap(dump.sheet("Trends"))
+        // Every patient has a step-up chart; those who rated pain also have a pain chart.
+        for e in FixtureExpectations.october {
+            XCTAssertTrue(dump.charts.contains { $0.hasPrefix("\(e.id): step-ups per week") }, "\(e.id) step-up chart")
+        }
+        XCTAssertTrue(dump.charts.contains { $0.hasPrefix("P008: pain per week") })
+        // P008's block: weekly rows start with a date cell and the weeks add up to the month's
+        // step-ups over the weeks inside October (first block row: heading, then reason, then header).
+        let top = try XCTUnwrap(t.row(is: "Week starting"))
+        XCTAssertEqual(t["A\(top + 1)"]?.t, "date")
+        let stepCol = try XCTUnwrap(t.column(titled: "Step-up reps", headerRow: top))
+        XCTAssertEqual(t["\(stepCol)\(top + 1)"]?.t, "number")
+    }
+
+    // MARK: - Data issues, About, rejects file, JSON
+
+    func testDataIssuesListEveryRejectedRowDuplicateAndUnknownName() throws {
+        let dump = try allWorkbook()
+        let d = try XCTUnwrap(dump.sheet("Data issues"))
+        for r in FixtureExpectations.rejects {
+            let match = (1...d.max_row).first { row in
+                d["A\(row)"]?.v.string?.hasSuffix(r.file) == true && d["B\(row)"]?.v.number == Double(r.line)
+            }
+            let row = try XCTUnwrap(match, "rejected line \(r.line) of \(r.file) not listed")
+            XCTAssertTrue(d["C\(row)"]?.v.string?.lowercased().contains(r.reasonContains) == true,
+                          "line \(r.line): reason \(d["C\(row)"]?.v.string ?? "-") should mention \(r.reasonContains)")
+            XCTAssertEqual(d["D\(row)"]?.t, "text", "raw text kept")
+            XCTAssertFalse(d["D\(row)"]?.v.string?.isEmpty ?? true)
+        }
+        let octoberFile = try XCTUnwrap((1...d.max_row).first { d["A\($0)"]?.v.string?.hasSuffix("export-2026-10.csv") == true && d["B\($0)"]?.fmt == "0" && d["C\($0)"] == nil })
+        XCTAssertEqual(d["B\(octoberFile)"]?.v.number, Double(FixtureExpectations.duplicatesDropped))
+        for (name, rows) in FixtureExpectations.unknownExercises {
+            let row = try XCTUnwrap(d.row(is: name), "unknown exercise \(name) not listed")
+            XCTAssertEqual(d["B\(row)"]?.v.number, Double(rows))
+        }
+    }
+
+    func testRejectsFileKeepsFileLineReasonAndRawText() throws {
+        let (_, out) = try report(["--by", "all"])
+        let text = try String(contentsOf: out.appendingPathComponent("rejects-2026-10.csv"), encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        XCTAssertEqual(lines.first, "file,line,reason,raw")
+        XCTAssertEqual(lines.count - 1, FixtureExpectations.rowsRejected)
+        let source = try String(contentsOf: AdhereProcess.packageRoot.appendingPathComponent("Fixtures/sessions/export-2026-10.csv"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        for r in FixtureExpectations.rejects {
+            let raw = String(source[r.line - 1])
+            XCTAssertTrue(text.contains(",\(r.line),"), "line \(r.line) in rejects file")
+            XCTAssertTrue(text.contains(raw) || text.contains("\"" + raw.replacingOccurrences(of: "\"", with: "\"\"") + "\""),
+                          "raw text of line \(r.line) kept exactly")
+        }
+        let attrs = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("rejects-2026-10.csv").path)
+        XCTAssertEqual((attrs[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+    }
+
+    func testAboutSheetNamesInputsSettingsAndRules() throws {
+        let dump = try allWorkbook()
+        let a = try XCTUnwrap(dump.sheet("About"))
+        func value(_ key: String) -> WorkbookDump.Cell? { a.row(is: key).flatMap { a["B\($0)"] } }
+        XCTAssertEqual(value("Month")?.v.string, "2026-10")
+        XCTAssertEqual(value("As of")?.v.string, "2026-10-31")
+        XCTAssertEqual(value("As of")?.t, "date")
+        XCTAssertNotNil(value("Generated at"))
+        XCTAssertEqual(value("Tool")?.v.string?.hasPrefix("adhere "), true)
+        XCTAssertEqual(value("Plans file")?.v.string, "Fixtures/plans.csv")
+        // SHA-256 of each input, checked with the system's sha256sum.
+        for name in ["export-2026-09.csv", "export-2026-10.csv"] {
+            let path = "Fixtures/sessions/\(name)"
+            let sum = try Process.runCollecting(URL(fileURLWithPath: "/usr/bin/env"), ["sha256sum", path], cwd: AdhereProcess.packageRoot)
+            let digest = String(sum.stdout.prefix(64))
+            let row = try XCTUnwrap(a.row(is: path), "\(path) not listed")
+            XCTAssertEqual(a["G\(row)"]?.v.string, digest, "\(path) SHA-256")
+            let lines = try String(contentsOfFile: AdhereProcess.packageRoot.appendingPathComponent(path).path, encoding: .utf8)
+            XCTAssertGreaterThan(a["B\(row)"]?.v.number ?? 0, 0)
+            _ = lines
+        }
+        let rules = a.texts(inColumn: "A").filter { $0.count > 60 }
+        XCTAssertTrue(rules.contains { $0.contains("80%") && $0.contains("adherent") }, "band thresholds stated")
+        XCTAssertTrue(rules.contains { $0.contains("declining") && $0.contains("42 days") }, "trend rule stated")
+        XCTAssertTrue(rules.contains { $0.contains("28 days") }, "discharge rule stated")
+    }
+
+    func testJSONCarriesTheSameFiguresAsTheWorkbook() throws {
+        let out = try temporaryFolder(self)
+        let r = try AdhereProcess.run(["report", "--month", "2026-10", "--plans", "Fixtures/plans.csv", "--by", "all",
+                                       "--out", out.path, "--json", "-", "Fixtures/sessions"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(doc["month"] as? String, "2026-10")
+        XCTAssertEqual(doc["as_of"] as? String, "2026-10-31")
+        XCTAssertEqual(doc["rows_read"] as? Int, FixtureExpectations.rowsRead)
+        XCTAssertEqual(doc["rows_rejected"] as? Int, FixtureExpectations.rowsRejected)
+        XCTAssertEqual(doc["duplicates_dropped"] as? Int, FixtureExpectations.duplicatesDropped)
+        let patients = try XCTUnwrap(doc["patients"] as? [[String: Any]])
+        XCTAssertEqual(patients.map { $0["patient_id"] as? String }, FixtureExpectations.octoberOrder)
+        for e in FixtureExpectations.october {
+            let p = try XCTUnwrap(patients.first { $0["patient_id"] as? String == e.id })
+            func num(_ k: String) -> Double? { (p[k] as? NSNumber)?.doubleValue }
+            assertClose(num("overall_adherence"), e.overall, "\(e.id) overall_adherence")
+            assertClose(num("expected_sessions"), e.expectedSessions, "\(e.id) expected_sessions")
+            assertClose(num("session_days"), e.sessionDays, "\(e.id) session_days")
+            assertClose(num("step_up_trend_pct_per_week"), e.trendPct, "\(e.id) trend", accuracy: 1e-6)
+            assertClose(num("change_vs_previous_month"), e.changeVsLastMonth, "\(e.id) change")
+            assertClose(num("pain_change"), e.painChange, "\(e.id) pain change")
+            XCTAssertEqual(p["band"] as? String, e.band)
+            XCTAssertEqual(p["step_up_trend"] as? String, e.trendLabel)
+            XCTAssertEqual(p["monitoring_days"] as? Int, e.monitoringDays)
+            XCTAssertEqual(p["step_up_reps"] as? Int, e.stepUpReps)
+            XCTAssertEqual(p["last_entry"] as? String, e.lastEntry)
+            XCTAssertEqual(p["needs_attention"] as? [String], e.needsAttention)
+            XCTAssertEqual(p["therapist"] as? String ?? "", e.therapist)
+            let adherence = try XCTUnwrap(p["adherence"] as? [String: Any])
+            XCTAssertEqual(Set(adherence.keys), Set(e.adherence.keys), "\(e.id) prescribed exercises")
+            for (k, v) in e.adherence {
+                assertClose((adherence[k] as? NSNumber)?.doubleValue, v, "\(e.id) adherence \(k)")
+            }
+            for k in ["patient_id", "therapist", "clinic", "side_balance", "max_pain", "last_entry"] {
+                XCTAssertTrue(p.keys.contains(k), "\(e.id) JSON has \(k)")
+            }
+        }
+        // The human lines go to stderr when JSON goes to stdout.
+        XCTAssertTrue(r.stderr.contains("adhere-2026-10-all.xlsx: \(FixtureExpectations.october.count) patients"), r.stderr)
+    }
+
+    // MARK: - Properties an admin relies on
+
+    func testSameInputsGiveByteIdenticalOwnerOnlyFiles() throws {
+        let a = try temporaryFolder(self), b = try temporaryFolder(self)
+        for out in [a, b] {
+            let r = try AdhereProcess.run(["report", "--month", "2026-10", "--plans", "Fixtures/plans.csv", "--out", out.path, "Fixtures/sessions"])
+            XCTAssertEqual(r.code, 0, r.stderr)
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: a.path).sorted()
+        XCTAssertEqual(files.count, 4)
+        for f in files {
+            let x = try Data(contentsOf: a.appendingPathComponent(f)), y = try Data(contentsOf: b.appendingPathComponent(f))
+            XCTAssertEqual(x, y, "\(f) differs between two runs")
+            let mode = try FileManager.default.attributesOfItem(atPath: a.appendingPathComponent(f).path)[.posixPermissions] as? NSNumber
+            XCTAssertEqual(mode?.intValue, 0o600, "\(f) must be owner-only")
+        }
+        XCTAssertFalse(files.contains { $0.hasPrefix(".") }, "no temporary files left behind")
+    }
+
+    func testWorkbookOpensInLibreOfficeWithoutRepair() throws {
+        let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let office = try XCTUnwrap(soffice, "LibreOffice is needed for this check; scripts/test.sh installs it")
+        let (_, out) = try report(["--by", "all"])
+        let conv = try temporaryFolder(self)
+        let profile = try temporaryFolder(self)
+        let r = try Process.runCollecting(URL(fileURLWithPath: office),
+                                          ["-env:UserInstallation=file://\(profile.path)", "--headless", "--norestore",
+                                           "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+                                           "--outdir", conv.path, out.appendingPathComponent("adhere-2026-10-all.xlsx").path])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let produced = try FileManager.default.contentsOfDirectory(atPath: conv.path)
+        let summary = try XCTUnwrap(produced.first { $0.contains("Summary") } ?? produced.first, "LibreOffice produced nothing: \(r.stderr)")
+        let text = try String(contentsOf: conv.appendingPathComponent(summary), encoding: .utf8)
+        XCTAssertTrue(text.contains("Patient ID"), text)
+        for id in FixtureExpectations.octoberOrder { XCTAssertTrue(text.contains(id), "\(id) readable by LibreOffice") }
+        XCTAssertFalse((r.stdout + r.stderr).lowercased().contains("repair"), r.stderr)
+    }
+}
