@@ -35,10 +35,12 @@ let package = Package(
         // Generator of synthetic exports of any size, for benchmarks and load tests.
         .executableTarget(name: "synth-export", dependencies: []),
 
+        // Shared by the test targets: runs processes and reads workbooks back with openpyxl.
+        .target(name: "TestSupport", path: "Tests/Support", exclude: ["xlsx_dump.py"]),
         .testTarget(name: "IngestTests", dependencies: ["SessionIngest", "AdherenceAnalysis"]),
         .testTarget(name: "AnalysisTests", dependencies: ["AdherenceAnalysis"]),
-        .testTarget(name: "WriterTests", dependencies: ["XLSXWriter"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["adhere"]),
+        .testTarget(name: "WriterTests", dependencies: ["XLSXWriter", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["adhere", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// `adhere report` run as a real process on the sample export in Fixtures, with its workbooks
 /// read back by openpyxl and checked against figures worked out by hand

@@ -1,0 +1,156 @@
+import Foundation
+
+/// Runs the real `adhere` executable (built next to the test bundle) as a separate process.
+public struct AdhereProcess {
+    public struct Result: Sendable {
+        public let code: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    public static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// The built executable: beside the test bundle (.build/<config>/adhere).
+    public static var binary: URL {
+        var dir = Bundle.main.bundleURL
+        for candidate in [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
+                          packageRoot.appendingPathComponent(".build/debug")] {
+            if FileManager.default.isExecutableFile(atPath: candidate.appendingPathComponent("adhere").path) {
+                dir = candidate
+                break
+            }
+        }
+        return dir.appendingPathComponent("adhere")
+    }
+
+    @discardableResult
+    public static func run(_ arguments: [String], environment: [String: String] = [:], cwd: URL? = nil) throws -> Result {
+        try Process.runCollecting(binary, arguments, environment: environment, cwd: cwd ?? packageRoot)
+    }
+}
+
+extension Process {
+    /// Runs a program to the end and collects its exit code and output.
+    public static func runCollecting(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+                              cwd: URL? = nil) throws -> AdhereProcess.Result {
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        if let cwd { p.currentDirectoryURL = cwd }
+        let outPipe = Pipe(), errPipe = Pipe()
+        p.standardOutput = outPipe
+        p.standardError = errPipe
+        try p.run()
+        // Read both pipes while the process runs so neither fills up.
+        nonisolated(unsafe) var errData = Data()
+        let errThread = Thread { errData = errPipe.fileHandleForReading.readDataToEndOfFile() }
+        errThread.start()
+        let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        while errThread.isExecuting || !errThread.isFinished { usleep(1000) }
+        return AdhereProcess.Result(code: p.terminationStatus,
+                                    stdout: String(decoding: outData, as: UTF8.self),
+                                    stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// A workbook read back with openpyxl (Tests/Support/xlsx_dump.py), a reader independent of
+/// the writer.
+public struct WorkbookDump: Decodable, Sendable {
+    public struct Cell: Decodable, Sendable {
+        public let v: JSONValue
+        public let t: String
+        public let fmt: String
+    }
+
+    public struct Conditional: Decodable, Sendable {
+        public let range: String
+        public let type: String
+        public let formula: [String]
+        public let fill: String?
+    }
+
+    public struct Sheet: Decodable, Sendable {
+        public let name: String
+        public let cells: [String: Cell]
+        public let max_row: Int
+        public let freeze: String?
+        public let autofilter: String?
+        public let conditional: [Conditional]
+        public let orientation: String?
+        public let fit_width: Int?
+        public let fit_height: Int?
+        public let fit_to_page: Bool
+        public let print_title_rows: String?
+        public let widths: [String: Double]
+        public let links: [String: String]
+
+        public subscript(_ ref: String) -> Cell? { cells[ref] }
+
+        /// The row (1-based) whose column A is `text`.
+        public func row(where column: String = "A", is text: String) -> Int? {
+            for (ref, c) in cells where ref.hasPrefix(column) && Int(ref.dropFirst(column.count)) != nil {
+                if case .string(let s) = c.v, s == text { return Int(ref.dropFirst(column.count)) }
+            }
+            return nil
+        }
+
+        /// Column letter whose row-1 header is `title`.
+        public func column(titled title: String, headerRow: Int = 1) -> String? {
+            for (ref, c) in cells {
+                let letters = String(ref.prefix { $0.isLetter })
+                if ref == "\(letters)\(headerRow)", case .string(let s) = c.v, s == title { return letters }
+            }
+            return nil
+        }
+
+        public func texts(inColumn column: String) -> [String] {
+            (1...max(max_row, 1)).compactMap { r in
+                if case .string(let s)? = cells["\(column)\(r)"]?.v { return s }
+                return nil
+            }
+        }
+    }
+
+    public struct Properties: Decodable, Sendable {
+        public let title: String?
+        public let created: String?
+    }
+
+    public let sheets: [Sheet]
+    public let properties: Properties
+    public let charts: [String]
+
+    public func sheet(_ name: String) -> Sheet? { sheets.first { $0.name == name } }
+
+    public static func read(_ path: String) throws -> WorkbookDump {
+        let script = AdhereProcess.packageRoot.appendingPathComponent("Tests/Support/xlsx_dump.py").path
+        let r = try Process.runCollecting(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script, path])
+        guard r.code == 0 else {
+            throw NSError(domain: "xlsx_dump", code: Int(r.code), userInfo: [NSLocalizedDescriptionKey:
+                "reading \(path) with openpyxl failed (is openpyxl installed? scripts/test.sh installs it): \(r.stderr)"])
+        }
+        return try JSONDecoder().decode(WorkbookDump.self, from: Data(r.stdout.utf8))
+    }
+}
+
+public enum JSONValue: Decodable, Equatable, Sendable {
+    case string(String), number(Double), bool(Bool), null
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let d = try? c.decode(Double.self) { self = .number(d) }
+        else { self = .string(try c.decode(String.self)) }
+    }
+
+    public var number: Double? { if case .number(let d) = self { return d }; return nil }
+    public var string: String? { if case .string(let s) = self { return s }; return nil }
+}
+
