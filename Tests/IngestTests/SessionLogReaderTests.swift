@@ -1,0 +1,243 @@
+import XCTest
+@testable import SessionIngest
+import AdherenceAnalysis
+
+final class FieldParsingTests: XCTestCase {
+    func parse(_ s: String, _ order: DateOrder? = nil) -> Result<ParsedDate, DateProblem> {
+        Array(s.utf8).withUnsafeBufferPointer { DateParsing.parse($0, order: order) }
+    }
+
+    func day(_ s: String, _ order: DateOrder? = nil) -> String? {
+        if case .success(let d) = parse(s, order) { return d.day.description }
+        return nil
+    }
+
+    func testDateFormats() {
+        XCTAssertEqual(day("2026-10-05"), "2026-10-05")
+        XCTAssertEqual(day("2026-10-05T23:40:00"), "2026-10-05", "late evening stays on its written day")
+        XCTAssertEqual(day("2026-10-05T23:40:00-05:00"), "2026-10-05", "offset does not move the written day")
+        XCTAssertEqual(day("2026-10-05 07:15"), "2026-10-05")
+        XCTAssertEqual(day("2026-10-05T07:15:30.250Z"), "2026-10-05")
+        XCTAssertEqual(day("05.10.2026"), "2026-10-05")
+        XCTAssertEqual(day("05.10.2026 18:30"), "2026-10-05")
+        XCTAssertEqual(day("5.10.26"), "2026-10-05")
+        XCTAssertEqual(day("10/05/2026", .monthFirst), "2026-10-05")
+        XCTAssertEqual(day("05/10/2026", .dayFirst), "2026-10-05")
+        XCTAssertEqual(day("25/10/2026"), "2026-10-25", "a first number above 12 can only be the day")
+        XCTAssertEqual(day("10/25/2026 7:05 PM"), "2026-10-25")
+        if case .success(let d) = parse("10/25/2026 7:05 PM") { XCTAssertEqual(d.seconds, 19 * 3600 + 5 * 60) }
+        if case .success(let d) = parse("2026-10-05T12:00:00+02:30") { XCTAssertEqual(d.offsetMinutes, 150) }
+    }
+
+    func testBadDates() {
+        guard case .failure(.impossible) = parse("2026-02-31") else { return XCTFail("31 February is impossible") }
+        guard case .failure(.impossible) = parse("31.02.2026") else { return XCTFail("31.02. is impossible") }
+        guard case .failure(.ambiguousSlash) = parse("05/10/2026") else { return XCTFail("05/10 needs an order") }
+        guard case .failure(.unreadable) = parse("yesterday") else { return XCTFail() }
+        guard case .failure(.unreadable) = parse("2026-10-05T25") else { return XCTFail() }
+        guard case .failure(.impossible) = parse("2026-10-05T25:00") else { return XCTFail("hour 25") }
+    }
+
+    func testNumbersAndSides() {
+        func whole(_ s: String) -> Int? { Array(s.utf8).withUnsafeBufferPointer { FieldParsing.wholeNumber($0) } }
+        func centis(_ s: String, comma: Bool = false) -> Int? { Array(s.utf8).withUnsafeBufferPointer { FieldParsing.centis($0, decimalComma: comma) } }
+        XCTAssertEqual(whole("12"), 12)
+        XCTAssertEqual(whole("12.0"), 12)
+        XCTAssertNil(whole("7.5"))
+        XCTAssertNil(whole("-3"))
+        XCTAssertNil(whole("ten"))
+        XCTAssertEqual(centis("7.5"), 750)
+        XCTAssertEqual(centis("7,5", comma: true), 750)
+        XCTAssertNil(centis("7,5"))
+        XCTAssertEqual(centis("10"), 1000)
+        XCTAssertEqual(centis("3.456"), 346)
+        func side(_ s: String) -> Side?? { Array(s.utf8).withUnsafeBufferPointer { FieldParsing.side($0) } }
+        XCTAssertEqual(side("L"), .some(.left))
+        XCTAssertEqual(side("Right"), .some(.right))
+        XCTAssertEqual(side("bilateral"), .some(.both))
+        XCTAssertEqual(side(""), .some(.both))
+        XCTAssertEqual(side("up"), .none)
+    }
+
+    func testHeaderSynonymsAndMissingColumns() throws {
+        let m = HeaderMatcher()
+        XCTAssertEqual(m.column(for: "Client ID"), .patientID)
+        XCTAssertEqual(m.column(for: "MRN"), .patientID)
+        XCTAssertEqual(m.column(for: "Completed at"), .performedAt)
+        XCTAssertEqual(m.column(for: "Repetitions"), .reps)
+        XCTAssertEqual(m.column(for: "Hold (s)"), .holdSeconds)
+        XCTAssertEqual(m.column(for: "Pain (0-10)"), .pain)
+        XCTAssertEqual(m.column(for: "PATIENT_ID"), .patientID)
+        XCTAssertThrowsError(try m.map(headers: ["Patient ID", "Dat", "Exercise", "Reps"], file: "x.csv")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("performed_at"), text)
+            XCTAssertTrue(text.contains("'Dat'"), "lists the columns found: \(text)")
+            XCTAssertTrue(text.contains("Dat for performed_at"), "suggests the nearest: \(text)")
+            XCTAssertTrue(text.contains("--column"), "says how to fix it: \(text)")
+        }
+    }
+}
+
+final class SessionLogReaderTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("adhere-ingest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    func file(_ name: String, _ text: String) throws -> String {
+        try file(name, Data(text.utf8))
+    }
+
+    func file(_ name: String, _ data: Data) throws -> String {
+        let url = folder.appendingPathComponent(name)
+        try data.write(to: url)
+        return url.path
+    }
+
+    func read(_ files: [String], asOf: String = "2026-10-31", options: ((inout IngestOptions) -> Void)? = nil) -> IngestResult {
+        var o = IngestOptions(span: DayRange(Day(iso: "2026-01-01")!, Day(iso: asOf)!), asOf: Day(iso: asOf)!)
+        options?(&o)
+        return SessionLogReader(options: o).read(files: files)
+    }
+
+    let header = "patient_id,patient_name,therapist,performed_at,exercise,side,sets,reps,hold_seconds,pain,notes\n"
+
+    func testEveryRowIsAcceptedDroppedOrRejectedWithItsLineAndReason() throws {
+        let a = try file("a.csv", header + """
+        P1,Ann,Dana,2026-10-01T08:00,Calf stretch,left,1,10,,2,
+        P1,Ann,Dana,2026-10-01T08:05,Calf stretch,right,2,5,,,
+        ,Nobody,Dana,2026-10-01,Calf stretch,both,1,10,,,
+        P2,Bo,Sam,2026-02-31,Step-ups,,1,10,,,
+        P2,Bo,Sam,2026-10-02,Step-ups,,1,-10,,,
+        P2,Bo,Sam,2026-10-02,Step-ups,,1,7.5,,,
+        P2,Bo,Sam,2026-10-02,Step-ups,,1,10,,11,
+        P2,Bo,Sam,2026-10-02,Step-ups
+        P2,Bo,Sam,2026-10-02,Wall sit,,1,10,,,
+        P2,Bo,Sam,2026-10-02,Step-ups,up,1,10,,,
+
+        """)
+        let b = try file("b.csv", header + """
+        P1,Ann,Dana,2026-10-01T08:00,Calf stretch,left,1,10,,2,
+        P1,Ann,Dana,2026-11-03,Calf stretch,left,1,10,,2,
+
+        """)
+        let r = read([a, b])
+        XCTAssertEqual(r.rowsRead, 12)
+        XCTAssertEqual(r.rowsRejected, 7)
+        XCTAssertEqual(r.duplicatesDropped, 1, "the same row in an overlapping export counts once")
+        XCTAssertEqual(r.files[1].duplicates, 1)
+        XCTAssertEqual(r.rowsAfterAsOf, 1)
+        XCTAssertEqual(r.files.map(\.accepted).reduce(0, +) + r.rowsRejected + r.duplicatesDropped, r.rowsRead)
+        XCTAssertEqual(r.rejects.map(\.line), [4, 5, 6, 7, 8, 9, 11])
+        let reasons = r.rejects.map(\.reason)
+        XCTAssertEqual(reasons[0], "missing patient id")
+        XCTAssertEqual(reasons[1], "impossible date '2026-02-31'")
+        XCTAssertTrue(reasons[2].hasPrefix("reps must be a whole number"), reasons[2])
+        XCTAssertTrue(reasons[3].contains("'7.5'"), reasons[3])
+        XCTAssertTrue(reasons[4].hasPrefix("pain must be a number from 0 to 10"), reasons[4])
+        XCTAssertEqual(reasons[5], "wrong number of fields: expected 11, found 5")
+        XCTAssertTrue(reasons[6].hasPrefix("side must be"), reasons[6])
+        XCTAssertEqual(r.rejects[5].raw, "P2,Bo,Sam,2026-10-02,Step-ups")
+        XCTAssertEqual(r.rejects[0].therapist, "Dana", "rejected rows keep their therapist to be filed with the right report")
+        for reject in r.rejects { XCTAssertFalse(reject.reason.contains("Ann") || reject.reason.contains("Bo,"), "no names in reasons") }
+        XCTAssertEqual(r.unknownExercises.map(\.name), ["Wall sit"])
+        let p1 = try XCTUnwrap(r.patients.first { $0.id == "P1" })
+        XCTAssertEqual(p1.entries.count, 2)
+        XCTAssertEqual(p1.entries[1].reps, 10, "sets x reps")
+        XCTAssertEqual(p1.entries[0].painCentis, 200)
+        XCTAssertEqual(p1.lastEntry?.description, "2026-10-01", "rows after the as-of date do not count")
+        XCTAssertEqual(p1.therapist, "Dana")
+    }
+
+    func testHeaderOnlyEmptyAndBinaryFilesAreFileErrorsThatDoNotStopTheOthers() throws {
+        let good = try file("good.csv", header + "P1,Ann,Dana,2026-10-01,Calf stretch,,1,10,,,\n")
+        let headerOnly = try file("header.csv", header)
+        let empty = try file("empty.csv", "")
+        let xlsx = try file("export.csv", Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0, 0, 0]))
+        let noColumns = try file("other.csv", "Client,When,What\nx,y,z\n")
+        let r = read([good, headerOnly, empty, xlsx, noColumns])
+        XCTAssertNil(r.files[0].error)
+        XCTAssertEqual(r.files[0].accepted, 1)
+        XCTAssertNil(r.files[1].error, "a header-only file is read: no rows")
+        XCTAssertEqual(r.files[1].rows, 0)
+        XCTAssertTrue("\(r.files[2].error!)".contains("empty"))
+        XCTAssertTrue("\(r.files[3].error!)".contains("Excel workbook"))
+        XCTAssertTrue("\(r.files[4].error!)".contains("patient_id"))
+        XCTAssertEqual(r.patients.count, 1)
+    }
+
+    func testSemicolonWindows1252WithDayFirstDatesAndDecimalComma() throws {
+        // "Müller" in Windows-1252: M, 0xFC, ller.
+        var bytes = Array("Patient ID;Name;Datum;Exercise name;Repetitions;Hold (s);Pain (0-10)\r\n".utf8)
+        bytes += Array("P9;M".utf8) + [0xFC] + Array("ller;05.10.2026 18:30;Hip flexor stretch;10;12,5;3,5\r\n".utf8)
+        let f = try file("legacy.csv", Data(bytes))
+        let r = read([f]) { $0.extraColumns = ["Datum": .performedAt] }
+        XCTAssertNil(r.files[0].error, "\(String(describing: r.files[0].error))")
+        XCTAssertEqual(r.files[0].separator, "semicolon")
+        XCTAssertEqual(r.files[0].encoding, "Windows-1252")
+        let p = try XCTUnwrap(r.patients.first)
+        XCTAssertEqual(p.name, "Müller")
+        XCTAssertEqual(p.entries.first?.day.description, "2026-10-05")
+        XCTAssertEqual(p.entries.first?.holdCentis, 1250)
+        XCTAssertEqual(p.entries.first?.painCentis, 350)
+    }
+
+    func testSlashDatesAreDecidedFromTheWholeColumnOrRefused() throws {
+        let h = "patient_id,performed_at,exercise,reps\n"
+        let us = try file("us.csv", h + "P1,10/05/2026,Step-ups,10\nP1,10/25/2026,Step-ups,10\n")
+        let r = read([us])
+        XCTAssertEqual(r.patients.first?.entries.map(\.day.description), ["2026-10-05", "2026-10-25"],
+                       "10/25 shows the column is month first, so 10/05 is 5 October")
+        let ambiguous = try file("amb.csv", h + "P1,10/05/2026,Step-ups,10\nP1,11/05/2026,Step-ups,10\n")
+        let a = read([ambiguous])
+        XCTAssertTrue("\(a.files[0].error!)".contains("--date-order"), "names the option to settle it")
+        let settled = read([ambiguous]) { $0.dateOrder = .dayFirst }
+        XCTAssertEqual(settled.patients.first?.entries.map(\.day.description), ["2026-05-10", "2026-05-11"])
+        let mixed = try file("mixed.csv", h + "P1,25/10/2026,Step-ups,10\nP1,10/25/2026,Step-ups,10\n")
+        XCTAssertTrue("\(read([mixed]).files[0].error!)".contains("mixes"))
+    }
+
+    func testInputFoldersExpandToCSVFilesInPathOrder() throws {
+        let sub = folder.appendingPathComponent("b")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        _ = try file("z.csv", header)
+        _ = try file("a.CSV", header)
+        _ = try file("notes.txt", "x")
+        _ = try file(".hidden.csv", header)
+        try Data(header.utf8).write(to: sub.appendingPathComponent("m.csv"))
+        let files = try InputFiles.expand([folder.path]).map { String($0.dropFirst(folder.path.count + 1)) }
+        XCTAssertEqual(files, ["a.CSV", "b/m.csv", "z.csv"])
+        XCTAssertThrowsError(try InputFiles.expand([folder.appendingPathComponent("missing").path]))
+    }
+
+    func testPlansFile() throws {
+        let plans = try file("plans.csv", """
+        patient_id,exercise,reps_per_side,hold_seconds,sessions_per_week,start_date,end_date,therapist
+        P1,Hip flexor stretch,10,10,3,2026-09-01,,Dana
+        P1,step_up,,,3,2026-09-01,2026-12-31,
+
+        """)
+        let p = try PlansReader.read(path: plans, catalog: .standard)
+        XCTAssertEqual(p.periods["P1"]?.count, 2)
+        XCTAssertEqual(p.periods["P1"]?[0].holdCentis, 1000)
+        XCTAssertNil(p.periods["P1"]?[1].repsPerSide)
+        XCTAssertEqual(p.therapist["P1"], "Dana")
+        let bad = try file("bad.csv", """
+        patient_id,exercise,reps_per_side,hold_seconds,sessions_per_week,start_date,end_date
+        P1,Yoga,10,,3,2026-09-01,
+        P2,Calf stretch,ten,,3,2026-09-01,
+        P3,Calf stretch,10,,3,2026-10-01,2026-09-01
+
+        """)
+        XCTAssertThrowsError(try PlansReader.read(path: bad, catalog: .standard)) { e in
+            let text = "\(e)"
+            XCTAssertTrue(text.contains("line 2: exercise 'Yoga' is not in the catalog"), text)
+            XCTAssertTrue(text.contains("line 3: reps_per_side must be a whole number"), text)
+            XCTAssertTrue(text.contains("line 4: end_date 2026-09-01 is before start_date 2026-10-01"), text)
+        }
+    }
+}
