@@ -140,13 +140,44 @@ public final class Workbook {
     func retain(_ s: String) -> UnsafeMutablePointer<CChar> { keep(s) }
 
     /// Writes the file. After this (even when it throws) the workbook cannot be used again.
+    ///
+    /// The destination is checked first (its folder exists and can be written, and it is not a
+    /// folder itself), so the usual mistakes give a clear error without libxlsxwriter printing
+    /// its own `[ERROR]` line; only faults found while writing (a full disk) come from the library.
     public func close() throws {
         guard let wb = raw else { return }
         raw = nil
+        if let problem = Workbook.destinationProblem(path) {
+            lxw_workbook_free(wb)
+            throw XLSXError(operation: "writing workbook \(path)", message: problem)
+        }
         let result = workbook_close(wb)
         if result != LXW_NO_ERROR {
             throw XLSXError(result, "writing workbook \(path)")
         }
+    }
+}
+
+extension Workbook {
+    /// Why `path` cannot be written, or `nil` if it looks writable.
+    static func destinationProblem(_ path: String) -> String? {
+        let folder: String
+        if let slash = path.lastIndex(of: "/") {
+            folder = slash == path.startIndex ? "/" : String(path[..<slash])
+        } else {
+            folder = "."
+        }
+        var st = stat()
+        guard stat(folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            return "the folder \(folder) does not exist"
+        }
+        guard access(folder, W_OK | X_OK) == 0 else {
+            return "the folder \(folder) is not writable (\(String(cString: strerror(errno))))"
+        }
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            return "a folder of that name is in the way"
+        }
+        return nil
     }
 }
 

@@ -1,0 +1,146 @@
+import Foundation
+import XCTest
+import TestSupport
+import XLSXWriter
+
+/// The libxlsxwriter wrapper, checked by reading its files back with openpyxl.
+final class WorkbookTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("adhere-writer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    func newWorkbook(_ name: String) throws -> Workbook {
+        try Workbook(path: path(name), properties: .init(title: "t", created: 1_790_000_000))
+    }
+
+    /// Runs `body` with the process's standard error captured, and returns what was printed.
+    func capturingStderr(_ body: () throws -> Void) rethrows -> String {
+        let capture = folder.appendingPathComponent("stderr-\(UUID().uuidString)").path
+        fflush(nil)
+        let saved = dup(2)
+        let fd = open(capture, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        dup2(fd, 2)
+        close(fd)
+        defer {
+            fflush(nil)
+            dup2(saved, 2)
+            close(saved)
+        }
+        try body()
+        fflush(nil)
+        return (try? String(contentsOfFile: capture, encoding: .utf8)) ?? ""
+    }
+
+    func testCellsKeepTheirTypesAndTextIsNeverAFormula() throws {
+        let wb = try newWorkbook("cells.xlsx")
+        let ws = try wb.addWorksheet("Data")
+        let risky = ["=SUM(1,2)", "+1", "-1", "@cmd", "=HYPERLINK(\"http://x\")"]
+        for (i, t) in risky.enumerated() { try ws.write(t, row: i, column: 0) }
+        try ws.write(0.8, row: 0, column: 1, format: .percent)
+        try ws.write(CalendarDate(year: 2026, month: 10, day: 31), row: 1, column: 1)
+        try ws.write("Zoë Müller, Ó Súilleabháin", row: 2, column: 1)
+        try ws.writeLink("P001", toSheet: "Data", cell: "A5", row: 3, column: 1)
+        try wb.close()
+        let dump = try WorkbookDump.read(path("cells.xlsx"))
+        let s = try XCTUnwrap(dump.sheet("Data"))
+        for (i, t) in risky.enumerated() {
+            XCTAssertEqual(s["A\(i + 1)"]?.t, "text", "\(t) must stay text")
+            XCTAssertEqual(s["A\(i + 1)"]?.v.string, t)
+        }
+        XCTAssertEqual(s["B1"]?.v.number, 0.8)
+        XCTAssertEqual(s["B1"]?.fmt, "0%")
+        XCTAssertEqual(s["B2"]?.t, "date")
+        XCTAssertEqual(s["B2"]?.v.string, "2026-10-31", "a date is its calendar day, never shifted by a time zone")
+        XCTAssertEqual(s["B3"]?.v.string, "Zoë Müller, Ó Súilleabháin")
+        XCTAssertEqual(s.links["B4"], "'Data'!A5")
+        XCTAssertEqual(s["B4"]?.v.string, "P001")
+    }
+
+    func testInvalidInputsThrowBeforeReachingTheLibraryAndPrintNothing() throws {
+        let wb = try newWorkbook("invalid.xlsx")
+        let printed = try capturingStderr {
+            for bad in ["", "Sheet[1]", "a/b", "'quoted'", String(repeating: "x", count: 32)] {
+                XCTAssertThrowsError(try wb.addWorksheet(bad), "sheet name \(bad.debugDescription)") { e in
+                    XCTAssertTrue(e is XLSXError)
+                }
+            }
+            let ws = try wb.addWorksheet("Summary")
+            XCTAssertThrowsError(try wb.addWorksheet("summary"), "names are unique ignoring case")
+            XCTAssertThrowsError(try ws.write(String(repeating: "x", count: 32_768), row: 0, column: 0)) { e in
+                XCTAssertTrue("\(e)".contains("32,767"), "\(e)")
+                XCTAssertTrue("\(e)".contains("Summary!A1"), "says where: \(e)")
+            }
+            XCTAssertThrowsError(try ws.write(Double.nan, row: 0, column: 0))
+            XCTAssertThrowsError(try ws.write(1, row: 1_048_576, column: 0))
+            XCTAssertThrowsError(try ws.write("x", row: 0, column: 16_384))
+            try ws.write(String(repeating: "y", count: 32_767), row: 0, column: 0)
+            try wb.close()
+        }
+        XCTAssertEqual(printed, "", "libxlsxwriter printed warnings")
+        let dump = try WorkbookDump.read(path("invalid.xlsx"))
+        XCTAssertEqual(dump.sheet("Summary")?["A1"]?.v.string?.count, 32_767)
+    }
+
+    func testCloseChecksTheDestinationFirstAndNeverCrashes() throws {
+        let missing = folder.appendingPathComponent("no/such/folder/x.xlsx").path
+        let wb = try Workbook(path: missing, properties: .init(title: "t", created: 0))
+        _ = try wb.addWorksheet("A")
+        let printed = try capturingStderr {
+            XCTAssertThrowsError(try wb.close()) { e in
+                XCTAssertTrue("\(e)".contains(missing) && "\(e)".contains("does not exist"), "\(e)")
+            }
+        }
+        XCTAssertEqual(printed, "", "the library printed nothing")
+        XCTAssertNoThrow(try wb.close(), "closing again is harmless")
+        XCTAssertThrowsError(try wb.addWorksheet("B"), "a closed workbook cannot be used")
+        // A folder in the way.
+        try FileManager.default.createDirectory(atPath: path("dir.xlsx"), withIntermediateDirectories: true)
+        let blocked = try newWorkbook("dir.xlsx")
+        XCTAssertThrowsError(try blocked.close()) { e in XCTAssertTrue("\(e)".contains("folder of that name"), "\(e)") }
+    }
+
+    func testAFailureOnlyTheLibraryCanSeeCarriesItsErrorCode() throws {
+        // /proc accepts no new files, even from root: only fopen inside libxlsxwriter finds out.
+        let wb = try Workbook(path: "/proc/adhere-test.xlsx", properties: .init(title: "t", created: 0))
+        _ = try wb.addWorksheet("A")
+        _ = try capturingStderr {
+            XCTAssertThrowsError(try wb.close()) { e in
+                let error = e as? XLSXError
+                XCTAssertNotNil(error)
+                XCTAssertGreaterThan(error?.code ?? -1, 0, "libxlsxwriter's lxw_error code: \(String(describing: error))")
+                XCTAssertTrue(error?.operation.contains("/proc/adhere-test.xlsx") == true)
+            }
+        }
+    }
+
+    func testAWorkbookReleasedWithoutCloseWritesNothing() throws {
+        do {
+            let wb = try newWorkbook("abandoned.xlsx")
+            try wb.addWorksheet("A").write("x", row: 0, column: 0)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("abandoned.xlsx")))
+    }
+
+    func testSameContentGivesIdenticalBytes() throws {
+        for name in ["one.xlsx", "two.xlsx"] {
+            let wb = try newWorkbook(name)
+            let ws = try wb.addWorksheet("A")
+            try ws.write("same", row: 0, column: 0)
+            try ws.write(CalendarDate(year: 2026, month: 1, day: 2), row: 1, column: 0)
+            let chart = try wb.addLineChart(title: "c")
+            try chart.addSeries(name: "s", sheet: "A", categoryColumn: 0, valueColumn: 0, firstRow: 0, lastRow: 1)
+            try ws.insertChart(chart, row: 3, column: 3)
+            try wb.close()
+            Thread.sleep(forTimeInterval: 1.1) // a different wall-clock second must not matter
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path("one.xlsx"))),
+                       try Data(contentsOf: URL(fileURLWithPath: path("two.xlsx"))))
+    }
+}
