@@ -53,6 +53,6 @@ public enum AdhereExit: Int32, CaseIterable {
 
 extension ExitCode {
     static var helpText: String {
-        "Exit codes:\n" + AdhereExit.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n")
+        "Exit codes:\n" + AdhereExit.allCases.map { "  \($0.rawValue < 10 ? " " : "")\($0.rawValue)  \($0.meaning)" }.joined(separator: "\n")
     }
 }

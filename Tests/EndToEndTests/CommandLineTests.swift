@@ -1,0 +1,136 @@
+import Foundation
+import XCTest
+import TestSupport
+
+/// What an admin sees: help, errors, exit codes, file safety.
+final class CommandLineTests: XCTestCase {
+    let header = "patient_id,patient_name,therapist,performed_at,exercise,side,sets,reps\n"
+
+    func write(_ text: String, to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    func testHelpExplainsEveryOptionAndTheExitCodes() throws {
+        let r = try AdhereProcess.run(["report", "--help"])
+        XCTAssertEqual(r.code, 0)
+        for option in ["--month", "--as-of", "--plans", "--by", "--out", "--json", "--strict", "--date-order", "--column", "--quiet"] {
+            XCTAssertTrue(r.stdout.contains(option), "help mentions \(option)")
+        }
+        for code in ["0", "1", "2", "64", "65", "66", "73", "75"] {
+            XCTAssertTrue(r.stdout.contains("\n  \(code.count == 1 ? " " : "")\(code)  "), "help documents exit code \(code)")
+        }
+        let v = try AdhereProcess.run(["--version"])
+        XCTAssertEqual(v.code, 0)
+        XCTAssertTrue(v.stdout.hasPrefix("0."), v.stdout)
+    }
+
+    func testBadUsageIs64WithAMessageSayingWhatToDo() throws {
+        let r = try AdhereProcess.run(["report", "--month", "October", "Fixtures/sessions"])
+        XCTAssertEqual(r.code, 64)
+        XCTAssertTrue(r.stderr.contains("YYYY-MM"), r.stderr)
+        let asOf = try AdhereProcess.run(["report", "--month", "2026-10", "--as-of", "2026-11-02", "Fixtures/sessions"])
+        XCTAssertEqual(asOf.code, 64)
+        XCTAssertTrue(asOf.stderr.contains("not in the month 2026-10"), asOf.stderr)
+        let none = try AdhereProcess.run(["report", "--month", "2026-10"])
+        XCTAssertEqual(none.code, 64)
+    }
+
+    func testNoInputIs66() throws {
+        let dir = try temporaryFolder(self)
+        let r = try AdhereProcess.run(["report", "--month", "2026-10", "--out", dir.appendingPathComponent("out").path, dir.path])
+        XCTAssertEqual(r.code, 66)
+        XCTAssertTrue(r.stderr.contains("no CSV files found"), r.stderr)
+        let missing = try AdhereProcess.run(["report", "--month", "2026-10", dir.appendingPathComponent("nope").path])
+        XCTAssertEqual(missing.code, 66)
+        XCTAssertTrue(missing.stderr.contains("does not exist"), missing.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path), "nothing written")
+    }
+
+    func testBadPlansFileIs65AndWritesNothing() throws {
+        let dir = try temporaryFolder(self)
+        try write("patient_id,exercise,reps_per_side,hold_seconds,sessions_per_week,start_date,end_date\nP1,Yoga,10,,3,2026-09-01,\n",
+                  to: dir.appendingPathComponent("plans.csv"))
+        let out = dir.appendingPathComponent("out")
+        let r = try AdhereProcess.run(["report", "--month", "2026-10", "--plans", dir.appendingPathComponent("plans.csv").path,
+                                       "--out", out.path, "Fixtures/sessions"])
+        XCTAssertEqual(r.code, 65)
+        XCTAssertTrue(r.stderr.contains("line 2: exercise 'Yoga' is not in the catalog"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
+    func testAnUnreadableFileAmongGoodOnesIsReportedAndTheRestStillReported() throws {
+        let dir = try temporaryFolder(self)
+        let inputs = dir.appendingPathComponent("in")
+        try write(header + "P1,Ann,Dana,2026-10-01,Step-ups,,1,10\n", to: inputs.appendingPathComponent("a.csv"))
+        try Data([0x50, 0x4B, 0x03, 0x04, 0, 0]).write(to: inputs.appendingPathComponent("b.csv"))
+        let out = dir.appendingPathComponent("out")
+        let r = try AdhereProcess.run(["report", "--month", "2026-10", "--out", out.path, inputs.path])
+        XCTAssertEqual(r.code, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("b.csv: not a CSV export"), r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("adhere-2026-10-Dana.xlsx").path))
+    }
+
+    func testStrictExitsWith1WhenRowsWereRejected() throws {
+        let out = try temporaryFolder(self)
+        let r = try AdhereProcess.run(["report", "--month", "2026-10", "--strict", "--quiet", "--out", out.path, "Fixtures/sessions"])
+        XCTAssertEqual(r.code, 1)
+        XCTAssertEqual(r.stdout, "", "--quiet")
+        XCTAssertTrue(r.stderr.contains("6 rows were rejected"), r.stderr)
+    }
+
+    func testOutputThatCannotBeWrittenIs73AndLeavesEarlierReportsIntact() throws {
+        let dir = try temporaryFolder(self)
+        let blocker = dir.appendingPathComponent("file")
+        try write("x", to: blocker)
+        let r = try AdhereProcess.run(["report", "--month", "2026-10", "--out", blocker.appendingPathComponent("out").path, "Fixtures/sessions"])
+        XCTAssertEqual(r.code, 73)
+        XCTAssertTrue(r.stderr.contains("cannot write"), r.stderr)
+        // A workbook name taken by a folder: the earlier files stay as they were, no temporary file is left.
+        let out = dir.appendingPathComponent("out")
+        XCTAssertEqual(try AdhereProcess.run(["report", "--month", "2026-10", "--by", "all", "--out", out.path, "Fixtures/sessions"]).code, 0)
+        let rejects = out.appendingPathComponent("rejects-2026-10.csv")
+        let before = try Data(contentsOf: rejects)
+        try FileManager.default.removeItem(at: out.appendingPathComponent("adhere-2026-10-all.xlsx"))
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("adhere-2026-10-all.xlsx"), withIntermediateDirectories: true)
+        let again = try AdhereProcess.run(["report", "--month", "2026-10", "--by", "all", "--out", out.path, "Fixtures/sessions"])
+        XCTAssertEqual(again.code, 73, again.stderr)
+        XCTAssertEqual(try Data(contentsOf: rejects), before)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix(".") }, [])
+    }
+
+    func testGroupNamesCannotLeaveTheOutputFolderAndCSVTextStaysText() throws {
+        let dir = try temporaryFolder(self)
+        let input = dir.appendingPathComponent("in/x.csv")
+        try write(header + """
+        P1,"=HYPERLINK(""http://evil"")",../../etc,2026-10-01,Step-ups,,1,10
+        P2,+1 Smith,../../etc,2026-10-01,Step-ups,,1,10
+        P3,@Jones,/abs/path,2026-10-01,-cmd,,1,10
+
+        """, to: input)
+        let out = dir.appendingPathComponent("out")
+        let r = try AdhereProcess.run(["report", "--month", "2026-10", "--out", out.path, input.path])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        XCTAssertEqual(files, ["adhere-2026-10-abs-path.xlsx", "adhere-2026-10-etc.xlsx", "rejects-2026-10.csv"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["in", "out"])
+        let dump = try WorkbookDump.read(out.appendingPathComponent("adhere-2026-10-etc.xlsx").path)
+        let s = try XCTUnwrap(dump.sheet("Summary"))
+        let names = s.texts(inColumn: "B")
+        XCTAssertTrue(names.contains("=HYPERLINK(\"http://evil\")"))
+        XCTAssertTrue(names.contains("+1 Smith"))
+        XCTAssertEqual(s["B2"]?.t, "text")
+        XCTAssertEqual(s["B3"]?.t, "text")
+        let other = try WorkbookDump.read(out.appendingPathComponent("adhere-2026-10-abs-path.xlsx").path)
+        let issues = try XCTUnwrap(other.sheet("Data issues"))
+        XCTAssertNotNil(issues.row(is: "-cmd"), "unknown exercise name listed as text")
+        XCTAssertFalse(r.stdout.contains("Smith") || r.stderr.contains("Smith"), "no patient names in messages")
+    }
+
+    func testDefaultMonthIsTheLastFullMonth() throws {
+        let out = try temporaryFolder(self)
+        let r = try AdhereProcess.run(["report", "--today", "2026-11-25", "--by", "all", "--out", out.path, "Fixtures/sessions"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("adhere-2026-10-all.xlsx").path))
+    }
+}
