@@ -34,9 +34,11 @@ public final class CSVRecordReader {
     /// Whether the current record is malformed (a stray quote, or a quote never closed).
     public private(set) var malformed: String?
 
-    private var starts: [Int] = []
-    private var ends: [Int] = []
-    private var escaped: [Bool] = []
+    /// Field bounds of the current record: start, end (exclusive) and "has doubled quotes" per field.
+    private var fieldStart: UnsafeMutablePointer<Int>
+    private var fieldEnd: UnsafeMutablePointer<Int>
+    private var fieldEscaped: UnsafeMutablePointer<Bool>
+    private var fieldCapacity = 64
     private var recordStart = 0
     private var recordEnd = 0
     private var scratch: [UInt8] = []
@@ -57,9 +59,9 @@ public final class CSVRecordReader {
         self.capacity = max(bufferSize, 64)
         self.buffer = .allocate(capacity: capacity)
         self.hasher = hashing ? SHA256() : nil
-        starts.reserveCapacity(32)
-        ends.reserveCapacity(32)
-        escaped.reserveCapacity(32)
+        fieldStart = .allocate(capacity: fieldCapacity)
+        fieldEnd = .allocate(capacity: fieldCapacity)
+        fieldEscaped = .allocate(capacity: fieldCapacity)
     }
 
     /// A reader over bytes in memory.
@@ -77,7 +79,12 @@ public final class CSVRecordReader {
         }
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        buffer.deallocate()
+        fieldStart.deallocate()
+        fieldEnd.deallocate()
+        fieldEscaped.deallocate()
+    }
 
     /// SHA-256 of all bytes read; call after the last record.
     public func digest() -> String? {
@@ -105,26 +112,26 @@ public final class CSVRecordReader {
                 try fill()
                 continue
             }
-            switch parse() {
-            case .record(let consumed, let newlines):
-                line = nextLine
-                nextLine += newlines
-                start = consumed
-                if fieldCount == 1 && ends[0] == starts[0] && !isQuoted(0) { continue } // blank line
-                return true
-            case .needMore:
+            let consumed = parse()
+            if consumed < 0 {
                 try fill()
+                continue
             }
+            line = nextLine
+            nextLine += pendingNewlines
+            start = consumed
+            if fieldCount == 1 && fieldEnd[0] == fieldStart[0] && !isQuoted(0) { continue } // blank line
+            return true
         }
     }
 
     /// The bytes of field `index` (unquoted, `""` turned into `"`), valid until the next call.
     @inline(__always)
     public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        if escaped[index] {
+        let s = fieldStart[index], e = fieldEnd[index]
+        if fieldEscaped[index] {
             scratch.removeAll(keepingCapacity: true)
-            var i = starts[index]
-            let e = ends[index]
+            var i = s
             while i < e {
                 let c = buffer[i]
                 scratch.append(c)
@@ -132,7 +139,7 @@ public final class CSVRecordReader {
             }
             return try scratch.withUnsafeBufferPointer(body)
         }
-        return try body(UnsafeBufferPointer(start: buffer + starts[index], count: ends[index] - starts[index]))
+        return try body(UnsafeBufferPointer(start: buffer + s, count: e - s))
     }
 
     /// The record exactly as written (without its line ending).
@@ -141,84 +148,109 @@ public final class CSVRecordReader {
     }
 
     private func isQuoted(_ index: Int) -> Bool {
-        starts[index] > recordStart && buffer[starts[index] - 1] == CSVRecordReader.quote
+        fieldStart[index] > recordStart && buffer[fieldStart[index] - 1] == CSVRecordReader.quote
     }
 
-    private enum Step { case record(consumed: Int, newlines: Int), needMore }
+    private var pendingNewlines = 0
 
-    private func parse() -> Step {
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        escaped.removeAll(keepingCapacity: true)
-        malformed = nil
+    private func growFields() {
+        let bigger = fieldCapacity * 2
+        let s = UnsafeMutablePointer<Int>.allocate(capacity: bigger)
+        let e = UnsafeMutablePointer<Int>.allocate(capacity: bigger)
+        let q = UnsafeMutablePointer<Bool>.allocate(capacity: bigger)
+        s.update(from: fieldStart, count: fieldCapacity)
+        e.update(from: fieldEnd, count: fieldCapacity)
+        q.update(from: fieldEscaped, count: fieldCapacity)
+        fieldStart.deallocate(); fieldEnd.deallocate(); fieldEscaped.deallocate()
+        fieldStart = s; fieldEnd = e; fieldEscaped = q
+        fieldCapacity = bigger
+    }
+
+    /// Parses one record from `start`. Returns the position after it, or -1 when more bytes are
+    /// needed. Works on local copies of the state: this is the hot loop.
+    private func parse() -> Int {
         let sep = separator
         let buf = buffer
+        let end = self.end
+        let eof = atEOF
+        let quote = CSVRecordReader.quote, lf = CSVRecordReader.lf, cr = CSVRecordReader.cr
         var p = start
         var newlines = 0
+        var count = 0
+        var problem: String?
         recordStart = start
+        @inline(__always) func add(_ s: Int, _ e: Int, _ escaped: Bool) {
+            if count == fieldCapacity { growFields() }
+            fieldStart[count] = s
+            fieldEnd[count] = e
+            fieldEscaped[count] = escaped
+            count += 1
+        }
         while true {
-            // Start of a field.
-            if p < end && buf[p] == CSVRecordReader.quote {
+            if p < end && buf[p] == quote {
                 var q = p + 1
                 var hasEscape = false
                 var closed = false
                 while q < end {
                     let c = buf[q]
-                    if c == CSVRecordReader.quote {
-                        if q + 1 == end && !atEOF { return .needMore }
-                        if q + 1 < end && buf[q + 1] == CSVRecordReader.quote { hasEscape = true; q += 2; continue }
+                    if c == quote {
+                        if q + 1 == end && !eof { return -1 }
+                        if q + 1 < end && buf[q + 1] == quote { hasEscape = true; q += 2; continue }
                         closed = true
                         break
                     }
-                    if c == CSVRecordReader.lf { newlines += 1 }
-                    else if c == CSVRecordReader.cr && (q + 1 >= end || buf[q + 1] != CSVRecordReader.lf) { newlines += 1 }
+                    if c == lf { newlines += 1 }
+                    else if c == cr && (q + 1 >= end || buf[q + 1] != lf) { newlines += 1 }
                     q += 1
                 }
                 if !closed {
-                    if !atEOF { return .needMore }
+                    if !eof { return -1 }
+                    add(p + 1, end, hasEscape)
                     malformed = "a quoted field is never closed"
-                    starts.append(p + 1); ends.append(end); escaped.append(hasEscape)
                     recordEnd = end
-                    fieldCount = starts.count
-                    return .record(consumed: end, newlines: newlines)
+                    fieldCount = count
+                    pendingNewlines = newlines
+                    return end
                 }
-                starts.append(p + 1); ends.append(q); escaped.append(hasEscape)
+                add(p + 1, q, hasEscape)
                 p = q + 1
-                if p < end, buf[p] != sep, buf[p] != CSVRecordReader.lf, buf[p] != CSVRecordReader.cr {
-                    // Text after the closing quote: keep it, but the record is malformed.
-                    malformed = "text after a closing quote"
-                    while p < end, buf[p] != sep, buf[p] != CSVRecordReader.lf, buf[p] != CSVRecordReader.cr { p += 1 }
-                    ends[ends.count - 1] = p
+                if p < end, buf[p] != sep, buf[p] != lf, buf[p] != cr {
+                    problem = "text after a closing quote"
+                    while p < end, buf[p] != sep, buf[p] != lf, buf[p] != cr { p += 1 }
+                    fieldEnd[count - 1] = p
                 }
             } else {
                 var q = p
                 while q < end {
                     let c = buf[q]
-                    if c == sep || c == CSVRecordReader.lf || c == CSVRecordReader.cr { break }
-                    if c == CSVRecordReader.quote { malformed = "a quote inside an unquoted field" }
+                    if c == sep || c == lf || c == cr { break }
+                    if c == quote { problem = "a quote inside an unquoted field" }
                     q += 1
                 }
-                starts.append(p); ends.append(q); escaped.append(false)
+                add(p, q, false)
                 p = q
             }
-            // After a field: separator, line end, or end of input.
             if p == end {
-                if !atEOF { return .needMore }
+                if !eof { return -1 }
                 recordEnd = end
-                fieldCount = starts.count
-                return .record(consumed: end, newlines: newlines)
+                fieldCount = count
+                malformed = problem
+                pendingNewlines = newlines
+                return end
             }
             let c = buf[p]
             if c == sep { p += 1; continue }
             recordEnd = p
-            if c == CSVRecordReader.cr {
-                if p + 1 == end && !atEOF { return .needMore }
-                p += (p + 1 < end && buf[p + 1] == CSVRecordReader.lf) ? 2 : 1
+            if c == cr {
+                if p + 1 == end && !eof { return -1 }
+                p += (p + 1 < end && buf[p + 1] == lf) ? 2 : 1
             } else {
                 p += 1
             }
-            fieldCount = starts.count
-            return .record(consumed: p, newlines: newlines + 1)
+            fieldCount = count
+            malformed = problem
+            pendingNewlines = newlines + 1
+            return p
         }
     }
 

@@ -1,4 +1,8 @@
 import AdherenceAnalysis
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A row that failed validation: never counted, never lost.
 public struct RejectedRow: Sendable, Hashable {
@@ -95,89 +99,213 @@ public struct IngestResult: Sendable {
 
 /// Reads session-log CSV files into validated entries, streaming each file once.
 ///
+/// Files are parsed in parallel (one worker per core), then merged in the order given, so
+/// the result, duplicates included, is the same as reading them one after another.
 /// Every row ends up in exactly one place: accepted, dropped as a duplicate, or rejected
 /// with its file, line, reason and raw text.
 public final class SessionLogReader {
     public let options: IngestOptions
-    private let stepUpCatalog: ExerciseCatalog
-
-    private var patientIndex: [String: Int] = [:]
-    private var patients: [PatientState] = []
-    private var strings: [String] = []
-    private var stringIndex: [String: Int32] = [:]
-    private var seen = Set<RowFingerprint>()
-    private var rejects: [RejectedRow] = []
-    private var unknown: [String: Int] = [:]
-    private var exerciseCache: [(bytes: [UInt8], id: ExerciseID?, name: Int32)] = []
-    private var rowsAfterAsOf = 0
-    private var order = 0
-
-    struct Meta { var day: Day; var order: Int; var value: Int32 }
-    struct PatientState {
-        var id: String
-        var entries: [Entry] = []
-        var lastEntry: Day?
-        var name: Meta?
-        var therapist: Meta?
-        var clinic: Meta?
-    }
 
     public init(options: IngestOptions) {
         self.options = options
-        self.stepUpCatalog = options.catalog
     }
 
-    /// Reads every file in order; a file that cannot be used is recorded with its error and the
-    /// others are still read.
+    /// Reads every file; a file that cannot be used is recorded with its error and the others
+    /// are still read.
     public func read(files: [String]) -> IngestResult {
-        var summaries: [InputFileSummary] = []
-        for path in files {
-            var summary = InputFileSummary(path: path)
-            do {
-                try readFile(path, into: &summary)
-            } catch let e as IngestError {
-                summary.error = e
-            } catch let e as FileReadError {
-                summary.error = .unreadable(file: path, reason: e.reason)
-            } catch {
-                summary.error = .unreadable(file: path, reason: "\(error)")
-            }
-            summaries.append(summary)
+        let options = self.options
+        let parsed = ParallelMap.map(Array(files.enumerated())) { item in
+            var parser = FileParser(options: options)
+            parser.fileNumber = item.offset
+            return parser.parse(item.element)
         }
-        return finish(files: summaries)
+        var merger = Merger()
+        for file in parsed { merger.add(file) }
+        return merger.result()
+    }
+}
+
+/// Runs a function over items on all cores, keeping the results in the items' order.
+enum ParallelMap {
+    static func map<T: Sendable, R>(_ items: [T], _ body: @escaping @Sendable (T) -> R) -> [R] {
+        let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let slots = UncheckedSendable(results)
+        DispatchQueue.concurrentPerform(iterations: items.count) { i in
+            slots.value[i] = body(items[i])
+        }
+        return results.map { $0! }
+    }
+}
+
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// Which row of which file: orders values that tie on the day (later rows win).
+struct RowOrder: Comparable {
+    var day: Day
+    var file: Int
+    var row: Int
+    static func < (a: RowOrder, b: RowOrder) -> Bool { (a.day, a.file, a.row) < (b.day, b.file, b.row) }
+}
+
+/// What one file yields before it is merged with the others.
+struct ParsedFile {
+    var summary: InputFileSummary
+    var rejects: [RejectedRow] = []
+    var patients: [LocalPatient] = []
+    var strings: [String] = []
+    var unknown: [String: Int] = [:]
+    var rowsAfterAsOf = 0
+    /// Accepted rows inside the span, in file order: checked for duplicates when merged.
+    var kept: [KeptRow] = []
+}
+
+struct LocalPatient {
+    var id: String
+    var lastEntry: Day?
+    var name: (order: RowOrder, text: Int32)?
+    var therapist: (order: RowOrder, text: Int32)?
+    var clinic: (order: RowOrder, text: Int32)?
+}
+
+struct KeptRow {
+    var patient: Int32
+    var fingerprint: RowFingerprint
+    var entry: Entry
+}
+
+/// Merges parsed files in order: patients by id, duplicates across files, names by recency.
+struct Merger {
+    var index: [String: Int] = [:]
+    var patients: [(log: PatientLog, name: (RowOrder, String)?, therapist: (RowOrder, String)?, clinic: (RowOrder, String)?)] = []
+    var seen = Set<RowFingerprint>()
+    var files: [InputFileSummary] = []
+    var rejects: [RejectedRow] = []
+    var unknown: [String: Int] = [:]
+    var rowsAfterAsOf = 0
+
+    mutating func add(_ file: ParsedFile) {
+        var summary = file.summary
+        var local: [Int] = []
+        local.reserveCapacity(file.patients.count)
+        for p in file.patients {
+            let g: Int
+            if let i = index[p.id] { g = i } else {
+                g = patients.count
+                index[p.id] = g
+                patients.append((PatientLog(id: p.id, name: nil, therapist: nil, clinic: nil, entries: [], lastEntry: nil), nil, nil, nil))
+            }
+            local.append(g)
+            if let d = p.lastEntry, patients[g].log.lastEntry.map({ $0 < d }) ?? true { patients[g].log.lastEntry = d }
+            func newer(_ current: (RowOrder, String)?, _ candidate: (order: RowOrder, text: Int32)?) -> (RowOrder, String)? {
+                guard let c = candidate else { return current }
+                if let cur = current, c.order < cur.0 { return current }
+                return (c.order, file.strings[Int(c.text)])
+            }
+            patients[g].name = newer(patients[g].name, p.name)
+            patients[g].therapist = newer(patients[g].therapist, p.therapist)
+            patients[g].clinic = newer(patients[g].clinic, p.clinic)
+        }
+        for row in file.kept {
+            if seen.insert(row.fingerprint).inserted {
+                patients[local[Int(row.patient)]].log.entries.append(row.entry)
+            } else {
+                summary.duplicates += 1
+                summary.accepted -= 1
+            }
+        }
+        rejects += file.rejects
+        for (k, v) in file.unknown { unknown[k, default: 0] += v }
+        rowsAfterAsOf += file.rowsAfterAsOf
+        files.append(summary)
     }
 
-    func finish(files: [InputFileSummary]) -> IngestResult {
-        let logs = patients.map { p in
-            PatientLog(id: p.id, name: p.name.map { strings[Int($0.value)] },
-                       therapist: p.therapist.map { strings[Int($0.value)] },
-                       clinic: p.clinic.map { strings[Int($0.value)] },
-                       entries: p.entries, lastEntry: p.lastEntry)
+    func result() -> IngestResult {
+        let logs = patients.map { p -> PatientLog in
+            var log = p.log
+            log.name = p.name?.1
+            log.therapist = p.therapist?.1
+            log.clinic = p.clinic?.1
+            return log
         }
         let unknownList = unknown.map { (name: $0.key, rows: $0.value) }
             .sorted { $0.rows != $1.rows ? $0.rows > $1.rows : $0.name < $1.name }
         return IngestResult(patients: logs, files: files, rejects: rejects,
                             unknownExercises: unknownList, rowsAfterAsOf: rowsAfterAsOf)
     }
+}
 
-    // MARK: - One file
+/// The last bytes seen in a column and what they meant: consecutive rows mostly repeat the
+/// same patient and therapist, so most lookups are one byte comparison, no `String`.
+struct LastValueCache {
+    var bytes: [UInt8] = []
+    var value: Int32 = -1
 
-    private func readFile(_ path: String, into summary: inout InputFileSummary) throws {
+    @inline(__always) func matches(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard value >= 0, bytes.count == t.count else { return false }
+        return bytes.withUnsafeBufferPointer { b in
+            t.count == 0 || memcmp(b.baseAddress!, t.baseAddress!, t.count) == 0
+        }
+    }
+
+    @inline(__always) mutating func store(_ t: UnsafeBufferPointer<UInt8>, _ v: Int32) {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: t)
+        value = v
+    }
+}
+
+/// Parses and validates one file.
+struct FileParser {
+    let options: IngestOptions
+    var out: ParsedFile = ParsedFile(summary: InputFileSummary(path: ""))
+    var patientIndex: [String: Int32] = [:]
+    var stringIndex: [String: Int32] = [:]
+    var exerciseCache: [(bytes: [UInt8], id: ExerciseID?, name: Int32)] = []
+    var idCache = LastValueCache()
+    var textCaches = [LastValueCache(), LastValueCache(), LastValueCache()]
+    var fileNumber = 0
+    var rowNumber = 0
+
+    init(options: IngestOptions) { self.options = options }
+
+    consuming func parse(_ path: String) -> ParsedFile {
+        out.summary = InputFileSummary(path: path)
+        do {
+            try readFile(path)
+        } catch let e as IngestError {
+            out.summary.error = e
+        } catch let e as FileReadError {
+            out.summary.error = .unreadable(file: path, reason: e.reason)
+        } catch {
+            out.summary.error = .unreadable(file: path, reason: "\(error)")
+        }
+        if out.summary.error != nil {
+            // A file that cannot be used contributes nothing but its error.
+            let summary = out.summary
+            out = ParsedFile(summary: summary)
+        }
+        return out
+    }
+
+    private mutating func readFile(_ path: String) throws {
         let file = try FileBytes(path: path)
         let reader = CSVRecordReader(hashing: true, source: file.source)
-        defer {
-            summary.bytes = reader.bytesRead
-        }
+        defer { out.summary.bytes = reader.bytesRead }
         let head = try reader.peek(4096)
         if head.isEmpty { throw IngestError.empty(file: path) }
         if let kind = InputSniffing.binaryKind(head) { throw IngestError.notCSV(file: path, looksLike: kind) }
         if head.starts(with: [0xEF, 0xBB, 0xBF]) {
             try reader.skip(3)
-            summary.encoding = "UTF-8 with BOM"
+            out.summary.encoding = "UTF-8 with BOM"
         }
         let sep = options.separator ?? InputSniffing.separator(head)
         reader.separator = sep
-        summary.separator = InputSniffing.separatorName(sep)
+        out.summary.separator = InputSniffing.separatorName(sep)
 
         guard try reader.next() else { throw IngestError.empty(file: path) }
         var headers: [String] = []
@@ -185,37 +313,44 @@ public final class SessionLogReader {
             headers.append(reader.withField(i) { TextDecoding.text($0).0.trimmingSpaces })
         }
         let map = try HeaderMatcher(extra: options.extraColumns).map(headers: headers, file: path)
-        for (c, i) in map { summary.columns[c.rawValue] = headers[i] }
+        for (c, i) in map { out.summary.columns[c.rawValue] = headers[i] }
         let columns = ColumnIndexes(map)
-        var dateOrder = options.dateOrder
-        var legacyText = false
+        var context = RowContext(path: path, headerCount: headers.count, dateColumn: headers[map[.performedAt]!],
+                                 dateOrder: options.dateOrder, decimalComma: sep != UInt8(ascii: ","))
 
         while try reader.next() {
-            summary.rows += 1
-            order += 1
-            let outcome = try row(reader, columns: columns, headerCount: headers.count, path: path,
-                                  dateOrder: &dateOrder, legacyText: &legacyText, dateColumn: headers[map[.performedAt]!])
-            switch outcome {
-            case .accepted: summary.accepted += 1
-            case .duplicate: summary.duplicates += 1
+            out.summary.rows += 1
+            rowNumber += 1
+            switch try row(reader, columns, &context) {
+            case .accepted:
+                out.summary.accepted += 1
             case .rejected(let reason):
-                summary.rejected += 1
+                out.summary.rejected += 1
                 func text(_ i: Int?) -> String? {
                     guard let i, i < reader.fieldCount else { return nil }
                     let s = fieldText(reader, i)
                     return s.isEmpty ? nil : s
                 }
-                rejects.append(RejectedRow(file: path, line: reader.line, reason: reason,
-                                           raw: TextDecoding.text(reader.rawBytes),
-                                           therapist: text(columns.therapist), clinic: text(columns.clinic)))
+                out.rejects.append(RejectedRow(file: path, line: reader.line, reason: reason,
+                                               raw: TextDecoding.text(reader.rawBytes),
+                                               therapist: text(columns.therapist), clinic: text(columns.clinic)))
             }
         }
-        summary.sha256 = reader.digest() ?? ""
-        if legacyText && summary.encoding.hasPrefix("UTF-8") {
-            summary.encoding = "Windows-1252"
-            summary.notices.append("text is not UTF-8; read as Windows-1252")
+        out.summary.sha256 = reader.digest() ?? ""
+        if context.legacyText && out.summary.encoding.hasPrefix("UTF-8") {
+            out.summary.encoding = "Windows-1252"
+            out.summary.notices.append("text is not UTF-8; read as Windows-1252")
         }
-        summary.dateFormat = dateOrder.map { $0 == .dayFirst ? "DD/MM/YYYY" : "MM/DD/YYYY" } ?? "ISO or DD.MM.YYYY"
+        out.summary.dateFormat = context.dateOrder.map { $0 == .dayFirst ? "DD/MM/YYYY" : "MM/DD/YYYY" } ?? "ISO or DD.MM.YYYY"
+    }
+
+    struct RowContext {
+        let path: String
+        let headerCount: Int
+        let dateColumn: String
+        var dateOrder: DateOrder?
+        let decimalComma: Bool
+        var legacyText = false
     }
 
     struct ColumnIndexes {
@@ -228,20 +363,19 @@ public final class SessionLogReader {
         }
     }
 
-    enum Outcome { case accepted, duplicate, rejected(String) }
+    enum Outcome { case accepted, rejected(String) }
 
-    private func row(_ r: CSVRecordReader, columns c: ColumnIndexes, headerCount: Int, path: String,
-                     dateOrder: inout DateOrder?, legacyText: inout Bool, dateColumn: String) throws -> Outcome {
+    private mutating func row(_ r: CSVRecordReader, _ c: ColumnIndexes, _ ctx: inout RowContext) throws -> Outcome {
         if let problem = r.malformed { return .rejected("malformed CSV: \(problem)") }
-        if r.fieldCount != headerCount {
-            var extraEmpty = r.fieldCount > headerCount
+        if r.fieldCount != ctx.headerCount {
+            var extraEmpty = r.fieldCount > ctx.headerCount
             if extraEmpty {
-                for i in headerCount..<r.fieldCount where r.withField(i, { FieldParsing.trimmed($0).count }) > 0 {
+                for i in ctx.headerCount..<r.fieldCount where r.withField(i, { FieldParsing.trimmed($0).count }) > 0 {
                     extraEmpty = false
                 }
             }
             if !extraEmpty {
-                return .rejected("wrong number of fields: expected \(headerCount), found \(r.fieldCount)")
+                return .rejected("wrong number of fields: expected \(ctx.headerCount), found \(r.fieldCount)")
             }
         }
         for i in 0..<r.fieldCount where r.withField(i, { $0.count }) > 32_767 {
@@ -253,12 +387,12 @@ public final class SessionLogReader {
         var fp = RowFingerprint()
 
         // Patient id.
-        let idText: String = r.withField(c.id) { f in
+        let idBytesEmpty = r.withField(c.id) { f -> Bool in
             let t = FieldParsing.trimmed(f)
             fp.add(t)
-            return t.isEmpty ? "" : TextDecoding.text(t).0
+            return t.isEmpty
         }
-        if idText.isEmpty { return .rejected("missing patient id") }
+        if idBytesEmpty { return .rejected("missing patient id") }
 
         // Date.
         var parsedDate: ParsedDate?
@@ -266,16 +400,17 @@ public final class SessionLogReader {
         try r.withField(c.date) { f in
             let t = FieldParsing.trimmed(f)
             if t.isEmpty { dateProblem = "missing date"; return }
-            var result = DateParsing.parse(t, order: dateOrder)
-            if dateOrder == nil, t.contains(UInt8(ascii: "/")), case .success = result {
-                // The first slash date decides the whole column's order.
-                dateOrder = try InputSniffing.dateOrder(path: path, separator: r.separator, column: c.date,
-                                                        columnName: dateColumn)
-                result = DateParsing.parse(t, order: dateOrder)
-            } else if case .failure(.ambiguousSlash) = result {
-                dateOrder = try InputSniffing.dateOrder(path: path, separator: r.separator, column: c.date,
-                                                        columnName: dateColumn)
-                result = DateParsing.parse(t, order: dateOrder)
+            var result = DateParsing.parse(t, order: ctx.dateOrder)
+            var needsOrder = false
+            if ctx.dateOrder == nil, t.contains(UInt8(ascii: "/")) {
+                if case .success = result { needsOrder = true }
+                if case .failure(.ambiguousSlash) = result { needsOrder = true }
+            }
+            if needsOrder {
+                // The first slash date decides the whole column's order, from all its values.
+                ctx.dateOrder = try InputSniffing.dateOrder(path: ctx.path, separator: r.separator, column: c.date,
+                                                            columnName: ctx.dateColumn)
+                result = DateParsing.parse(t, order: ctx.dateOrder)
             }
             switch result {
             case .success(let d): parsedDate = d
@@ -328,104 +463,114 @@ public final class SessionLogReader {
         guard let repsPerSet = repsParsed else {
             return .rejected("reps must be a whole number 0 or more, found '\(fieldText(r, c.reps))'")
         }
+        let (total, overflow) = sets.multipliedReportingOverflow(by: repsPerSet)
+        if overflow || total > 1_000_000 {
+            return .rejected("sets x reps is \(overflow ? "too large" : String(total)), more than a session can hold (1,000,000)")
+        }
         fp.add(UInt64(sets))
         fp.add(UInt64(repsPerSet))
 
         // Hold and pain.
         var hold: Int?
-        if let i = c.hold {
-            let empty = r.withField(i) { FieldParsing.trimmed($0).isEmpty }
-            if !empty {
-                let v = r.withField(i) { FieldParsing.centis(FieldParsing.trimmed($0), decimalComma: r.separator != UInt8(ascii: ",")) }
-                guard let h = v else {
-                    return .rejected("hold_seconds must be a number of seconds, found '\(fieldText(r, i))'")
-                }
-                hold = h
+        if let i = c.hold, !r.withField(i, { FieldParsing.trimmed($0).isEmpty }) {
+            guard let h = r.withField(i, { FieldParsing.centis(FieldParsing.trimmed($0), decimalComma: ctx.decimalComma) }) else {
+                return .rejected("hold_seconds must be a number of seconds, found '\(fieldText(r, i))'")
             }
+            hold = h
         }
         var pain: Int?
-        if let i = c.pain {
-            let empty = r.withField(i) { FieldParsing.trimmed($0).isEmpty }
-            if !empty {
-                let v = r.withField(i) { FieldParsing.centis(FieldParsing.trimmed($0), decimalComma: r.separator != UInt8(ascii: ",")) }
-                guard let p = v, p <= 1000 else {
-                    return .rejected("pain must be a number from 0 to 10, found '\(fieldText(r, i))'")
-                }
-                pain = p
+        if let i = c.pain, !r.withField(i, { FieldParsing.trimmed($0).isEmpty }) {
+            guard let p = r.withField(i, { FieldParsing.centis(FieldParsing.trimmed($0), decimalComma: ctx.decimalComma) }),
+                  p <= 1000 else {
+                return .rejected("pain must be a number from 0 to 10, found '\(fieldText(r, i))'")
             }
+            pain = p
         }
         fp.add(UInt64(bitPattern: Int64(hold ?? -1)))
         fp.add(UInt64(bitPattern: Int64(pain ?? -1)))
 
         // Text columns (shown in reports, part of the row's identity).
-        var texts: [Int32?] = [nil, nil, nil]
-        for (k, col) in [c.name, c.therapist, c.clinic].enumerated() {
-            guard let i = col else { fp.add(0); continue }
-            texts[k] = r.withField(i) { f -> Int32? in
-                let t = FieldParsing.trimmed(f)
-                fp.add(t)
-                if t.isEmpty { return nil }
-                let (s, legacy) = TextDecoding.text(t)
-                if legacy { legacyText = true }
-                return intern(s)
-            }
-        }
+        let name = text(r, c.name, cache: 0, &fp, &ctx)
+        let therapist = text(r, c.therapist, cache: 1, &fp, &ctx)
+        let clinic = text(r, c.clinic, cache: 2, &fp, &ctx)
         if let i = c.notes { r.withField(i) { fp.add(FieldParsing.trimmed($0)) } }
 
         // Accepted.
-        if date.day > options.asOf { rowsAfterAsOf += 1; return .accepted }
-        if let only = options.onlyPatient, only != idText { return .accepted }
-        let p = patientSlot(idText)
-        if patients[p].lastEntry.map({ $0 < date.day }) ?? true { patients[p].lastEntry = date.day }
-        func update(_ meta: inout Meta?, _ value: Int32?) {
-            guard let v = value else { return }
-            if meta == nil || meta!.day <= date.day { meta = Meta(day: date.day, order: order, value: v) }
-        }
-        update(&patients[p].name, texts[0])
-        update(&patients[p].therapist, texts[1])
-        update(&patients[p].clinic, texts[2])
-        if ex.id == nil { unknown[strings[Int(ex.name)], default: 0] += 1 }
+        if date.day > options.asOf { out.rowsAfterAsOf += 1; return .accepted }
+        let p = patientSlot(r, c.id)
+        if let only = options.onlyPatient, only != out.patients[Int(p)].id { return .accepted }
+        let order = RowOrder(day: date.day, file: fileNumber, row: rowNumber)
+        update(Int(p), date.day, order, name, therapist, clinic)
+        if ex.id == nil { out.unknown[out.strings[Int(ex.name)], default: 0] += 1 }
         guard options.span.contains(date.day) else { return .accepted }
-        if !seen.insert(fp).inserted { return .duplicate }
-        patients[p].entries.append(Entry(day: date.day, exercise: ex.id, side: side, reps: sets * repsPerSet,
-                                         holdCentis: hold, painCentis: pain))
+        out.kept.append(KeptRow(patient: p, fingerprint: fp,
+                                entry: Entry(day: date.day, exercise: ex.id, side: side, reps: total,
+                                             holdCentis: hold, painCentis: pain)))
         return .accepted
+    }
+
+    private mutating func update(_ p: Int, _ day: Day, _ order: RowOrder, _ name: Int32?, _ therapist: Int32?, _ clinic: Int32?) {
+        if out.patients[p].lastEntry.map({ $0 < day }) ?? true { out.patients[p].lastEntry = day }
+        if let v = name, out.patients[p].name.map({ !(order < $0.order) }) ?? true { out.patients[p].name = (order, v) }
+        if let v = therapist, out.patients[p].therapist.map({ !(order < $0.order) }) ?? true { out.patients[p].therapist = (order, v) }
+        if let v = clinic, out.patients[p].clinic.map({ !(order < $0.order) }) ?? true { out.patients[p].clinic = (order, v) }
+    }
+
+    /// Interns a text column's value (nil when empty), adding its bytes to the fingerprint.
+    private mutating func text(_ r: CSVRecordReader, _ column: Int?, cache k: Int, _ fp: inout RowFingerprint,
+                               _ ctx: inout RowContext) -> Int32? {
+        guard let i = column else { fp.add(0); return nil }
+        return r.withField(i) { f -> Int32? in
+            let t = FieldParsing.trimmed(f)
+            fp.add(t)
+            if t.isEmpty { return nil }
+            if textCaches[k].matches(t) { return textCaches[k].value }
+            let (s, legacy) = TextDecoding.text(t)
+            if legacy { ctx.legacyText = true }
+            let v = intern(s)
+            textCaches[k].store(t, v)
+            return v
+        }
     }
 
     private func fieldText(_ r: CSVRecordReader, _ i: Int) -> String {
         r.withField(i) { TextDecoding.text(FieldParsing.trimmed($0)).0 }
     }
 
-    private func lookupExercise(_ t: UnsafeBufferPointer<UInt8>) -> (id: ExerciseID?, name: Int32) {
+    private mutating func lookupExercise(_ t: UnsafeBufferPointer<UInt8>) -> (id: ExerciseID?, name: Int32) {
         for entry in exerciseCache where entry.bytes.count == t.count {
-            if entry.bytes.withUnsafeBufferPointer({ memEqual($0, t) }) { return (entry.id, entry.name) }
+            if entry.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, t.baseAddress!, t.count) == 0 }) {
+                return (entry.id, entry.name)
+            }
         }
         let text = TextDecoding.text(t).0
-        let result = (id: stepUpCatalog.lookup(text), name: intern(text))
+        let result = (id: options.catalog.lookup(text), name: intern(text))
         if exerciseCache.count < 64 { exerciseCache.append((Array(t), result.id, result.name)) }
         return result
     }
 
-    private func memEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard a.count == b.count else { return false }
-        for i in 0..<a.count where a[i] != b[i] { return false }
-        return true
-    }
-
-    private func intern(_ s: String) -> Int32 {
+    private mutating func intern(_ s: String) -> Int32 {
         if let i = stringIndex[s] { return i }
-        let i = Int32(strings.count)
-        strings.append(s)
+        let i = Int32(out.strings.count)
+        out.strings.append(s)
         stringIndex[s] = i
         return i
     }
 
-    private func patientSlot(_ id: String) -> Int {
-        if let i = patientIndex[id] { return i }
-        let i = patients.count
-        patients.append(PatientState(id: id))
-        patientIndex[id] = i
-        return i
+    private mutating func patientSlot(_ r: CSVRecordReader, _ column: Int) -> Int32 {
+        r.withField(column) { f -> Int32 in
+            let t = FieldParsing.trimmed(f)
+            if idCache.matches(t) { return idCache.value }
+            let id = TextDecoding.text(t).0
+            let slot: Int32
+            if let i = patientIndex[id] { slot = i } else {
+                slot = Int32(out.patients.count)
+                out.patients.append(LocalPatient(id: id))
+                patientIndex[id] = slot
+            }
+            idCache.store(t, slot)
+            return slot
+        }
     }
 }
 
