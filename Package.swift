@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // The C library libxlsxwriter (Debian: libxlsxwriter-dev), found with pkg-config.
@@ -21,7 +22,7 @@ let package = Package(
         // A small, safe Swift layer over libxlsxwriter: no C type leaves it.
         .target(name: "XLSXWriter", dependencies: ["CXlsxWriter"]),
         // Reading exported session logs and plans: bytes in, validated entries out.
-        .target(name: "SessionIngest", dependencies: ["AdherenceAnalysis"]),
+        .target(name: "SessionIngest", dependencies: ["AdherenceAnalysis", .product(name: "Crypto", package: "swift-crypto")]),
         // The rules of domain.md as pure functions over values.
         .target(name: "AdherenceAnalysis"),
         // Workbooks, JSON and rejects files built from the analysis.

@@ -22,6 +22,7 @@ struct ReportJob {
 
     func run(console: Console) -> AdhereExit {
         umask(0o077)
+        var timer = PhaseTimer()
         let files: [String]
         do {
             files = try InputFiles.expand(input.inputs)
@@ -54,7 +55,9 @@ struct ReportJob {
         options.catalog = catalog
         options.dateOrder = input.dateOrder?.order
         do { options.extraColumns = try input.columnMap() } catch { console.err("\(error)"); return .usage }
+        timer.lap("setup")
         let ingest = SessionLogReader(options: options).read(files: files)
+        timer.lap("read \(files.count) files")
 
         for f in ingest.failedFiles {
             console.err("skipped \(f.error.map { "\($0)" } ?? f.path)")
@@ -70,6 +73,7 @@ struct ReportJob {
         }
 
         let report = MonthlyReport(settings: settings, ingest: ingest, plans: plans, catalog: catalog)
+        timer.lap("analyse \(report.patients.count) patients")
         do {
             try OutputFiles.prepareFolder(out)
         } catch {
@@ -92,6 +96,7 @@ struct ReportJob {
             }
             lines.append("\(final): \(group.patients.count) patient\(group.patients.count == 1 ? "" : "s"), \(group.needingAttention) need\(group.needingAttention == 1 ? "s" : "") attention")
         }
+        timer.lap("write \(groups.count) workbooks")
         let rejectsPath = (out as NSString).appendingPathComponent("rejects-\(month).csv")
         do {
             try OutputFiles.writeAtomically(RejectsFile.csv(ingest.rejects), to: rejectsPath)

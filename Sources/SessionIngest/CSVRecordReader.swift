@@ -23,7 +23,7 @@ public final class CSVRecordReader {
     private var end = 0
     private var atEOF = false
     private var nextLine = 1
-    private var hasher: SHA256?
+    private var hasher: FileDigest?
 
     /// Bytes read from the source so far.
     public private(set) var bytesRead = 0
@@ -58,7 +58,7 @@ public final class CSVRecordReader {
         self.source = source
         self.capacity = max(bufferSize, 64)
         self.buffer = .allocate(capacity: capacity)
-        self.hasher = hashing ? SHA256() : nil
+        self.hasher = hashing ? FileDigest() : nil
         fieldStart = .allocate(capacity: fieldCapacity)
         fieldEnd = .allocate(capacity: fieldCapacity)
         fieldEscaped = .allocate(capacity: fieldCapacity)
@@ -88,8 +88,7 @@ public final class CSVRecordReader {
 
     /// SHA-256 of all bytes read; call after the last record.
     public func digest() -> String? {
-        guard var h = hasher else { return nil }
-        return h.finalizeHex()
+        hasher?.hex()
     }
 
     /// Bytes at the very start of the input, without consuming them (for BOM and dialect sniffing).

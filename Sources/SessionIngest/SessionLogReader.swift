@@ -1,5 +1,6 @@
 import AdherenceAnalysis
 import Dispatch
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -132,9 +133,30 @@ enum ParallelMap {
         results.initialize(repeating: nil)
         defer { results.deallocate() }
         let slots = UncheckedSendable(results)
-        DispatchQueue.concurrentPerform(iterations: items.count) { i in
-            slots.value[i] = body(items[i])
+        let lock = NSLock()
+        nonisolated(unsafe) var next = 0
+        let work: @Sendable () -> Void = {
+            while true {
+                lock.lock()
+                let i = next
+                next += 1
+                lock.unlock()
+                guard i < items.count else { return }
+                slots.value[i] = body(items[i])
+            }
         }
+        let workers = min(items.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        var threads: [Thread] = []
+        let done = DispatchGroup()
+        for _ in 1..<max(workers, 1) {
+            done.enter()
+            let t = Thread { work(); done.leave() }
+            t.stackSize = 1 << 22
+            threads.append(t)
+            t.start()
+        }
+        work()
+        done.wait()
         return results.map { $0! }
     }
 }
