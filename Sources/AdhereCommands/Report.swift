@@ -110,10 +110,15 @@ enum Clock {
 
 /// Where a command's messages go. Tests give their own.
 public struct Console: Sendable {
+    /// A line for standard output.
     public var out: @Sendable (String) -> Void
+    /// A problem for standard error (prefixed with "adhere: ").
     public var err: @Sendable (String) -> Void
+    /// Text for standard output, as is.
+    public var raw: @Sendable (String) -> Void
 
     public static let standard = Console(
         out: { s in FileHandle.standardOutput.write(Data((s + "\n").utf8)) },
-        err: { s in FileHandle.standardError.write(Data(("adhere: " + s + "\n").utf8)) })
+        err: { s in FileHandle.standardError.write(Data(("adhere: " + s + "\n").utf8)) },
+        raw: { s in FileHandle.standardOutput.write(Data(s.utf8)) })
 }

@@ -95,6 +95,19 @@ public struct Analyzer: Sendable {
             weeks: view.weeks(in: weeksRange))
     }
 
+    /// Week-by-week figures (ISO weeks, cut at the edges of `range`).
+    public func weeks(_ patient: PatientRecord, in range: DayRange) -> [WeekFigures] {
+        PatientView(patient, analyzer: self).weeks(in: range)
+    }
+
+    /// The days whose entries `weeks(_:in:)` and `analyze(_:window:)` need for a view of
+    /// `weeks` weeks ending on the window's last day.
+    public func span(for window: DayRange, weeks: Int) -> DayRange {
+        let base = span(for: window)
+        let first = (window.last - (7 * max(weeks, 1) - 1)).mondayOfWeek - (thresholds.dischargeDays - 1)
+        return DayRange(min(base.first, first), window.last)
+    }
+
     /// The mean of the exercise adherences that are not empty.
     static func overall(_ items: [ExerciseAdherence]) -> Fraction? {
         let values = items.compactMap(\.adherence)

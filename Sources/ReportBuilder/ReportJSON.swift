@@ -45,7 +45,7 @@ public enum ReportJSON {
         let change_vs_previous_month: Double?
         let last_entry: String?
         let needs_attention: [String]
-        let weeks: [Week]
+        var weeks: [Week]
 
         func encode(to encoder: Encoder) throws {
             // Explicit so that empty figures are written as null rather than left out.
@@ -101,6 +101,14 @@ public enum ReportJSON {
         }
     }
 
+    struct TrendDocument: Encodable {
+        let as_of: String
+        let month: String
+        let weeks_shown: Int
+        let plan: String
+        let patient: Patient
+    }
+
     struct Reject: Encodable { let file: String; let line: Int; let reason: String }
     struct Unknown: Encodable { let name: String; let rows: Int }
 
@@ -134,13 +142,15 @@ public enum ReportJSON {
             change_vs_previous_month: p.changeVsLastMonth?.doubleValue,
             last_entry: p.lastEntry?.description,
             needs_attention: p.needsAttention.map(\.text),
-            weeks: p.weeks.map { w in
-                Week(week_start: w.weekStart.description, first_day: w.days.first.description,
-                     last_day: w.days.last.description, days_logged: w.entryDays,
-                     overall_adherence: w.overall?.doubleValue, adherence: adherenceMap(w.adherence),
-                     step_up_reps: w.stepUpReps, step_up_left: w.stepUpLeft, step_up_right: w.stepUpRight,
-                     pain_mean: w.painMean?.doubleValue, pain_max: w.painMax?.doubleValue)
-            })
+            weeks: p.weeks.map(week))
+    }
+
+    static func week(_ w: WeekFigures) -> Week {
+        Week(week_start: w.weekStart.description, first_day: w.days.first.description,
+             last_day: w.days.last.description, days_logged: w.entryDays,
+             overall_adherence: w.overall?.doubleValue, adherence: adherenceMap(w.adherence),
+             step_up_reps: w.stepUpReps, step_up_left: w.stepUpLeft, step_up_right: w.stepUpRight,
+             pain_mean: w.painMean?.doubleValue, pain_max: w.painMax?.doubleValue)
     }
 
     /// The whole report as pretty-printed JSON (keys of each object in a fixed order).

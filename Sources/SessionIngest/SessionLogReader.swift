@@ -36,6 +36,8 @@ public struct InputFileSummary: Sendable {
     public var accepted = 0
     public var rejected = 0
     public var duplicates = 0
+    /// Rows of other patients passed over unchecked in a one-patient read.
+    public var skipped = 0
     public var sha256 = ""
     public var separator = ","
     public var encoding = "UTF-8"
@@ -73,7 +75,8 @@ public struct IngestOptions: Sendable {
     public var separator: UInt8?
     /// Header names the user mapped to canonical columns.
     public var extraColumns: [String: Column] = [:]
-    /// Only this patient's entries are kept (for one-patient views); `nil` = everyone.
+    /// Only this patient's rows are checked and kept (for one-patient views); other rows are
+    /// passed over unchecked. `nil` = everyone.
     public var onlyPatient: String?
 
     public init(span: DayRange, asOf: Day) {
@@ -91,6 +94,8 @@ public struct IngestResult: Sendable {
     public var unknownExercises: [(name: String, rows: Int)]
     /// Accepted rows dated after the as-of date (not counted in this report).
     public var rowsAfterAsOf: Int
+    /// In a one-patient read, the ids of the other patients seen (rows not checked).
+    public var otherPatientIDs: [String] = []
 
     public var rowsRead: Int { files.reduce(0) { $0 + $1.rows } }
     public var rowsRejected: Int { files.reduce(0) { $0 + $1.rejected } }
@@ -184,6 +189,7 @@ struct ParsedFile {
     var rowsAfterAsOf = 0
     /// Accepted rows inside the span, in file order: checked for duplicates when merged.
     var kept: [KeptRow] = []
+    var otherPatientIDs = Set<String>()
 }
 
 struct LocalPatient {
@@ -209,6 +215,7 @@ struct Merger {
     var rejects: [RejectedRow] = []
     var unknown: [String: Int] = [:]
     var rowsAfterAsOf = 0
+    var otherPatientIDs = Set<String>()
 
     mutating func add(_ file: ParsedFile) {
         var summary = file.summary
@@ -243,6 +250,7 @@ struct Merger {
         rejects += file.rejects
         for (k, v) in file.unknown { unknown[k, default: 0] += v }
         rowsAfterAsOf += file.rowsAfterAsOf
+        otherPatientIDs.formUnion(file.otherPatientIDs)
         files.append(summary)
     }
 
@@ -257,7 +265,8 @@ struct Merger {
         let unknownList = unknown.map { (name: $0.key, rows: $0.value) }
             .sorted { $0.rows != $1.rows ? $0.rows > $1.rows : $0.name < $1.name }
         return IngestResult(patients: logs, files: files, rejects: rejects,
-                            unknownExercises: unknownList, rowsAfterAsOf: rowsAfterAsOf)
+                            unknownExercises: unknownList, rowsAfterAsOf: rowsAfterAsOf,
+                            otherPatientIDs: otherPatientIDs.sorted())
     }
 }
 
@@ -292,8 +301,15 @@ struct FileParser {
     var textCaches = [LastValueCache(), LastValueCache(), LastValueCache()]
     var fileNumber = 0
     var rowNumber = 0
+    /// The one patient wanted, as bytes, when `options.onlyPatient` is set.
+    let onlyPatientBytes: [UInt8]?
+    /// Other patients' ids seen in a one-patient read (to suggest the nearest when the id is wrong).
+    var knownIDs = Set<String>()
 
-    init(options: IngestOptions) { self.options = options }
+    init(options: IngestOptions) {
+        self.options = options
+        onlyPatientBytes = options.onlyPatient.map { Array($0.utf8) }
+    }
 
     consuming func parse(_ path: String) -> ParsedFile {
         out.summary = InputFileSummary(path: path)
@@ -306,6 +322,7 @@ struct FileParser {
         } catch {
             out.summary.error = .unreadable(file: path, reason: "\(error)")
         }
+        out.otherPatientIDs = knownIDs
         if out.summary.error != nil {
             // A file that cannot be used contributes nothing but its error.
             let summary = out.summary
@@ -346,6 +363,8 @@ struct FileParser {
             switch try row(reader, columns, &context) {
             case .accepted:
                 out.summary.accepted += 1
+            case .skipped:
+                out.summary.skipped += 1
             case .rejected(let reason):
                 out.summary.rejected += 1
                 func text(_ i: Int?) -> String? {
@@ -385,7 +404,7 @@ struct FileParser {
         }
     }
 
-    enum Outcome { case accepted, rejected(String) }
+    enum Outcome { case accepted, skipped, rejected(String) }
 
     private mutating func row(_ r: CSVRecordReader, _ c: ColumnIndexes, _ ctx: inout RowContext) throws -> Outcome {
         if let problem = r.malformed { return .rejected("malformed CSV: \(problem)") }
@@ -404,6 +423,25 @@ struct FileParser {
             let chars = r.withField(i) { TextDecoding.text($0).0.count }
             if chars > 32_767 {
                 return .rejected("a field has \(chars) characters, more than a spreadsheet cell holds (32,767)")
+            }
+        }
+        if let only = onlyPatientBytes {
+            // One patient's view: other patients' rows are counted as read and skipped unchecked.
+            let mine = r.withField(c.id) { f -> Bool in
+                let t = FieldParsing.trimmed(f)
+                return t.count == only.count && only.withUnsafeBufferPointer { memcmp($0.baseAddress!, t.baseAddress!, t.count) == 0 }
+            }
+            if !mine {
+                if knownIDs.count < 100_000 {
+                    r.withField(c.id) { f in
+                        let t = FieldParsing.trimmed(f)
+                        if !t.isEmpty && !idCache.matches(t) {
+                            knownIDs.insert(TextDecoding.text(t).0)
+                            idCache.store(t, 0)
+                        }
+                    }
+                }
+                return .skipped
             }
         }
         var fp = RowFingerprint()
@@ -520,7 +558,6 @@ struct FileParser {
         // Accepted.
         if date.day > options.asOf { out.rowsAfterAsOf += 1; return .accepted }
         let p = patientSlot(r, c.id)
-        if let only = options.onlyPatient, only != out.patients[Int(p)].id { return .accepted }
         let order = RowOrder(day: date.day, file: fileNumber, row: rowNumber)
         update(Int(p), date.day, order, name, therapist, clinic)
         if ex.id == nil { out.unknown[out.strings[Int(ex.name)], default: 0] += 1 }

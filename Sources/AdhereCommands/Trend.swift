@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import AdherenceAnalysis
+import ReportBuilder
+import SessionIngest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `adhere trend`: one patient's trend, on demand.
+public struct Trend: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "trend",
+        abstract: "Show one patient's trend: week by week, with the month's figures and reasons to call.",
+        discussion: """
+        Reads the exports like 'report' does but keeps only this patient's rows, so it answers \
+        in about a second even on a year of a large clinic's exports. The figures are the \
+        monthly report's figures for the month up to the as-of date.
+
+        Shows who the patient is and their plan, then for each of the last weeks (Monday to \
+        Sunday): days logged, adherence per exercise, step-ups (total, per session, left/right) \
+        and pain (mean and highest); sparklines of step-ups and pain; the step-up trend; the \
+        reasons to call; the last entry. Colour is used only on a terminal, and never when \
+        NO_COLOR is set.
+
+        \(ExitCode.helpText)
+        """)
+
+    @Argument(help: ArgumentHelp("The patient's id, as in the exports.", valueName: "patient-id"))
+    public var patientID: String
+
+    @OptionGroup public var input: InputOptions
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("The last day to show (YYYY-MM-DD). Default: today.", valueName: "YYYY-MM-DD"))
+    public var asOf: String?
+
+    @Option(name: .long, help: ArgumentHelp("How many weeks to show.", valueName: "n"))
+    public var weeks: Int = 8
+
+    @Flag(name: .long, help: "Print the figures as JSON (the same names as the report's JSON) instead of the table.")
+    public var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Also write a one-patient workbook (weekly table, daily log, charts) to this file.", valueName: "file"))
+    public var xlsx: String?
+
+    @Option(name: .long, help: .hidden)
+    public var today: String?
+
+    public init() {}
+
+    public func validate() throws {
+        guard (1...104).contains(weeks) else { throw ValidationError("--weeks must be between 1 and 104.") }
+        if let a = asOf, Day(iso: a) == nil { throw ValidationError("--as-of '\(a)' is not a date; write it as YYYY-MM-DD.") }
+        if let t = today, Day(iso: t) == nil { throw ValidationError("--today must be YYYY-MM-DD") }
+        if let x = xlsx, !x.lowercased().hasSuffix(".xlsx") { throw ValidationError("--xlsx '\(x)' should end in .xlsx.") }
+    }
+
+    public func run() throws {
+        let code = runJob(console: .standard)
+        if code != .ok { throw ExitCode(code.rawValue) }
+    }
+
+    func runJob(console: Console) -> AdhereExit {
+        umask(0o077)
+        let day = asOf.flatMap(Day.init(iso:)) ?? today.flatMap(Day.init(iso:)) ?? Clock.localToday()
+        let catalog = ExerciseCatalog.standard
+        let analyzer = Analyzer(catalog: catalog)
+        let files: [String]
+        do { files = try InputFiles.expand(input.inputs) } catch {
+            console.err("\(error). Check the path given on the command line.")
+            return .noInput
+        }
+        guard !files.isEmpty else {
+            console.err("no CSV files found in \(input.inputs.joined(separator: ", ")).")
+            return .noInput
+        }
+        var plans: PlansFile?
+        if let path = input.plans {
+            do { plans = try PlansReader.read(path: path, catalog: catalog) } catch {
+                console.err("\(error)")
+                return .badData
+            }
+        }
+        let window = DayRange(Month(containing: day).firstDay, day)
+        var options = IngestOptions(span: analyzer.span(for: window, weeks: weeks), asOf: day)
+        options.catalog = catalog
+        options.dateOrder = input.dateOrder?.order
+        options.onlyPatient = patientID
+        do { options.extraColumns = try input.columnMap() } catch { console.err("\(error)"); return .usage }
+        let ingest = SessionLogReader(options: options).read(files: files)
+        for f in ingest.failedFiles { console.err("skipped \(f.error.map { "\($0)" } ?? f.path)") }
+
+        let records = MonthlyReport.records(ingest: ingest, plans: plans.map { p in
+            var only = p
+            only.periods = p.periods.filter { $0.key == patientID }
+            return only
+        })
+        guard let record = records.first(where: { $0.id == patientID }) else {
+            let known = Set(ingest.otherPatientIDs).union(plans?.periods.keys.map { $0 } ?? [])
+            let nearest = Trend.nearest(patientID, in: known)
+            var message = "no patient '\(patientID)' in \(files.count) file\(files.count == 1 ? "" : "s")"
+            if input.plans != nil { message += " or the plans file" }
+            message += nearest.isEmpty ? "." : ". Nearest ids: \(nearest.joined(separator: ", "))."
+            console.err(message)
+            return .noInput
+        }
+        let trend = PatientTrend(record: record, asOf: day, weeks: weeks, analyzer: analyzer)
+        if let path = xlsx {
+            let tmp = OutputFiles.temporaryPath(for: path)
+            do {
+                try trend.writeWorkbook(to: tmp, toolVersion: Adhere.version)
+                try OutputFiles.commit(temporary: tmp, to: path)
+            } catch {
+                unlink(tmp)
+                console.err("cannot write \(path): \(error)")
+                return .cannotWrite
+            }
+        }
+        if json {
+            do {
+                console.raw(String(decoding: try trend.json(), as: UTF8.self))
+            } catch {
+                console.err("cannot encode JSON: \(error)")
+                return .internalError
+            }
+        } else {
+            let color = isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+            console.raw(trend.text(color: color))
+        }
+        return ingest.failedFiles.isEmpty ? .ok : .someFilesUnreadable
+    }
+
+    /// Up to five known ids closest to `id` (edit distance, then numeric closeness).
+    static func nearest(_ id: String, in known: Set<String>) -> [String] {
+        func distance(_ a: String, _ b: String) -> Int {
+            let a = Array(a.lowercased().utf8), b = Array(b.lowercased().utf8)
+            if a.isEmpty { return b.count }
+            if b.isEmpty { return a.count }
+            var prev = Array(0...b.count), cur = prev
+            for i in 1...a.count {
+                cur[0] = i
+                for j in 1...b.count {
+                    cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                }
+                swap(&prev, &cur)
+            }
+            return prev[b.count]
+        }
+        let limit = max(2, id.count / 2)
+        var scored: [(id: String, distance: Int)] = []
+        for k in known {
+            let d = distance(id, k)
+            if d <= limit { scored.append((k, d)) }
+        }
+        scored.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.id < $1.id }
+        return scored.prefix(5).map(\.id)
+    }
+}

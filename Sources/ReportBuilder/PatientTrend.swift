@@ -1,0 +1,261 @@
+import Foundation
+import AdherenceAnalysis
+import SessionIngest
+import XLSXWriter
+
+/// One patient's trend: the monthly report's figures for the month to date, and the last
+/// few weeks week by week. Rendered for the terminal, as JSON, or as a one-patient workbook.
+public struct PatientTrend: Sendable {
+    public var figures: PatientFigures
+    public var weeks: [WeekFigures]
+    public var record: PatientRecord
+    public var catalog: ExerciseCatalog
+    public var asOf: Day
+
+    /// Computes the figures with the same analysis as the monthly report.
+    public init(record: PatientRecord, asOf: Day, weeks: Int, analyzer: Analyzer) {
+        let window = DayRange(Month(containing: asOf).firstDay, asOf)
+        self.record = record
+        self.catalog = analyzer.catalog
+        self.asOf = asOf
+        figures = analyzer.analyze(record, window: window)
+        let first = (asOf - (7 * max(weeks, 1) - 1)).mondayOfWeek
+        let all = analyzer.weeks(record, in: DayRange(first, asOf))
+        self.weeks = Array(all.suffix(max(weeks, 1)))
+    }
+
+    /// The plan in words: "default protocol, 7 sessions/week" or each plan row in force.
+    public var planText: String {
+        switch record.prescription {
+        case .defaultProtocol:
+            return "default protocol (hip flexor stretch 10/side held 10 s, calf stretch 10/side, step-ups), 7 sessions/week"
+        case .plan(let periods):
+            let current = periods.filter { $0.covers(asOf) }
+            let shown = current.isEmpty ? periods : current
+            return shown.map { p in
+                let e = catalog.exercises[p.exercise]
+                var s = e.displayName.lowercased()
+                if let r = p.repsPerSide { s += " \(r)/side" }
+                if let h = p.holdCentis { s += " held \(Fraction(Int64(h), 100).plainText) s" }
+                s += ", \(p.sessionsPerWeek)/week"
+                if let end = p.end { s += " until \(end)" }
+                return s
+            }.joined(separator: "; ") + (current.isEmpty ? " (no plan row in force on \(asOf))" : "")
+        }
+    }
+
+    // MARK: - Terminal
+
+    /// The terminal view. With `color`, reasons and bands are coloured (ANSI).
+    public func text(color: Bool) -> String {
+        func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        let f = figures
+        var out: [String] = []
+        var who = paint(f.id, "1")
+        if let n = f.name { who += "  \(n)" }
+        who += "  ·  therapist: \(f.therapist ?? "none")"
+        if let c = f.clinic { who += "  ·  \(c)" }
+        out.append(who)
+        out.append("Plan: \(planText)")
+        out.append("As of \(asOf): \(Month(containing: asOf)) to date, \(f.window.count) day\(f.window.count == 1 ? "" : "s")")
+        out.append("")
+        let exerciseColumns = catalog.exercises.indices.filter { i in f.adherence.contains { $0.exercise == i } }
+        var header = ["Week of", "Days"] + exerciseColumns.map { short(catalog.exercises[$0].displayName) + " %" }
+        header += ["Step-up reps", "Per session", "Left/right", "Pain mean", "Pain max"]
+        var rows: [[String]] = [header]
+        for w in weeks {
+            var r = [w.weekStart.description, "\(w.entryDays)"]
+            for i in exerciseColumns {
+                r.append(w.adherence.first { $0.exercise == i }?.adherence.map(percent) ?? "–")
+            }
+            r.append("\(w.stepUpReps)")
+            r.append(w.stepUpDays > 0 ? Fraction(Int64(w.stepUpReps), Int64(w.stepUpDays)).oneDecimal : "–")
+            r.append("\(w.stepUpLeft)/\(w.stepUpRight)")
+            r.append(w.painMean.map { $0.oneDecimal } ?? "–")
+            r.append(w.painMax.map { $0.oneDecimal } ?? "–")
+            rows.append(r)
+        }
+        let widths = (0..<header.count).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        for (k, r) in rows.enumerated() {
+            let line = r.enumerated().map { c, s in
+                c < 1 ? s.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                      : String(repeating: " ", count: widths[c] - s.count) + s
+            }.joined(separator: "  ")
+            out.append(k == 0 ? paint(line, "1") : line)
+        }
+        out.append("")
+        out.append("Step-ups per week    \(Sparkline.render(weeks.map { Double($0.stepUpReps) }))")
+        if weeks.contains(where: { $0.painMax != nil }) {
+            out.append("Pain (max) per week  \(Sparkline.render(weeks.map { $0.painMax?.doubleValue }, fixedMax: 10))")
+        }
+        out.append("")
+        var month = "This month: overall adherence \(f.overall.map(percent) ?? "–")"
+        if let b = f.band {
+            let code = b == .adherent ? "32" : (b == .partial ? "33" : "31")
+            month += " (\(paint(b.rawValue, code)))"
+        }
+        month += ", session days \(f.sessionDays.map(percent) ?? "–"), monitoring days \(f.monitoringDays)/30"
+        if let c = f.changeVsLastMonth { month += ", \(c >= .zero ? "+" : "")\(Int((c.doubleValue * 100).rounded())) points vs last month" }
+        out.append(month)
+        let trend = f.trend.percentPerWeek.map { String(format: "%+.1f %%/week", $0) } ?? "no figure"
+        out.append("Step-up trend: \(trend) (\(f.trend.label.rawValue)); step-ups this month \(f.stepUpReps)")
+        if let p = f.painChange { out.append("Pain change over 6 weeks: \(p >= .zero ? "+" : "")\(p.oneDecimal); highest this month \(f.maxPain?.oneDecimal ?? "–")") }
+        if f.needsAttention.isEmpty {
+            out.append("Needs attention: no")
+        } else {
+            out.append(paint("Needs attention: " + f.needsAttention.map(\.text).joined(separator: "; "), "31;1"))
+        }
+        out.append("Last entry: \(f.lastEntry?.description ?? "none")")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private func percent(_ f: Fraction) -> String { "\(Int((f.doubleValue * 100).rounded()))%" }
+
+    private func short(_ name: String) -> String {
+        switch name {
+        case "Hip flexor stretch": return "Hip flexor"
+        case "Calf stretch": return "Calf"
+        default: return name
+        }
+    }
+
+    // MARK: - JSON
+
+    /// The same figures as JSON, with the report's names; `weeks` are the weeks shown.
+    public func json() throws -> Data {
+        var patient = ReportJSON.patient(figures)
+        patient.weeks = weeks.map(ReportJSON.week)
+        let doc = ReportJSON.TrendDocument(as_of: asOf.description, month: Month(containing: asOf).description,
+                                           weeks_shown: weeks.count, plan: planText, patient: patient)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        var data = try encoder.encode(doc)
+        data.append(0x0A)
+        return data
+    }
+
+    // MARK: - Workbook
+
+    /// A one-patient workbook: the weekly table with charts (step-ups, pain, adherence per
+    /// week) and the daily log.
+    public func writeWorkbook(to path: String, toolVersion: String) throws {
+        let f = figures
+        let wb = try Workbook(path: path, properties: .init(title: "Trend of \(f.id) as of \(asOf)",
+                                                            subject: "Home-exercise trend", created: Int(asOf.raw) * 86_400))
+        let ws = try wb.addWorksheet("Weekly")
+        let log = try wb.addWorksheet("Daily log")
+        var row = 0
+        var heading = f.id
+        if let n = f.name { heading += " — \(n)" }
+        try ws.write(heading, row: row, column: 0, format: CellFormat(bold: true, fontSize: 14)); row += 1
+        try ws.write("Therapist: \(f.therapist ?? "none")   Plan: \(planText)", row: row, column: 0); row += 1
+        try ws.write("As of", row: row, column: 0, format: CellFormat(bold: true))
+        try ws.write(calendarDate(asOf), row: row, column: 1); row += 1
+        try ws.write(f.needsAttention.isEmpty ? "Needs attention: no" : "Needs attention: " + f.needsAttention.map(\.text).joined(separator: "; "),
+                     row: row, column: 0, format: f.needsAttention.isEmpty ? nil : CellFormat(fontColor: 0x9C0006, background: 0xFFC7CE))
+        row += 2
+        let exerciseColumns = catalog.exercises.indices.filter { i in f.adherence.contains { $0.exercise == i } }
+        let headers = ["Week starting", "Days logged", "Overall adherence"] + exerciseColumns.map { catalog.exercises[$0].displayName }
+            + ["Step-up reps", "Reps per session", "Step-ups left", "Step-ups right", "Mean pain", "Max pain"]
+        let headerRow = row
+        for (c, h) in headers.enumerated() { try ws.write(h, row: row, column: c, format: .header) }
+        row += 1
+        let firstData = row
+        for w in weeks {
+            try ws.write(calendarDate(w.weekStart), row: row, column: 0)
+            try ws.write(w.entryDays, row: row, column: 1, format: .integer)
+            if let o = w.overall { try ws.write(o.doubleValue, row: row, column: 2, format: .percent) }
+            for (k, i) in exerciseColumns.enumerated() {
+                if let a = w.adherence.first(where: { $0.exercise == i })?.adherence {
+                    try ws.write(a.doubleValue, row: row, column: 3 + k, format: .percent)
+                }
+            }
+            let b = 3 + exerciseColumns.count
+            try ws.write(w.stepUpReps, row: row, column: b, format: .integer)
+            if w.stepUpDays > 0 { try ws.write(Double(w.stepUpReps) / Double(w.stepUpDays), row: row, column: b + 1, format: .decimal1) }
+            try ws.write(w.stepUpLeft, row: row, column: b + 2, format: .integer)
+            try ws.write(w.stepUpRight, row: row, column: b + 3, format: .integer)
+            if let m = w.painMean { try ws.write(m.doubleValue, row: row, column: b + 4, format: .decimal1) }
+            if let m = w.painMax { try ws.write(m.doubleValue, row: row, column: b + 5, format: .decimal1) }
+            row += 1
+        }
+        try ws.setColumns(0, 0, width: 14)
+        try ws.setColumns(1, headers.count - 1, width: 13)
+        try ws.freezePanes(row: headerRow + 1, column: 1)
+        if !weeks.isEmpty {
+            let last = row - 1, b = 3 + exerciseColumns.count
+            let steps = try wb.addLineChart(title: "Step-ups per week", yAxisTitle: "reps")
+            try steps.addSeries(name: "Step-up reps", sheet: ws.name, categoryColumn: 0, valueColumn: b,
+                                firstRow: firstData, lastRow: last, color: 0x2E75B6)
+            steps.setValueAxis(min: 0, max: nil)
+            steps.setCategoryNumberFormat("dd mmm")
+            try ws.insertChart(steps, row: row + 1, column: 0)
+            let adherence = try wb.addLineChart(title: "Adherence per week", yAxisTitle: "adherence")
+            try adherence.addSeries(name: "Overall", sheet: ws.name, categoryColumn: 0, valueColumn: 2,
+                                    firstRow: firstData, lastRow: last, color: 0x548235)
+            adherence.setValueAxis(min: 0, max: 1, numberFormat: "0%")
+            adherence.setCategoryNumberFormat("dd mmm")
+            try ws.insertChart(adherence, row: row + 1, column: 5)
+            if weeks.contains(where: { $0.painMax != nil }) {
+                let pain = try wb.addLineChart(title: "Pain per week (0-10)", yAxisTitle: "pain")
+                try pain.addSeries(name: "Max pain", sheet: ws.name, categoryColumn: 0, valueColumn: b + 5,
+                                   firstRow: firstData, lastRow: last, color: 0xC00000)
+                try pain.addSeries(name: "Mean pain", sheet: ws.name, categoryColumn: 0, valueColumn: b + 4,
+                                   firstRow: firstData, lastRow: last, color: 0xED7D31)
+                pain.setValueAxis(min: 0, max: 10)
+                pain.setCategoryNumberFormat("dd mmm")
+                try ws.insertChart(pain, row: row + 17, column: 0)
+            }
+        }
+        // Daily log: every entry of the weeks shown.
+        let logHeaders = ["Date", "Exercise", "Side", "Reps", "Hold (s)", "Pain"]
+        for (c, h) in logHeaders.enumerated() { try log.write(h, row: 0, column: c, format: .header) }
+        var r = 1
+        let shown = DayRange(weeks.first?.days.first ?? asOf, asOf)
+        for e in record.entries where shown.contains(e.day) {
+            try log.write(calendarDate(e.day), row: r, column: 0)
+            try log.write(e.exercise.map { catalog.exercises[$0].displayName } ?? "other", row: r, column: 1)
+            try log.write(e.side == .both ? "both" : (e.side == .left ? "left" : "right"), row: r, column: 2)
+            try log.write(e.reps, row: r, column: 3, format: .integer)
+            if let h = e.holdCentis { try log.write(Double(h) / 100, row: r, column: 4, format: CellFormat(numberFormat: "0.##")) }
+            if let p = e.painCentis { try log.write(Double(p) / 100, row: r, column: 5, format: CellFormat(numberFormat: "0.##")) }
+            r += 1
+        }
+        try log.setColumns(0, 0, width: 12)
+        try log.setColumns(1, 1, width: 20)
+        try log.freezePanes(row: 1, column: 0)
+        try log.autofilter(firstRow: 0, firstColumn: 0, lastRow: max(r - 1, 1), lastColumn: logHeaders.count - 1)
+        ws.activate()
+        try wb.close()
+    }
+}
+
+/// Unicode block sparklines: ▁▂▃▄▅▆▇█, a space for a missing value.
+public enum Sparkline {
+    public static func render(_ values: [Double?], fixedMax: Double? = nil) -> String {
+        let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+        let present = values.compactMap { $0 }
+        guard let top = fixedMax ?? present.max(), top > 0 else {
+            return String(values.map { $0 == nil ? " " : blocks[0] })
+        }
+        return String(values.map { v -> Character in
+            guard let v else { return " " }
+            let k = Int((max(0, min(v, top)) / top * 7).rounded())
+            return blocks[k]
+        })
+    }
+
+    public static func render(_ values: [Double]) -> String { render(values.map { Optional($0) }) }
+}
+
+extension Fraction {
+    /// One decimal, e.g. "5.5".
+    var oneDecimal: String { String(format: "%.1f", doubleValue) }
+
+    /// The shortest plain decimal, e.g. "10" or "7.5".
+    var plainText: String {
+        var s = String(doubleValue)
+        if s.hasSuffix(".0") { s.removeLast(2) }
+        return s
+    }
+}

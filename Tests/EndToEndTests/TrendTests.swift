@@ -1,0 +1,115 @@
+import Foundation
+import XCTest
+import TestSupport
+
+/// `adhere trend` as a real process: same figures as the monthly report, ids only in errors,
+/// colour only on a terminal, and a one-patient workbook read back with openpyxl.
+final class TrendTests: XCTestCase {
+    let base = ["--plans", "Fixtures/plans.csv", "Fixtures/sessions"]
+
+    func json(_ text: String) throws -> [String: Any] {
+        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    func testFiguresAreTheMonthlyReportsFiguresForTheSameWindow() throws {
+        let out = try temporaryFolder(self)
+        for asOf in ["2026-10-31", "2026-10-15"] {
+            let report = try AdhereProcess.run(["report", "--month", "2026-10", "--as-of", asOf, "--by", "all",
+                                                "--out", out.path, "--json", "-"] + base)
+            XCTAssertEqual(report.code, 0, report.stderr)
+            let patients = try XCTUnwrap(try json(report.stdout)["patients"] as? [[String: Any]])
+            for expected in FixtureExpectations.october {
+                let t = try AdhereProcess.run(["trend", expected.id, "--as-of", asOf, "--json"] + base)
+                XCTAssertEqual(t.code, 0, t.stderr)
+                let doc = try json(t.stdout)
+                XCTAssertEqual(doc["as_of"] as? String, asOf)
+                var mine = try XCTUnwrap(doc["patient"] as? [String: Any])
+                var theirs = try XCTUnwrap(patients.first { $0["patient_id"] as? String == expected.id })
+                mine["weeks"] = nil
+                theirs["weeks"] = nil
+                XCTAssertEqual(NSDictionary(dictionary: mine), NSDictionary(dictionary: theirs), "\(expected.id) as of \(asOf)")
+            }
+        }
+        // And they are the hand-worked figures.
+        let p8 = try json(try AdhereProcess.run(["trend", "P008", "--as-of", "2026-10-31", "--json"] + base).stdout)
+        let e = try XCTUnwrap(FixtureExpectations.october.first { $0.id == "P008" })
+        let patient = try XCTUnwrap(p8["patient"] as? [String: Any])
+        XCTAssertEqual((patient["overall_adherence"] as? NSNumber)?.doubleValue ?? -1, e.overall ?? -2, accuracy: 1e-9)
+        XCTAssertEqual(patient["needs_attention"] as? [String], e.needsAttention)
+    }
+
+    func testWeeksAddUpToTheEntriesOfEachWeek() throws {
+        // P004 logs at weekends only. The 4 ISO weeks ending on Sunday 2026-10-25 start on
+        // Monday 28 September, 5, 12 and 19 October. Expected days and step-ups per week are
+        // counted straight from the CSV text here, independently of adhere's reader.
+        let t = try AdhereProcess.run(["trend", "P004", "--as-of", "2026-10-25", "--weeks", "4", "--json"] + base)
+        XCTAssertEqual(t.code, 0, t.stderr)
+        let weeks = try XCTUnwrap((try json(t.stdout)["patient"] as? [String: Any])?["weeks"] as? [[String: Any]])
+        XCTAssertEqual(weeks.map { $0["week_start"] as? String }, ["2026-09-28", "2026-10-05", "2026-10-12", "2026-10-19"])
+        let csv = try String(contentsOf: AdhereProcess.packageRoot.appendingPathComponent("Fixtures/sessions/export-2026-10.csv"), encoding: .utf8)
+            + (try String(contentsOf: AdhereProcess.packageRoot.appendingPathComponent("Fixtures/sessions/export-2026-09.csv"), encoding: .utf8))
+        var days = Set<String>()
+        var stepUps: [String: Int] = [:]
+        for line in csv.split(separator: "\n") where line.hasPrefix("P004,") {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 12 else { continue } // the rejected short row
+            let day = String(f[4].prefix(10))
+            days.insert(day)
+            if f[5] == "Step-ups" || f[5] == "step_up" { stepUps[day, default: 0] += (Int(f[7]) ?? 1) * (Int(f[8]) ?? 0) }
+        }
+        for w in weeks {
+            let start = try XCTUnwrap(w["week_start"] as? String)
+            let inWeek = days.filter { $0 >= start && $0 <= (w["last_day"] as? String ?? "") }
+            XCTAssertEqual(w["days_logged"] as? Int, inWeek.count, "week of \(start)")
+            XCTAssertEqual(w["step_up_reps"] as? Int, inWeek.map { stepUps[$0] ?? 0 }.reduce(0, +), "week of \(start)")
+        }
+    }
+
+    func testUnknownIdSuggestsNearestIdsWithoutNames() throws {
+        let r = try AdhereProcess.run(["trend", "P08", "--as-of", "2026-10-31"] + base)
+        XCTAssertEqual(r.code, 66)
+        XCTAssertTrue(r.stderr.contains("no patient 'P08'"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("P008"), r.stderr)
+        for p in FixtureExpectations.october { XCTAssertFalse(r.stderr.contains(p.name), "no names in errors") }
+    }
+
+    func testColourOnlyOnATerminalAndNeverWithNoColor() throws {
+        let piped = try AdhereProcess.run(["trend", "P008", "--as-of", "2026-10-31"] + base)
+        XCTAssertEqual(piped.code, 0)
+        XCTAssertFalse(piped.stdout.contains("\u{1B}["), "no colour when piped")
+        XCTAssertTrue(piped.stdout.contains("Needs attention: pain up 2+ points; pain above 5"), piped.stdout)
+        XCTAssertTrue(piped.stdout.contains("Step-ups per week"))
+        let command = ([AdhereProcess.binary.path, "trend", "P008", "--as-of", "2026-10-31"] + base).joined(separator: " ")
+        // NO_COLOR set but empty counts as not set (no-color.org); it overrides any inherited value.
+        let tty = try Process.runCollecting(URL(fileURLWithPath: "/usr/bin/script"), ["-q", "-c", command, "/dev/null"],
+                                            environment: ["NO_COLOR": ""], cwd: AdhereProcess.packageRoot)
+        XCTAssertTrue(tty.stdout.contains("\u{1B}["), "colour on a terminal: \(tty.stdout.prefix(300)) \(tty.stderr)")
+        let noColor = try Process.runCollecting(URL(fileURLWithPath: "/usr/bin/script"), ["-q", "-c", command, "/dev/null"],
+                                                environment: ["NO_COLOR": "1"], cwd: AdhereProcess.packageRoot)
+        XCTAssertFalse(noColor.stdout.contains("\u{1B}["), "NO_COLOR is respected")
+        XCTAssertTrue(noColor.stdout.contains("P008"))
+    }
+
+    func testOnePatientWorkbook() throws {
+        let dir = try temporaryFolder(self)
+        let path = dir.appendingPathComponent("p008.xlsx").path
+        let r = try AdhereProcess.run(["trend", "P008", "--as-of", "2026-10-31", "--weeks", "6", "--json", "--xlsx", path] + base)
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let weeks = try XCTUnwrap((try json(r.stdout)["patient"] as? [String: Any])?["weeks"] as? [[String: Any]])
+        let dump = try WorkbookDump.read(path)
+        let ws = try XCTUnwrap(dump.sheet("Weekly"))
+        let header = try XCTUnwrap(ws.row(is: "Week starting"))
+        let reps = try XCTUnwrap(ws.column(titled: "Step-up reps", headerRow: header))
+        for (k, w) in weeks.enumerated() {
+            XCTAssertEqual(ws["A\(header + 1 + k)"]?.v.string, w["week_start"] as? String)
+            XCTAssertEqual(ws["A\(header + 1 + k)"]?.t, "date")
+            XCTAssertEqual(ws["\(reps)\(header + 1 + k)"]?.v.number, (w["step_up_reps"] as? NSNumber)?.doubleValue)
+        }
+        XCTAssertEqual(dump.charts.count, 3, "step-ups, adherence and pain charts: \(dump.charts)")
+        let log = try XCTUnwrap(dump.sheet("Daily log"))
+        XCTAssertGreaterThan(log.max_row, 1)
+        XCTAssertEqual(log["A2"]?.t, "date")
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
+        XCTAssertEqual(mode?.intValue, 0o600)
+    }
+}
