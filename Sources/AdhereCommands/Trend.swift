@@ -86,6 +86,7 @@ public struct Trend: ParsableCommand {
         options.catalog = catalog
         options.dateOrder = input.dateOrder?.order
         options.onlyPatient = patientID
+        options.computeDigests = false
         do { options.extraColumns = try input.columnMap() } catch { console.err("\(error)"); return .usage }
         let ingest = SessionLogReader(options: options).read(files: files)
         for f in ingest.failedFiles { console.err("skipped \(f.error.map { "\($0)" } ?? f.path)") }

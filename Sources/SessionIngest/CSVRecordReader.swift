@@ -15,7 +15,16 @@ public typealias ByteSource = (UnsafeMutableRawBufferPointer) throws -> Int
 /// whatever the size of the file.
 public final class CSVRecordReader {
     /// The field separator byte (`,` `;` tab or `|`).
-    public var separator: UInt8
+    public var separator: UInt8 {
+        didSet { setSpecial() }
+    }
+    /// Bytes that end an unquoted run: the separator, CR, LF and the quote.
+    private let special = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
+
+    private func setSpecial() {
+        special.initialize(repeating: false, count: 256)
+        for b in [separator, CSVRecordReader.lf, CSVRecordReader.cr, CSVRecordReader.quote] { special[Int(b)] = true }
+    }
     private let source: ByteSource
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
@@ -62,6 +71,7 @@ public final class CSVRecordReader {
         fieldStart = .allocate(capacity: fieldCapacity)
         fieldEnd = .allocate(capacity: fieldCapacity)
         fieldEscaped = .allocate(capacity: fieldCapacity)
+        setSpecial()
     }
 
     /// A reader over bytes in memory.
@@ -84,6 +94,7 @@ public final class CSVRecordReader {
         fieldStart.deallocate()
         fieldEnd.deallocate()
         fieldEscaped.deallocate()
+        special.deallocate()
     }
 
     /// SHA-256 of all bytes read; call after the last record.
@@ -168,6 +179,7 @@ public final class CSVRecordReader {
     /// Parses one record from `start`. Returns the position after it, or -1 when more bytes are
     /// needed. Works on local copies of the state: this is the hot loop.
     private func parse() -> Int {
+        let special = self.special
         let sep = separator
         let buf = buffer
         let end = self.end
@@ -220,11 +232,11 @@ public final class CSVRecordReader {
                 }
             } else {
                 var q = p
-                while q < end {
-                    let c = buf[q]
-                    if c == sep || c == lf || c == cr { break }
-                    if c == quote { problem = "a quote inside an unquoted field" }
+                while q < end && !special[Int(buf[q])] { q += 1 }
+                while q < end && buf[q] == quote {
+                    problem = "a quote inside an unquoted field"
                     q += 1
+                    while q < end && !special[Int(buf[q])] { q += 1 }
                 }
                 add(p, q, false)
                 p = q

@@ -75,6 +75,8 @@ public struct IngestOptions: Sendable {
     public var separator: UInt8?
     /// Header names the user mapped to canonical columns.
     public var extraColumns: [String: Column] = [:]
+    /// Compute each file's SHA-256 (for the report's About sheet).
+    public var computeDigests = true
     /// Only this patient's rows are checked and kept (for one-patient views); other rows are
     /// passed over unchecked. `nil` = everyone.
     public var onlyPatient: String?
@@ -333,7 +335,7 @@ struct FileParser {
 
     private mutating func readFile(_ path: String) throws {
         let file = try FileBytes(path: path)
-        let reader = CSVRecordReader(hashing: true, source: file.source)
+        let reader = CSVRecordReader(hashing: options.computeDigests, source: file.source)
         defer { out.summary.bytes = reader.bytesRead }
         let head = try reader.peek(4096)
         if head.isEmpty { throw IngestError.empty(file: path) }
