@@ -82,19 +82,35 @@ struct ReportJob {
         }
         let groups = report.groups()
         let names = OutputFiles.workbookNames(month: month.description, labels: groups.map(\.label))
-        var lines: [String] = []
-        for (group, name) in zip(groups, names) {
-            let final = (out as NSString).appendingPathComponent(name)
-            let tmp = OutputFiles.temporaryPath(for: final)
+        // Workbooks are independent: write them on all cores, each to a temporary file, then
+        // move them into place in order.
+        let jobs = zip(groups, names).map { (group: $0.0, final: (out as NSString).appendingPathComponent($0.1)) }
+        let written = ParallelMap.map(jobs.indices.map { $0 }) { i -> String? in
+            let tmp = OutputFiles.temporaryPath(for: jobs[i].final, tag: i)
             do {
-                try ReportWorkbook(report: report, group: group).write(to: tmp)
-                try OutputFiles.commit(temporary: tmp, to: final)
+                try ReportWorkbook(report: report, group: jobs[i].group).write(to: tmp)
+                return nil
             } catch {
                 unlink(tmp)
-                console.err("cannot write \(final): \(error)")
+                return "cannot write \(jobs[i].final): \(error)"
+            }
+        }
+        if let failure = written.compactMap({ $0 }).first {
+            for (i, job) in jobs.enumerated() { unlink(OutputFiles.temporaryPath(for: job.final, tag: i)) }
+            console.err(failure)
+            return .cannotWrite
+        }
+        var lines: [String] = []
+        for (i, job) in jobs.enumerated() {
+            do {
+                try OutputFiles.commit(temporary: OutputFiles.temporaryPath(for: job.final, tag: i), to: job.final)
+            } catch {
+                for (k, other) in jobs.enumerated() where k >= i { unlink(OutputFiles.temporaryPath(for: other.final, tag: k)) }
+                console.err("\(error)")
                 return .cannotWrite
             }
-            lines.append("\(final): \(group.patients.count) patient\(group.patients.count == 1 ? "" : "s"), \(group.needingAttention) need\(group.needingAttention == 1 ? "s" : "") attention")
+            let group = job.group
+            lines.append("\(job.final): \(group.patients.count) patient\(group.patients.count == 1 ? "" : "s"), \(group.needingAttention) need\(group.needingAttention == 1 ? "s" : "") attention")
         }
         timer.lap("write \(groups.count) workbooks")
         let rejectsPath = (out as NSString).appendingPathComponent("rejects-\(month).csv")

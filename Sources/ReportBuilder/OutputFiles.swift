@@ -63,9 +63,9 @@ public enum OutputFiles {
     }
 
     /// A temporary path in the same folder as `final`, so a rename puts it in place atomically.
-    public static func temporaryPath(for final: String) -> String {
+    public static func temporaryPath(for final: String, tag: Int = 0) -> String {
         let url = URL(fileURLWithPath: final)
-        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid())-\(tag).tmp").path
     }
 
     /// Moves a finished temporary file into place: owner-only permissions, flushed to disk,

@@ -134,8 +134,8 @@ public final class SessionLogReader {
 }
 
 /// Runs a function over items on all cores, keeping the results in the items' order.
-enum ParallelMap {
-    static func map<T: Sendable, R>(_ items: [T], _ body: @escaping @Sendable (T) -> R) -> [R] {
+public enum ParallelMap {
+    public static func map<T: Sendable, R>(_ items: [T], _ body: @escaping @Sendable (T) -> R) -> [R] {
         let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
         results.initialize(repeating: nil)
         defer { results.deallocate() }
@@ -446,14 +446,8 @@ struct FileParser {
                 return .skipped
             }
         }
-        var fp = RowFingerprint()
-
         // Patient id.
-        let idBytesEmpty = r.withField(c.id) { f -> Bool in
-            let t = FieldParsing.trimmed(f)
-            fp.add(t)
-            return t.isEmpty
-        }
+        let idBytesEmpty = r.withField(c.id) { FieldParsing.trimmed($0).isEmpty }
         if idBytesEmpty { return .rejected("missing patient id") }
 
         // Date.
@@ -481,9 +475,6 @@ struct FileParser {
             }
         }
         guard let date = parsedDate else { return .rejected(dateProblem ?? "unreadable date") }
-        fp.add(UInt64(bitPattern: Int64(date.day.raw)))
-        fp.add(UInt64(bitPattern: Int64(date.seconds ?? -1)))
-        fp.add(UInt64(bitPattern: Int64(date.offsetMinutes ?? 99_999)))
 
         // Exercise.
         let exercise: (id: ExerciseID?, name: Int32)? = r.withField(c.exercise) { f in
@@ -492,7 +483,6 @@ struct FileParser {
             return lookupExercise(t)
         }
         guard let ex = exercise else { return .rejected("missing exercise name") }
-        fp.add(ex.id.map { UInt64($0) } ?? (UInt64(UInt32(bitPattern: ex.name)) | 1 << 40))
 
         // Side.
         var side = Side.both
@@ -503,7 +493,6 @@ struct FileParser {
             }
             side = v
         }
-        fp.add(UInt64(side.rawValue))
 
         // Sets and reps.
         var sets = 1
@@ -529,8 +518,6 @@ struct FileParser {
         if overflow || total > 1_000_000 {
             return .rejected("sets x reps is \(overflow ? "too large" : String(total)), more than a session can hold (1,000,000)")
         }
-        fp.add(UInt64(sets))
-        fp.add(UInt64(repsPerSet))
 
         // Hold and pain.
         var hold: Int?
@@ -548,14 +535,10 @@ struct FileParser {
             }
             pain = p
         }
-        fp.add(UInt64(bitPattern: Int64(hold ?? -1)))
-        fp.add(UInt64(bitPattern: Int64(pain ?? -1)))
-
-        // Text columns (shown in reports, part of the row's identity).
-        let name = text(r, c.name, cache: 0, &fp, &ctx)
-        let therapist = text(r, c.therapist, cache: 1, &fp, &ctx)
-        let clinic = text(r, c.clinic, cache: 2, &fp, &ctx)
-        if let i = c.notes { r.withField(i) { fp.add(FieldParsing.trimmed($0)) } }
+        // Text columns shown in reports.
+        let name = text(r, c.name, cache: 0, &ctx)
+        let therapist = text(r, c.therapist, cache: 1, &ctx)
+        let clinic = text(r, c.clinic, cache: 2, &ctx)
 
         // Accepted.
         if date.day > options.asOf { out.rowsAfterAsOf += 1; return .accepted }
@@ -564,6 +547,21 @@ struct FileParser {
         update(Int(p), date.day, order, name, therapist, clinic)
         if ex.id == nil { out.unknown[out.strings[Int(ex.name)], default: 0] += 1 }
         guard options.span.contains(date.day) else { return .accepted }
+        // The row's identity after normalisation, to drop it if an overlapping export repeats it.
+        var fp = RowFingerprint()
+        r.withField(c.id) { fp.add(FieldParsing.trimmed($0)) }
+        fp.add(UInt64(bitPattern: Int64(date.day.raw)))
+        fp.add(UInt64(bitPattern: Int64(date.seconds ?? -1)))
+        fp.add(UInt64(bitPattern: Int64(date.offsetMinutes ?? 99_999)))
+        fp.add(ex.id.map { UInt64($0) } ?? (UInt64(UInt32(bitPattern: ex.name)) | 1 << 40))
+        fp.add(UInt64(side.rawValue))
+        fp.add(UInt64(sets))
+        fp.add(UInt64(repsPerSet))
+        fp.add(UInt64(bitPattern: Int64(hold ?? -1)))
+        fp.add(UInt64(bitPattern: Int64(pain ?? -1)))
+        for column in [c.name, c.therapist, c.clinic, c.notes] {
+            if let i = column { r.withField(i) { fp.add(FieldParsing.trimmed($0)) } } else { fp.add(0) }
+        }
         out.kept.append(KeptRow(patient: p, fingerprint: fp,
                                 entry: Entry(day: date.day, exercise: ex.id, side: side, reps: total,
                                              holdCentis: hold, painCentis: pain)))
@@ -577,13 +575,11 @@ struct FileParser {
         if let v = clinic, out.patients[p].clinic.map({ !(order < $0.order) }) ?? true { out.patients[p].clinic = (order, v) }
     }
 
-    /// Interns a text column's value (nil when empty), adding its bytes to the fingerprint.
-    private mutating func text(_ r: CSVRecordReader, _ column: Int?, cache k: Int, _ fp: inout RowFingerprint,
-                               _ ctx: inout RowContext) -> Int32? {
-        guard let i = column else { fp.add(0); return nil }
+    /// Interns a text column's value (nil when empty).
+    private mutating func text(_ r: CSVRecordReader, _ column: Int?, cache k: Int, _ ctx: inout RowContext) -> Int32? {
+        guard let i = column else { return nil }
         return r.withField(i) { f -> Int32? in
             let t = FieldParsing.trimmed(f)
-            fp.add(t)
             if t.isEmpty { return nil }
             if textCaches[k].matches(t) { return textCaches[k].value }
             let (s, legacy) = TextDecoding.text(t)
