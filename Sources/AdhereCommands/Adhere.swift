@@ -17,7 +17,7 @@ public struct Adhere: ParsableCommand {
         \(ExitCode.helpText)
         """,
         version: version,
-        subcommands: [Report.self, Trend.self],
+        subcommands: [Report.self, Trend.self, Nightly.self],
         defaultSubcommand: nil
     )
 

@@ -35,21 +35,7 @@ public struct Report: ParsableCommand {
                                                          valueName: "YYYY-MM-DD"))
     public var asOf: String?
 
-    @Option(name: .customLong("by"), help: ArgumentHelp("One workbook per therapist (default), per clinic, or one for all patients.",
-                                                       valueName: "therapist|clinic|all"))
-    public var grouping: Grouping = .therapist
-
-    @Option(name: .long, help: ArgumentHelp("Folder for the workbooks and the rejects file (created if missing).", valueName: "dir"))
-    public var out: String = "reports"
-
-    @Option(name: .long, help: ArgumentHelp("Also write every figure as JSON to this file, or to standard output with '-'.", valueName: "file|-"))
-    public var json: String?
-
-    @Flag(name: .long, help: "Exit with code 1 when any row was rejected (the reports are still written).")
-    public var strict = false
-
-    @Flag(name: .long, help: "Print nothing when all is well (problems still go to standard error).")
-    public var quiet = false
+    @OptionGroup public var output: OutputOptions
 
     @Option(name: .long, help: .hidden)
     public var today: String?
@@ -57,6 +43,7 @@ public struct Report: ParsableCommand {
     public init() {}
 
     public func validate() throws {
+        try input.requireInputs("report")
         _ = try resolvedWindow()
     }
 
@@ -93,8 +80,8 @@ public struct Report: ParsableCommand {
 
     public func run() throws {
         let (m, asOfDay) = try resolvedWindow()
-        let job = ReportJob(input: input, month: m, asOf: asOfDay, grouping: grouping, out: out, json: json,
-                            strict: strict, quiet: quiet)
+        let job = ReportJob(inputs: try input.jobInputs(), month: m, asOf: asOfDay, grouping: output.grouping ?? .therapist,
+                            out: output.out ?? "reports", json: output.json, strict: output.strict, quiet: output.quiet)
         let code = job.run(console: Console.standard)
         if code != .ok { throw ExitCode(code.rawValue) }
     }

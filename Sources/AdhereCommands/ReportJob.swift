@@ -6,10 +6,20 @@ import SessionIngest
 import Glibc
 #endif
 
+/// Where the session logs and plans come from, resolved from the command line and config file.
+struct JobInputs {
+    var paths: [String]
+    var plans: String?
+    var dateOrder: DateOrder?
+    var columns: [String: Column] = [:]
+    /// Files changed less than this many seconds ago are still being written: skip them.
+    var settleSeconds: Int?
+}
+
 /// One run of the monthly report: read, analyse, write. Returns the exit code instead of
 /// exiting, so that other commands (and tests) can run it.
 struct ReportJob {
-    var input: InputOptions
+    var inputs: JobInputs
     var month: Month
     var asOf: Day
     var grouping: Grouping
@@ -20,31 +30,58 @@ struct ReportJob {
     var thresholds = Thresholds()
     var catalog = ExerciseCatalog.standard
 
+    /// What a run did, for the nightly summary line.
+    struct Outcome {
+        var code: AdhereExit
+        var written = 0
+        var unchanged = 0
+        var patients = 0
+        var attention = 0
+        var rowsRead = 0
+        var rejected = 0
+        var lines: [String] = []
+    }
+
     func run(console: Console) -> AdhereExit {
+        let outcome = execute(console: console)
+        if !quiet {
+            let say = json == "-" ? console.err : console.out
+            for l in outcome.lines { say(l) }
+        }
+        return outcome.code
+    }
+
+    func execute(console: Console) -> Outcome {
         umask(0o077)
         var timer = PhaseTimer()
-        let files: [String]
+        var files: [String]
         do {
-            files = try InputFiles.expand(input.inputs)
+            files = try InputFiles.expand(inputs.paths)
         } catch {
-            console.err("\(error). Check the path given on the command line.")
-            return .noInput
+            console.err("\(error). Check the input paths given.")
+            return Outcome(code: .noInput)
+        }
+        if let settle = inputs.settleSeconds {
+            let now = Date()
+            files = files.filter { path in
+                guard let modified = try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date,
+                      now.timeIntervalSince(modified) < Double(settle) else { return true }
+                console.err("skipped \(path): changed less than \(settle) s ago, probably still being written by the export; it will be read next time")
+                return false
+            }
         }
         guard !files.isEmpty else {
-            console.err("no CSV files found in \(input.inputs.joined(separator: ", ")). Point adhere at the export files or the folder holding them.")
-            return .noInput
+            console.err("no CSV files found in \(inputs.paths.joined(separator: ", ")). Point adhere at the export files or the folder holding them.")
+            return Outcome(code: .noInput)
         }
 
         var plans: PlansFile?
-        if let path = input.plans {
+        if let path = inputs.plans {
             do {
                 plans = try PlansReader.read(path: path, catalog: catalog)
-            } catch let e as IngestError {
-                console.err("\(e)")
-                return .badData
             } catch {
-                console.err("plans file \(path): \(error)")
-                return .badData
+                console.err("\(error)")
+                return Outcome(code: .badData)
             }
         }
 
@@ -53,8 +90,8 @@ struct ReportJob {
         let analyzer = Analyzer(catalog: catalog, thresholds: thresholds)
         var options = IngestOptions(span: analyzer.span(for: settings.window), asOf: asOf)
         options.catalog = catalog
-        options.dateOrder = input.dateOrder?.order
-        do { options.extraColumns = try input.columnMap() } catch { console.err("\(error)"); return .usage }
+        options.dateOrder = inputs.dateOrder
+        options.extraColumns = inputs.columns
         timer.lap("setup")
         let ingest = SessionLogReader(options: options).read(files: files)
         timer.lap("read \(files.count) files")
@@ -69,7 +106,7 @@ struct ReportJob {
             }
         }
         if ingest.failedFiles.count == files.count {
-            return badData ? .badData : .noInput
+            return Outcome(code: badData ? .badData : .noInput)
         }
 
         let report = MonthlyReport(settings: settings, ingest: ingest, plans: plans, catalog: catalog)
@@ -78,39 +115,40 @@ struct ReportJob {
             try OutputFiles.prepareFolder(out)
         } catch {
             console.err("\(error)")
-            return .cannotWrite
+            return Outcome(code: .cannotWrite)
         }
+        var outcome = Outcome(code: .ok, patients: report.patients.count,
+                              attention: report.patients.filter(\.needsCall).count,
+                              rowsRead: ingest.rowsRead, rejected: ingest.rowsRejected)
         let groups = report.groups()
         let names = OutputFiles.workbookNames(month: month.description, labels: groups.map(\.label))
-        // Workbooks are independent: write them on all cores, each to a temporary file, then
-        // move them into place in order.
+        // Workbooks are independent: write them on all cores, each to a temporary file in the
+        // output folder, then move them into place in order.
         let jobs = zip(groups, names).map { (group: $0.0, final: (out as NSString).appendingPathComponent($0.1)) }
-        let written = ParallelMap.map(jobs.indices.map { $0 }) { i -> String? in
-            let tmp = OutputFiles.temporaryPath(for: jobs[i].final, tag: i)
+        let temporary = jobs.indices.map { OutputFiles.temporaryPath(for: jobs[$0].final, tag: $0) }
+        let failures = ParallelMap.map(Array(jobs.indices)) { i -> String? in
             do {
-                try ReportWorkbook(report: report, group: jobs[i].group).write(to: tmp)
+                try ReportWorkbook(report: report, group: jobs[i].group).write(to: temporary[i])
                 return nil
             } catch {
-                unlink(tmp)
                 return "cannot write \(jobs[i].final): \(error)"
             }
         }
-        if let failure = written.compactMap({ $0 }).first {
-            for (i, job) in jobs.enumerated() { unlink(OutputFiles.temporaryPath(for: job.final, tag: i)) }
+        if let failure = failures.compactMap({ $0 }).first {
+            for t in temporary { unlink(t) }
             console.err(failure)
-            return .cannotWrite
+            return Outcome(code: .cannotWrite)
         }
-        var lines: [String] = []
         for (i, job) in jobs.enumerated() {
             do {
-                try OutputFiles.commit(temporary: OutputFiles.temporaryPath(for: job.final, tag: i), to: job.final)
+                if try OutputFiles.commit(temporary: temporary[i], to: job.final) { outcome.written += 1 } else { outcome.unchanged += 1 }
             } catch {
-                for (k, other) in jobs.enumerated() where k >= i { unlink(OutputFiles.temporaryPath(for: other.final, tag: k)) }
+                for t in temporary[i...] { unlink(t) }
                 console.err("\(error)")
-                return .cannotWrite
+                return Outcome(code: .cannotWrite)
             }
             let group = job.group
-            lines.append("\(job.final): \(group.patients.count) patient\(group.patients.count == 1 ? "" : "s"), \(group.needingAttention) need\(group.needingAttention == 1 ? "s" : "") attention")
+            outcome.lines.append("\(job.final): \(group.patients.count) patient\(group.patients.count == 1 ? "" : "s"), \(group.needingAttention) need\(group.needingAttention == 1 ? "s" : "") attention")
         }
         timer.lap("write \(groups.count) workbooks")
         let rejectsPath = (out as NSString).appendingPathComponent("rejects-\(month).csv")
@@ -118,7 +156,7 @@ struct ReportJob {
             try OutputFiles.writeAtomically(RejectsFile.csv(ingest.rejects), to: rejectsPath)
         } catch {
             console.err("\(error)")
-            return .cannotWrite
+            return Outcome(code: .cannotWrite)
         }
         if let json {
             do {
@@ -130,20 +168,16 @@ struct ReportJob {
                 }
             } catch {
                 console.err("cannot write JSON to \(json): \(error)")
-                return .cannotWrite
+                return Outcome(code: .cannotWrite)
             }
         }
-        let total = "read \(ingest.files.count) file\(ingest.files.count == 1 ? "" : "s"), \(ingest.rowsRead) rows: \(ingest.rowsRejected) rejected (see \(rejectsPath)), \(ingest.duplicatesDropped) duplicates dropped; \(report.patients.count) patients in \(month) as of \(asOf)"
-        if !quiet {
-            let say = json == "-" ? console.err : console.out
-            for l in lines { say(l) }
-            say(total)
-        }
-        if !ingest.failedFiles.isEmpty { return .someFilesUnreadable }
-        if strict && ingest.rowsRejected > 0 {
+        outcome.lines.append("read \(ingest.files.count) file\(ingest.files.count == 1 ? "" : "s"), \(ingest.rowsRead) rows: \(ingest.rowsRejected) rejected (see \(rejectsPath)), \(ingest.duplicatesDropped) duplicates dropped; \(report.patients.count) patients in \(month) as of \(asOf)")
+        if !ingest.failedFiles.isEmpty {
+            outcome.code = .someFilesUnreadable
+        } else if strict && ingest.rowsRejected > 0 {
             console.err("\(ingest.rowsRejected) row\(ingest.rowsRejected == 1 ? " was" : "s were") rejected (--strict); see \(rejectsPath)")
-            return .rejectedRowsStrict
+            outcome.code = .rejectedRowsStrict
         }
-        return .ok
+        return outcome
     }
 }

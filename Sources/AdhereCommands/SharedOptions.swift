@@ -24,13 +24,24 @@ public struct InputOptions: ParsableArguments {
     public init() {}
 
     public func validate() throws {
-        if inputs.isEmpty {
-            throw ValidationError("Name at least one export file or folder to read, e.g. 'adhere report exports/'.")
-        }
         _ = try columnMap()
     }
 
+    func requireInputs(_ command: String) throws {
+        if inputs.isEmpty {
+            throw ValidationError("Name at least one export file or folder to read, e.g. 'adhere \(command) exports/'.")
+        }
+    }
+
+    func jobInputs() throws -> JobInputs {
+        JobInputs(paths: inputs, plans: plans, dateOrder: dateOrder?.order, columns: try columnMap())
+    }
+
     func columnMap() throws -> [String: Column] {
+        try InputOptions.columnMap(columns)
+    }
+
+    static func columnMap(_ columns: [String]) throws -> [String: Column] {
         var map: [String: Column] = [:]
         for spec in columns {
             guard let eq = spec.lastIndex(of: "=") else {
@@ -44,6 +55,27 @@ public struct InputOptions: ParsableArguments {
         }
         return map
     }
+}
+
+/// Options about what a report writes, shared by `report` and `nightly`.
+public struct OutputOptions: ParsableArguments {
+    @Option(name: .customLong("by"), help: ArgumentHelp("One workbook per therapist (the default), per clinic, or one for all patients.",
+                                                       valueName: "therapist|clinic|all"))
+    public var grouping: Grouping?
+
+    @Option(name: .long, help: ArgumentHelp("Folder for the workbooks and the rejects file (created if missing). Default: reports.", valueName: "dir"))
+    public var out: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also write every figure as JSON to this file, or to standard output with '-'.", valueName: "file|-"))
+    public var json: String?
+
+    @Flag(name: .long, help: "Exit with code 1 when any row was rejected (the reports are still written).")
+    public var strict = false
+
+    @Flag(name: .long, help: "Print nothing when all is well (problems still go to standard error).")
+    public var quiet = false
+
+    public init() {}
 }
 
 /// `--date-order` values.

@@ -49,6 +49,7 @@ public struct Trend: ParsableCommand {
     public init() {}
 
     public func validate() throws {
+        try input.requireInputs("trend P001")
         guard (1...104).contains(weeks) else { throw ValidationError("--weeks must be between 1 and 104.") }
         if let a = asOf, Day(iso: a) == nil { throw ValidationError("--as-of '\(a)' is not a date; write it as YYYY-MM-DD.") }
         if let t = today, Day(iso: t) == nil { throw ValidationError("--today must be YYYY-MM-DD") }

@@ -8,6 +8,11 @@ public struct OutputError: Error, CustomStringConvertible {
     public let path: String
     public let reason: String
     public var description: String { "cannot write \(path): \(reason)" }
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
 }
 
 /// Safe names and crash-safe writes for everything adhere puts in the output folder.
@@ -69,20 +74,51 @@ public enum OutputFiles {
     }
 
     /// Moves a finished temporary file into place: owner-only permissions, flushed to disk,
-    /// then renamed over `final`. The previous file stays intact until the rename.
-    public static func commit(temporary: String, to final: String) throws {
+    /// then renamed over `final`. The previous file stays intact until the rename. When `final`
+    /// already holds exactly these bytes, it is left alone (its file time stays) and the
+    /// temporary file is removed. Returns whether `final` was (re)written.
+    @discardableResult
+    public static func commit(temporary: String, to final: String) throws -> Bool {
+        if let old = FileManager.default.contents(atPath: final), let new = FileManager.default.contents(atPath: temporary),
+           old == new {
+            unlink(temporary)
+            _ = chmod(final, 0o600)
+            return false
+        }
         guard chmod(temporary, 0o600) == 0 else {
             let why = String(cString: strerror(errno))
             unlink(temporary)
             throw OutputError(path: final, reason: why)
         }
         let fd = open(temporary, O_RDONLY)
-        if fd >= 0 { fsync(fd); close(fd) }
+        if fd >= 0 {
+            let synced = fsync(fd) == 0
+            let why = String(cString: strerror(errno))
+            close(fd)
+            if !synced {
+                unlink(temporary)
+                throw OutputError(path: final, reason: "could not flush to disk (\(why))")
+            }
+        }
         guard rename(temporary, final) == 0 else {
             let why = String(cString: strerror(errno))
             unlink(temporary)
             throw OutputError(path: final, reason: why)
         }
+        return true
+    }
+
+    /// Removes temporary files that a killed run left in `folder` (the caller holds the lock,
+    /// so no other run is writing them). Returns the names removed.
+    @discardableResult
+    public static func removeLeftovers(in folder: String) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        var removed: [String] = []
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp")
+            && (name.hasPrefix(".adhere-") || name.hasPrefix(".rejects-") || name.contains(".json.")) {
+            if unlink((folder as NSString).appendingPathComponent(name)) == 0 { removed.append(name) }
+        }
+        return removed.sorted()
     }
 
     /// Writes bytes to `final` through a temporary file (see ``commit(temporary:to:)``).

@@ -1,0 +1,103 @@
+import Foundation
+import AdherenceAnalysis
+import ReportBuilder
+import SessionIngest
+
+/// The nightly run's settings file: one `key = value` per line, `#` starts a comment, keys
+/// that can repeat (`input`, `column`) are given once per line. Every key is the long name of
+/// a command-line option; the command line wins over the file. See Fixtures/adhere.conf.
+struct ConfigFile {
+    var values: [String: [String]] = [:]
+    let path: String
+
+    static let keys: Set<String> = [
+        "input", "plans", "out", "by", "timezone", "date-order", "column", "log-file", "strict", "quiet",
+        "first-days", "settle-seconds", "json",
+        "adherent", "partial", "low-adherence", "monthly-drop", "inactive-days", "building", "declining",
+        "pain-rise", "pain-ceiling", "look-back-days",
+    ]
+
+    init(path: String) throws {
+        self.path = path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(path: path, line: nil, message: "cannot be read (does it exist?)")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = Substring(raw)
+            if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty { continue }
+            guard let eq = trimmed.firstIndex(of: "=") else {
+                throw ConfigError(path: path, line: n + 1, message: "expected 'key = value', found '\(trimmed)'")
+            }
+            let key = trimmed[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
+            let value = trimmed[trimmed.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            guard ConfigFile.keys.contains(key) else {
+                throw ConfigError(path: path, line: n + 1, message: "unknown setting '\(key)'; known: \(ConfigFile.keys.sorted().joined(separator: ", "))")
+            }
+            values[key, default: []].append(value)
+        }
+    }
+
+    func string(_ key: String) -> String? { values[key]?.last }
+    func list(_ key: String) -> [String] { values[key] ?? [] }
+
+    func bool(_ key: String) throws -> Bool? {
+        guard let v = string(key)?.lowercased() else { return nil }
+        switch v {
+        case "yes", "true", "on", "1": return true
+        case "no", "false", "off", "0": return false
+        default: throw ConfigError(path: path, line: nil, message: "\(key) must be yes or no, found '\(v)'")
+        }
+    }
+
+    func int(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let v = string(key) else { return nil }
+        guard let n = Int(v), range.contains(n) else {
+            throw ConfigError(path: path, line: nil, message: "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound), found '\(v)'")
+        }
+        return n
+    }
+
+    /// A number such as `80`, `80%` or `2.5`, as an exact fraction (percent signs divide by 100
+    /// when `percent` is set: thresholds of adherence are fractions).
+    func fraction(_ key: String, percent: Bool) throws -> Fraction? {
+        guard var v = string(key) else { return nil }
+        if v.hasSuffix("%") { v.removeLast() }
+        let parts = v.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let whole = Int(parts[0]), whole >= 0,
+              parts.count == 1 || (parts[1].count <= 4 && Int(parts[1]) != nil) else {
+            throw ConfigError(path: path, line: nil, message: "\(key) must be a number, found '\(v)'")
+        }
+        var scale: Int64 = 1
+        var value = Int64(whole)
+        if parts.count == 2 {
+            for ch in parts[1] { value = value * 10 + Int64(ch.wholeNumberValue!); scale *= 10 }
+        }
+        return Fraction(value, scale * (percent ? 100 : 1))
+    }
+
+    /// Thresholds, starting from the defaults.
+    func thresholds() throws -> Thresholds {
+        var t = Thresholds()
+        if let v = try fraction("adherent", percent: true) { t.adherent = v }
+        if let v = try fraction("partial", percent: true) { t.partial = v }
+        if let v = try fraction("low-adherence", percent: true) { t.lowAdherence = v }
+        if let v = try fraction("monthly-drop", percent: true) { t.monthlyDrop = v }
+        if let v = try int("inactive-days", 1...60) { t.inactiveDays = v }
+        if let v = try fraction("building", percent: false) { t.building = v }
+        if let v = try fraction("declining", percent: false) { t.declining = v }
+        if let v = try fraction("pain-rise", percent: false) { t.painRise = v }
+        if let v = try fraction("pain-ceiling", percent: false) { t.painCeiling = v }
+        if let v = try int("look-back-days", 28...120) { t.lookBackDays = v }
+        return t
+    }
+}
+
+struct ConfigError: Error, CustomStringConvertible {
+    let path: String
+    let line: Int?
+    let message: String
+    var description: String { "\(path)\(line.map { ", line \($0)" } ?? ""): \(message)" }
+}

@@ -1,0 +1,243 @@
+import ArgumentParser
+import Foundation
+import AdherenceAnalysis
+import ReportBuilder
+import SessionIngest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `adhere nightly`: keeps the month-to-date workbooks current, unattended (from cron).
+public struct Nightly: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "nightly",
+        abstract: "Refresh this month's workbooks as of yesterday (and last month's during the first days): for cron.",
+        discussion: """
+        Meant to run every night. Writes the month-to-date workbooks of the current month as \
+        of yesterday (in the clinic's time zone), and during the first days of a month also \
+        the final workbooks of the month before. Settings come from the command line and from \
+        a config file (--config; see Fixtures/adhere.conf); the command line wins.
+
+        Safe to rerun: the same inputs give byte-identical workbooks, and a workbook that would \
+        not change is not rewritten (its file time stays). Crash-safe: each file is written to \
+        a temporary file in the output folder and renamed into place, so a killed run leaves \
+        the previous workbooks intact; its leftovers are removed by the next run. One run at a \
+        time: a second run while one is going exits at once with code 75. Export files changed \
+        in the last minute are still being written: they are skipped with a notice.
+
+        Silent when all is well except one summary line (none with --quiet); problems go to \
+        standard error, which cron mails. --log-file also appends every line, with a time stamp.
+
+        \(ExitCode.helpText)
+        """)
+
+    @Option(name: .long, help: ArgumentHelp("Settings file (key = value lines; see Fixtures/adhere.conf).", valueName: "file"))
+    public var config: String?
+
+    @OptionGroup public var input: InputOptions
+    @OptionGroup public var output: OutputOptions
+
+    @Option(name: .long, help: ArgumentHelp("The clinic's time zone, e.g. Europe/Berlin (decides what 'yesterday' is). Default: the machine's.", valueName: "zone"))
+    public var timezone: String?
+
+    @Option(name: .customLong("first-days"), help: ArgumentHelp("On the first this-many days of a month, also write last month's final workbooks. Default: 3.", valueName: "n"))
+    public var firstDays: Int?
+
+    @Option(name: .customLong("settle-seconds"), help: ArgumentHelp("Skip export files changed less than this many seconds ago (still being written). Default: 60.", valueName: "s"))
+    public var settleSeconds: Int?
+
+    @Option(name: .customLong("log-file"), help: ArgumentHelp("Also append every message, time-stamped, to this file.", valueName: "file"))
+    public var logFile: String?
+
+    @Option(name: .long, help: .hidden)
+    public var today: String?
+
+    public init() {}
+
+    public func run() throws {
+        let code = runJob()
+        if code != .ok { throw ExitCode(code.rawValue) }
+    }
+
+    /// Settings merged from the config file and the command line.
+    struct Resolved {
+        var inputs: JobInputs
+        var out: String
+        var grouping: Grouping
+        var json: String?
+        var strict: Bool
+        var quiet: Bool
+        var timezone: TimeZone
+        var firstDays: Int
+        var logFile: String?
+        var thresholds: Thresholds
+    }
+
+    func resolve() throws -> Resolved {
+        let file = try config.map { try ConfigFile(path: $0) }
+        let paths = input.inputs.isEmpty ? (file?.list("input") ?? []) : input.inputs
+        guard !paths.isEmpty else {
+            throw ConfigError(path: config ?? "command line", line: nil,
+                              message: "no inputs: name export files or folders on the command line or as 'input = ...' in the config file")
+        }
+        let zoneName = timezone ?? file?.string("timezone")
+        var zone = TimeZone.current
+        if let name = zoneName {
+            guard let z = TimeZone(identifier: name) else {
+                throw ConfigError(path: config ?? "command line", line: nil, message: "unknown time zone '\(name)'; use a name like Europe/Berlin")
+            }
+            zone = z
+        }
+        var grouping = output.grouping
+        if grouping == nil, let g = file?.string("by") {
+            guard let parsed = Grouping(rawValue: g) else {
+                throw ConfigError(path: config ?? "", line: nil, message: "by must be therapist, clinic or all, found '\(g)'")
+            }
+            grouping = parsed
+        }
+        var dateOrder = input.dateOrder?.order
+        if dateOrder == nil, let d = file?.string("date-order") {
+            guard let parsed = DateOrderOption(rawValue: d) else {
+                throw ConfigError(path: config ?? "", line: nil, message: "date-order must be dmy or mdy, found '\(d)'")
+            }
+            dateOrder = parsed.order
+        }
+        let columns = try InputOptions.columnMap((file?.list("column") ?? []) + input.columns)
+        let settle = try settleSeconds ?? file?.int("settle-seconds", 0...86_400) ?? 60
+        let first = try firstDays ?? file?.int("first-days", 0...28) ?? 3
+        return Resolved(
+            inputs: JobInputs(paths: paths, plans: input.plans ?? file?.string("plans"), dateOrder: dateOrder,
+                              columns: columns, settleSeconds: settle),
+            out: output.out ?? file?.string("out") ?? "reports",
+            grouping: grouping ?? .therapist,
+            json: output.json ?? file?.string("json"),
+            strict: try output.strict || (file?.bool("strict") ?? false),
+            quiet: try output.quiet || (file?.bool("quiet") ?? false),
+            timezone: zone, firstDays: first,
+            logFile: logFile ?? file?.string("log-file"),
+            thresholds: try file?.thresholds() ?? Thresholds())
+    }
+
+    func runJob() -> AdhereExit {
+        umask(0o077)
+        let settings: Resolved
+        do { settings = try resolve() } catch {
+            Console.standard.err("\(error)")
+            return .usage
+        }
+        let log = LogFile(path: settings.logFile)
+        let console = Console(
+            out: { line in Console.standard.out(line); log.append(line) },
+            err: { line in Console.standard.err(line); log.append("adhere: " + line) },
+            raw: Console.standard.raw)
+
+        do { try OutputFiles.prepareFolder(settings.out) } catch {
+            console.err("\(error)")
+            return .cannotWrite
+        }
+        let lock: RunLock
+        do {
+            lock = try RunLock(folder: settings.out)
+        } catch let e as RunLock.Busy {
+            console.err("another adhere run is writing to \(settings.out) (lock \(e.path)); this one stops without writing")
+            return .locked
+        } catch {
+            console.err("cannot lock \(settings.out): \(error)")
+            return .cannotWrite
+        }
+        defer { lock.release() }
+        for name in OutputFiles.removeLeftovers(in: settings.out) {
+            console.err("removed \(name), left over from an interrupted run")
+        }
+
+        let today = self.today.flatMap(Day.init(iso:)) ?? Nightly.today(in: settings.timezone)
+        let yesterday = today - 1
+        var jobs: [(Month, Day)] = [(Month(containing: yesterday), yesterday)]
+        let todayMonth = Month(containing: today)
+        if today.civil.day <= settings.firstDays, Month(containing: yesterday) == todayMonth {
+            jobs.insert((todayMonth.previous, todayMonth.previous.lastDay), at: 0)
+        }
+
+        var worst = AdhereExit.ok
+        var summaries: [String] = []
+        for (month, asOf) in jobs {
+            let job = ReportJob(inputs: settings.inputs, month: month, asOf: asOf, grouping: settings.grouping,
+                                out: settings.out, json: settings.json.map { jobs.count > 1 ? Nightly.jsonPath($0, month) : $0 },
+                                strict: settings.strict, quiet: true, thresholds: settings.thresholds)
+            let o = job.execute(console: console)
+            worst = Nightly.worse(worst, o.code)
+            if o.code == .ok || o.code == .someFilesUnreadable || o.code == .rejectedRowsStrict {
+                summaries.append("\(month) as of \(asOf): \(o.written + o.unchanged) workbook\(o.written + o.unchanged == 1 ? "" : "s") (\(o.written) updated, \(o.unchanged) unchanged), \(o.patients) patients, \(o.attention) need attention, \(o.rowsRead) rows read, \(o.rejected) rejected")
+            }
+        }
+        if !summaries.isEmpty {
+            let line = "nightly: " + summaries.joined(separator: "; ")
+            if settings.quiet { log.append(line) } else { console.out(line) }
+        }
+        return worst
+    }
+
+    static func jsonPath(_ path: String, _ month: Month) -> String {
+        let url = URL(fileURLWithPath: path)
+        let ext = url.pathExtension.isEmpty ? "" : "." + url.pathExtension
+        return url.deletingPathExtension().path + "-\(month)" + ext
+    }
+
+    /// Today's date in a time zone.
+    static func today(in zone: TimeZone) -> Day {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day], from: Date())
+        return Day(year: c.year!, month: c.month!, day: c.day!)!
+    }
+
+    /// The more serious of two outcomes.
+    static func worse(_ a: AdhereExit, _ b: AdhereExit) -> AdhereExit {
+        let rank: [AdhereExit] = [.ok, .rejectedRowsStrict, .someFilesUnreadable, .noInput, .badData, .cannotWrite, .locked, .usage, .internalError]
+        return (rank.firstIndex(of: a) ?? 0) >= (rank.firstIndex(of: b) ?? 0) ? a : b
+    }
+}
+
+/// An exclusive lock on the output folder (`.adhere.lock`), held while a nightly run writes.
+/// The kernel releases it when the process ends, however it ends.
+final class RunLock {
+    struct Busy: Error { let path: String }
+    let path: String
+    private var fd: Int32
+
+    init(folder: String) throws {
+        path = (folder as NSString).appendingPathComponent(".adhere.lock")
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let busy = errno == EWOULDBLOCK
+            let why = String(cString: strerror(errno))
+            close(fd)
+            fd = -1
+            if busy { throw Busy(path: path) }
+            throw OutputError(path: path, reason: why)
+        }
+    }
+
+    func release() {
+        if fd >= 0 { flock(fd, LOCK_UN); close(fd); fd = -1 }
+    }
+
+    deinit { release() }
+}
+
+/// Appends time-stamped lines to the log file, if one is set. Never throws: a log that cannot
+/// be written must not stop the reports (the lines still reach standard error).
+struct LogFile: Sendable {
+    let path: String?
+
+    func append(_ line: String) {
+        guard let path else { return }
+        let stamp = ISO8601DateFormatter().string(from: Date())
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        let text = "\(stamp) \(line)\n"
+        _ = text.withCString { write(fd, $0, strlen($0)) }
+        close(fd)
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import XCTest
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `adhere nightly` for real: reruns, concurrent runs, kill -9, faults.
+final class NightlyTests: XCTestCase {
+    func nightly(_ out: URL, _ extra: [String] = [], today: String = "2026-11-02") throws -> AdhereProcess.Result {
+        try AdhereProcess.run(["nightly", "--config", "Fixtures/adhere.conf", "--out", out.path, "--today", today,
+                               "--settle-seconds", "0"] + extra)
+    }
+
+    func files(_ dir: URL) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where !name.hasPrefix(".") {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path, isDirectory: &isDir), isDir.boolValue { continue }
+            result[name] = try Data(contentsOf: dir.appendingPathComponent(name))
+        }
+        return result
+    }
+
+    func testWritesThisMonthAsOfYesterdayAndLastMonthInItsFirstDays() throws {
+        let out = try temporaryFolder(self)
+        let r = try nightly(out)
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertEqual(r.stderr, "", "silent on stderr when all is well")
+        XCTAssertEqual(r.stdout.split(separator: "\n").count, 1, "one summary line: \(r.stdout)")
+        XCTAssertTrue(r.stdout.contains("2026-10 as of 2026-10-31") && r.stdout.contains("2026-11 as of 2026-11-01"), r.stdout)
+        let names = try files(out).keys.sorted()
+        XCTAssertEqual(names.filter { $0.hasPrefix("adhere-2026-10-") }.count, 3)
+        XCTAssertEqual(names.filter { $0.hasPrefix("adhere-2026-11-") }.count, 3)
+        // Later in the month, only the running month.
+        let later = try temporaryFolder(self)
+        let l = try nightly(later, today: "2026-11-10")
+        XCTAssertEqual(l.code, 0, l.stderr)
+        XCTAssertTrue(try files(later).keys.allSatisfy { !$0.hasPrefix("adhere-2026-10") })
+        let dump = try WorkbookDump.read(later.appendingPathComponent("adhere-2026-11-Sam-Okafor.xlsx").path)
+        let about = try XCTUnwrap(dump.sheet("About"))
+        XCTAssertEqual(about.row(is: "As of").flatMap { about["B\($0)"]?.v.string }, "2026-11-09", "as of yesterday")
+    }
+
+    func testRerunIsByteIdenticalAndLeavesUnchangedFilesAlone() throws {
+        let out = try temporaryFolder(self)
+        XCTAssertEqual(try nightly(out).code, 0)
+        let first = try files(out)
+        // Age every file, then rerun: nothing may be rewritten.
+        let old = Date(timeIntervalSince1970: 1_700_000_000)
+        for name in first.keys {
+            try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: out.appendingPathComponent(name).path)
+        }
+        let r = try nightly(out)
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("(0 updated, 3 unchanged)"), r.stdout)
+        XCTAssertEqual(try files(out), first, "same inputs, same bytes")
+        for name in first.keys {
+            let m = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent(name).path)[.modificationDate] as? Date
+            XCTAssertEqual(m, old, "\(name) was rewritten")
+        }
+    }
+
+    func testCommandLineWinsOverTheConfigFileAndQuietIsQuiet() throws {
+        let out = try temporaryFolder(self)
+        let log = out.appendingPathComponent("nightly.log")
+        let r = try nightly(out, ["--by", "all", "--quiet", "--log-file", log.path], today: "2026-11-10")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertEqual(try files(out).keys.filter { $0.hasSuffix(".xlsx") }, ["adhere-2026-11-all.xlsx"])
+        let text = try String(contentsOf: log, encoding: .utf8)
+        XCTAssertTrue(text.contains(" nightly: 2026-11 as of 2026-11-09"), text)
+        for p in FixtureExpectations.october { XCTAssertFalse(text.contains(p.name), "no patient names in the log") }
+    }
+
+    func testASecondRunWhileOneHoldsTheLockExitsAtOnceWith75() throws {
+        let out = try temporaryFolder(self)
+        // Hold the lock the way a running nightly does.
+        let fd = open(out.appendingPathComponent(".adhere.lock").path, O_RDWR | O_CREAT, 0o600)
+        XCTAssertEqual(flock(fd, LOCK_EX | LOCK_NB), 0)
+        let r = try nightly(out)
+        XCTAssertEqual(r.code, 75)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "a one-line message: \(r.stderr)")
+        XCTAssertTrue(r.stderr.contains("another adhere run"), r.stderr)
+        XCTAssertEqual(try files(out).count, 0, "nothing written")
+        close(fd)
+        XCTAssertEqual(try nightly(out).code, 0, "the lock goes with its holder")
+    }
+
+    func testConcurrentRunsNeverCorruptTheOutput() throws {
+        let reference = try temporaryFolder(self)
+        XCTAssertEqual(try nightly(reference).code, 0)
+        let expected = try files(reference)
+        let out = try temporaryFolder(self)
+        let args = ["nightly", "--config", "Fixtures/adhere.conf", "--out", out.path, "--today", "2026-11-02", "--settle-seconds", "0"]
+        let codes = try (0..<4).map { _ -> Process in
+            let p = Process()
+            p.executableURL = AdhereProcess.binary
+            p.arguments = args
+            p.currentDirectoryURL = AdhereProcess.packageRoot
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            return p
+        }.map { p -> Int32 in p.waitUntilExit(); return p.terminationStatus }
+        XCTAssertTrue(codes.allSatisfy { $0 == 0 || $0 == 75 }, "\(codes)")
+        XCTAssertTrue(codes.contains(0), "\(codes)")
+        XCTAssertEqual(try nightly(out).code, 0)
+        XCTAssertEqual(try files(out), expected)
+    }
+
+    func testKilledAtAnyMomentLeavesThePreviousWorkbooksIntact() throws {
+        // A few megabytes of synthetic exports, so a run takes long enough to be interrupted.
+        let data = try temporaryFolder(self)
+        let gen = AdhereProcess.binary.deletingLastPathComponent().appendingPathComponent("synth-export")
+        let g = try Process.runCollecting(gen, ["--out", data.path, "--patients", "120", "--days", "120", "--start", "2026-07-15", "--files", "4"])
+        XCTAssertEqual(g.code, 0, g.stderr)
+        let out = try temporaryFolder(self)
+        let args = ["nightly", "--out", out.path, "--today", "2026-11-02", "--settle-seconds", "0", "--timezone", "UTC",
+                    "--plans", data.appendingPathComponent("plans.csv").path, data.appendingPathComponent("sessions").path]
+        let first = try AdhereProcess.run(args)
+        XCTAssertEqual(first.code, 0, first.stderr)
+        let reference = try files(out)
+        XCTAssertGreaterThan(reference.count, 10)
+        // Time one run, then kill runs at spread-out moments inside it.
+        let start = Date()
+        _ = try AdhereProcess.run(args)
+        let duration = Date().timeIntervalSince(start)
+        var rng = SystemRandomNumberGenerator()
+        for k in 0..<8 {
+            let p = Process()
+            p.executableURL = AdhereProcess.binary
+            p.arguments = args
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let delay = duration * (Double(k) + Double.random(in: 0..<1, using: &rng)) / 8
+            Thread.sleep(forTimeInterval: delay)
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            // Whatever the moment: every file under a final name is a whole, unchanged file.
+            XCTAssertEqual(try files(out), reference, "after kill -9 at \(String(format: "%.2f", delay)) s")
+        }
+        // The next run cleans up what the killed ones left and finishes normally.
+        let after = try AdhereProcess.run(args)
+        XCTAssertEqual(after.code, 0, after.stderr)
+        XCTAssertEqual(try files(out), reference)
+        let hidden = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix(".") }
+        XCTAssertEqual(hidden, [".adhere.lock"], "temporary files left over")
+    }
+
+    func testFaults() throws {
+        // A bad file among good ones: reported, and the rest still makes the reports (exit 2).
+        let dir = try temporaryFolder(self)
+        let inputs = dir.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: true)
+        for name in ["export-2026-09.csv", "export-2026-10.csv"] {
+            try FileManager.default.copyItem(at: AdhereProcess.packageRoot.appendingPathComponent("Fixtures/sessions/\(name)"),
+                                             to: inputs.appendingPathComponent(name))
+        }
+        try Data("%PDF-1.4 not a csv".utf8).write(to: inputs.appendingPathComponent("scan.csv"))
+        let out = dir.appendingPathComponent("out")
+        let r = try AdhereProcess.run(["nightly", "--out", out.path, "--today", "2026-11-10", "--settle-seconds", "0", inputs.path])
+        XCTAssertEqual(r.code, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("scan.csv: not a CSV export"), r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("adhere-2026-11-Sam-Okafor.xlsx").path))
+        // A file still being written (changed just now) is skipped with a notice.
+        let fresh = try AdhereProcess.run(["nightly", "--out", out.path, "--today", "2026-11-10", "--settle-seconds", "3600", inputs.path])
+        XCTAssertEqual(fresh.code, 66, fresh.stderr)
+        XCTAssertTrue(fresh.stderr.contains("changed less than 3600 s ago"), fresh.stderr)
+        // An output folder that cannot be written: clear error, code 73, earlier workbooks untouched.
+        let before = try files(out)
+        try FileManager.default.removeItem(at: out.appendingPathComponent("adhere-2026-11-Dana-Whitfield.xlsx"))
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("adhere-2026-11-Dana-Whitfield.xlsx"), withIntermediateDirectories: true)
+        let blocked = try AdhereProcess.run(["nightly", "--out", out.path, "--today", "2026-11-10", "--settle-seconds", "0", inputs.path])
+        XCTAssertEqual(blocked.code, 73, blocked.stderr)
+        XCTAssertTrue(blocked.stderr.contains("adhere-2026-11-Dana-Whitfield.xlsx"), blocked.stderr)
+        var after = try files(out)
+        after["adhere-2026-11-Dana-Whitfield.xlsx"] = before["adhere-2026-11-Dana-Whitfield.xlsx"]
+        XCTAssertEqual(after, before)
+        let notAFolder = try AdhereProcess.run(["nightly", "--out", inputs.appendingPathComponent("scan.csv").path, "--today", "2026-11-10", inputs.path])
+        XCTAssertEqual(notAFolder.code, 73, notAFolder.stderr)
+        // Bad settings are bad usage.
+        let zone = try AdhereProcess.run(["nightly", "--timezone", "Mars/Olympus", "--out", out.path, inputs.path])
+        XCTAssertEqual(zone.code, 64)
+        XCTAssertTrue(zone.stderr.contains("unknown time zone"), zone.stderr)
+    }
+}
