@@ -17,7 +17,7 @@ public struct Adhere: ParsableCommand {
         \(ExitCode.helpText)
         """,
         version: version,
-        subcommands: [Report.self, Trend.self, Nightly.self],
+        subcommands: [Report.self, Trend.self, Nightly.self, Check.self],
         defaultSubcommand: nil
     )
 

@@ -12,7 +12,7 @@ struct ConfigFile {
 
     static let keys: Set<String> = [
         "input", "plans", "out", "by", "timezone", "date-order", "column", "log-file", "strict", "quiet",
-        "first-days", "settle-seconds", "json",
+        "first-days", "settle-seconds", "json", "separator", "encoding", "catalog",
         "adherent", "partial", "low-adherence", "monthly-drop", "inactive-days", "building", "declining",
         "pain-rise", "pain-ceiling", "look-back-days",
     ]

@@ -37,9 +37,6 @@ public struct Nightly: ParsableCommand {
     @OptionGroup public var input: InputOptions
     @OptionGroup public var output: OutputOptions
 
-    @Option(name: .long, help: ArgumentHelp("The clinic's time zone, e.g. Europe/Berlin (decides what 'yesterday' is). Default: the machine's.", valueName: "zone"))
-    public var timezone: String?
-
     @Option(name: .customLong("first-days"), help: ArgumentHelp("On the first this-many days of a month, also write last month's final workbooks. Default: 3.", valueName: "n"))
     public var firstDays: Int?
 
@@ -80,7 +77,7 @@ public struct Nightly: ParsableCommand {
             throw ConfigError(path: config ?? "command line", line: nil,
                               message: "no inputs: name export files or folders on the command line or as 'input = ...' in the config file")
         }
-        let zoneName = timezone ?? file?.string("timezone")
+        let zoneName = input.timezone ?? file?.string("timezone")
         var zone = TimeZone.current
         if let name = zoneName {
             guard let z = TimeZone(identifier: name) else {
@@ -103,11 +100,27 @@ public struct Nightly: ParsableCommand {
             dateOrder = parsed.order
         }
         let columns = try InputOptions.columnMap((file?.list("column") ?? []) + input.columns)
+        var separator = input.separator
+        if separator == nil, let v = file?.string("separator") {
+            guard let parsed = SeparatorOption(rawValue: v) else {
+                throw ConfigError(path: config ?? "", line: nil, message: "separator must be comma, semicolon, tab or pipe, found '\(v)'")
+            }
+            separator = parsed
+        }
+        var encoding = input.encoding
+        if encoding == nil, let v = file?.string("encoding") {
+            guard let parsed = EncodingOption(rawValue: v) else {
+                throw ConfigError(path: config ?? "", line: nil, message: "encoding must be utf-8, windows-1252 or utf-16, found '\(v)'")
+            }
+            encoding = parsed
+        }
         let settle = try settleSeconds ?? file?.int("settle-seconds", 0...86_400) ?? 60
         let first = try firstDays ?? file?.int("first-days", 0...28) ?? 3
         return Resolved(
             inputs: JobInputs(paths: paths, plans: input.plans ?? file?.string("plans"), dateOrder: dateOrder,
-                              columns: columns, settleSeconds: settle),
+                              columns: columns, settleSeconds: settle, separator: separator?.byte,
+                              encoding: encoding?.encoding, timeZone: zoneName == nil ? nil : zone,
+                              catalog: input.catalog ?? file?.string("catalog")),
             out: output.out ?? file?.string("out") ?? "reports",
             grouping: grouping ?? .therapist,
             json: output.json ?? file?.string("json"),

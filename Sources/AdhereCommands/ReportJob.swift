@@ -14,6 +14,29 @@ struct JobInputs {
     var columns: [String: Column] = [:]
     /// Files changed less than this many seconds ago are still being written: skip them.
     var settleSeconds: Int?
+    var separator: UInt8?
+    var encoding: TextEncoding?
+    var timeZone: TimeZone?
+    /// A catalog file adding exercises and names.
+    var catalog: String?
+
+    /// The ingest options for these inputs.
+    func ingestOptions(span: DayRange, asOf: Day, catalog: ExerciseCatalog) -> IngestOptions {
+        var o = IngestOptions(span: span, asOf: asOf)
+        o.catalog = catalog
+        o.dateOrder = dateOrder
+        o.extraColumns = columns
+        o.separator = separator
+        o.encoding = encoding
+        o.timeZone = timeZone
+        return o
+    }
+
+    /// The built-in catalog, with the catalog file's additions.
+    func loadCatalog() throws -> ExerciseCatalog {
+        guard let path = catalog else { return .standard }
+        return try CatalogReader.read(path: path, base: .standard)
+    }
 }
 
 /// One run of the monthly report: read, analyse, write. Returns the exit code instead of
@@ -28,7 +51,6 @@ struct ReportJob {
     var strict: Bool
     var quiet: Bool
     var thresholds = Thresholds()
-    var catalog = ExerciseCatalog.standard
 
     /// What a run did, for the nightly summary line.
     struct Outcome {
@@ -75,6 +97,11 @@ struct ReportJob {
             return Outcome(code: .noInput)
         }
 
+        let catalog: ExerciseCatalog
+        do { catalog = try inputs.loadCatalog() } catch {
+            console.err("\(error)")
+            return Outcome(code: .badData)
+        }
         var plans: PlansFile?
         if let path = inputs.plans {
             do {
@@ -88,10 +115,7 @@ struct ReportJob {
         let settings = ReportSettings(month: month, asOf: asOf, grouping: grouping, thresholds: thresholds,
                                       toolVersion: Adhere.version)
         let analyzer = Analyzer(catalog: catalog, thresholds: thresholds)
-        var options = IngestOptions(span: analyzer.span(for: settings.window), asOf: asOf)
-        options.catalog = catalog
-        options.dateOrder = inputs.dateOrder
-        options.extraColumns = inputs.columns
+        let options = inputs.ingestOptions(span: analyzer.span(for: settings.window), asOf: asOf, catalog: catalog)
         timer.lap("setup")
         let ingest = SessionLogReader(options: options).read(files: files)
         timer.lap("read \(files.count) files")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import AdherenceAnalysis
 import SessionIngest
 import ReportBuilder
@@ -17,6 +18,22 @@ public struct InputOptions: ParsableArguments {
                                             valueName: "dmy|mdy"))
     public var dateOrder: DateOrderOption?
 
+    @Option(name: .long, help: ArgumentHelp("Force the field separator instead of detecting it: comma, semicolon, tab or pipe.",
+                                            valueName: "comma|semicolon|tab|pipe"))
+    public var separator: SeparatorOption?
+
+    @Option(name: .long, help: ArgumentHelp("Force the text encoding instead of detecting it: utf-8, windows-1252 or utf-16.",
+                                            valueName: "encoding"))
+    public var encoding: EncodingOption?
+
+    @Option(name: .long, help: ArgumentHelp("The clinic's time zone (e.g. Europe/Berlin): date-times written with an offset or Z are converted to it before their day is taken. Without it, the day written counts.",
+                                            valueName: "zone"))
+    public var timezone: String?
+
+    @Option(name: .long, help: ArgumentHelp("A catalog file adding exercises, names and default prescriptions (CSV: key, name, aliases, reps_per_side, hold_seconds, default_protocol).",
+                                            valueName: "file"))
+    public var catalog: String?
+
     @Option(name: .customLong("column"), help: ArgumentHelp("Names a column adhere does not recognise, as 'Header in the file=canonical name' (e.g. 'Client Ref=patient_id'). Can be repeated.",
                                                             valueName: "header=name"))
     public var columns: [String] = []
@@ -25,6 +42,9 @@ public struct InputOptions: ParsableArguments {
 
     public func validate() throws {
         _ = try columnMap()
+        if let t = timezone, TimeZone(identifier: t) == nil {
+            throw ValidationError("--timezone '\(t)': unknown time zone; use a name like Europe/Berlin or UTC.")
+        }
     }
 
     func requireInputs(_ command: String) throws {
@@ -34,7 +54,9 @@ public struct InputOptions: ParsableArguments {
     }
 
     func jobInputs() throws -> JobInputs {
-        JobInputs(paths: inputs, plans: plans, dateOrder: dateOrder?.order, columns: try columnMap())
+        JobInputs(paths: inputs, plans: plans, dateOrder: dateOrder?.order, columns: try columnMap(),
+                  separator: separator?.byte, encoding: encoding?.encoding,
+                  timeZone: timezone.flatMap(TimeZone.init(identifier:)), catalog: catalog)
     }
 
     func columnMap() throws -> [String: Column] {
@@ -76,6 +98,25 @@ public struct OutputOptions: ParsableArguments {
     public var quiet = false
 
     public init() {}
+}
+
+/// `--separator` values.
+public enum SeparatorOption: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case comma, semicolon, tab, pipe
+    var byte: UInt8 {
+        switch self {
+        case .comma: return UInt8(ascii: ",")
+        case .semicolon: return UInt8(ascii: ";")
+        case .tab: return UInt8(ascii: "\t")
+        case .pipe: return UInt8(ascii: "|")
+        }
+    }
+}
+
+/// `--encoding` values.
+public enum EncodingOption: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case utf8 = "utf-8", windows1252 = "windows-1252", utf16 = "utf-16"
+    var encoding: TextEncoding { TextEncoding(rawValue: rawValue)! }
 }
 
 /// `--date-order` values.

@@ -64,7 +64,15 @@ public struct Trend: ParsableCommand {
     func runJob(console: Console) -> AdhereExit {
         umask(0o077)
         let day = asOf.flatMap(Day.init(iso:)) ?? today.flatMap(Day.init(iso:)) ?? Clock.localToday()
-        let catalog = ExerciseCatalog.standard
+        let jobInputs: JobInputs
+        let catalog: ExerciseCatalog
+        do {
+            jobInputs = try input.jobInputs()
+            catalog = try jobInputs.loadCatalog()
+        } catch {
+            console.err("\(error)")
+            return .badData
+        }
         let analyzer = Analyzer(catalog: catalog)
         let files: [String]
         do { files = try InputFiles.expand(input.inputs) } catch {
@@ -83,12 +91,9 @@ public struct Trend: ParsableCommand {
             }
         }
         let window = DayRange(Month(containing: day).firstDay, day)
-        var options = IngestOptions(span: analyzer.span(for: window, weeks: weeks), asOf: day)
-        options.catalog = catalog
-        options.dateOrder = input.dateOrder?.order
+        var options = jobInputs.ingestOptions(span: analyzer.span(for: window, weeks: weeks), asOf: day, catalog: catalog)
         options.onlyPatient = patientID
         options.computeDigests = false
-        do { options.extraColumns = try input.columnMap() } catch { console.err("\(error)"); return .usage }
         let ingest = SessionLogReader(options: options).read(files: files)
         for f in ingest.failedFiles { console.err("skipped \(f.error.map { "\($0)" } ?? f.path)") }
 

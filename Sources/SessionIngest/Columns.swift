@@ -1,3 +1,4 @@
+import Foundation
 import AdherenceAnalysis
 
 /// The canonical columns of a session-log export.
@@ -54,7 +55,11 @@ public struct HeaderMatcher: Sendable {
         for (name, c) in extra { table[HeaderMatcher.normalize(name)] = c }
     }
 
-    public static func normalize(_ name: String) -> String { ExerciseCatalog.normalize(name) }
+    /// Header names compared: `#` read as "no" ("Patient #" = "Patient no"), then letters and
+    /// digits only, lowercased.
+    public static func normalize(_ name: String) -> String {
+        ExerciseCatalog.normalize(name.replacingOccurrences(of: "#", with: " no"))
+    }
 
     public func column(for header: String) -> Column? { table[HeaderMatcher.normalize(header)] }
 

@@ -41,8 +41,8 @@ enum InputSniffing {
     /// Decides day/month order of a file's slash dates from all its values: a first number
     /// above 12 means day first, a second number above 12 means month first.
     static func dateOrder(path: String, separator: UInt8, column: Int, columnName: String) throws -> DateOrder {
-        let file = try FileBytes(path: path)
-        let reader = CSVRecordReader(separator: separator, source: file.source)
+        let input = try InputSource(path: path, hashing: false, encoding: nil)
+        let reader = CSVRecordReader(separator: separator, source: input.source)
         if try reader.peek(3).starts(with: [0xEF, 0xBB, 0xBF]) { try reader.skip(3) }
         _ = try reader.next()
         var dayFirst: String?, monthFirst: String?, example: String?

@@ -13,6 +13,15 @@ public struct RejectedRow: Sendable, Hashable {
     public let reason: String
     /// The row exactly as written in the file.
     public let raw: String
+    /// The reason without the offending value, for grouping ("reps must be a whole number 0 or more").
+    public var category: String {
+        var text = reason
+        for marker in [", found", " '", ": expected"] {
+            if let r = text.range(of: marker) { text = String(text[..<r.lowerBound]) }
+        }
+        if text.hasPrefix("a field has ") { return "field longer than a cell holds" }
+        return text
+    }
     /// The row's therapist and clinic, where they could be read (to file it with the right report).
     public let therapist: String?
     public let clinic: String?
@@ -75,6 +84,12 @@ public struct IngestOptions: Sendable {
     public var separator: UInt8?
     /// Header names the user mapped to canonical columns.
     public var extraColumns: [String: Column] = [:]
+    /// The clinic's time zone: values written with an offset or `Z` are converted to it before
+    /// their day is taken. `nil` = the day as written.
+    public var timeZone: TimeZone?
+    /// Text encoding of every file; `nil` = detect per file (UTF-16 by its byte-order mark,
+    /// Windows-1252 when the bytes are not UTF-8).
+    public var encoding: TextEncoding?
     /// Compute each file's SHA-256 (for the report's About sheet).
     public var computeDigests = true
     /// Only this patient's rows are checked and kept (for one-patient views); other rows are
@@ -334,9 +349,10 @@ struct FileParser {
     }
 
     private mutating func readFile(_ path: String) throws {
-        let file = try FileBytes(path: path)
-        let reader = CSVRecordReader(hashing: options.computeDigests, source: file.source)
-        defer { out.summary.bytes = reader.bytesRead }
+        let input = try InputSource(path: path, hashing: options.computeDigests, encoding: options.encoding)
+        let reader = CSVRecordReader(source: input.source)
+        defer { out.summary.bytes = input.rawBytes }
+        if let kind = input.utf16 { out.summary.encoding = kind }
         let head = try reader.peek(4096)
         if head.isEmpty { throw IngestError.empty(file: path) }
         if let kind = InputSniffing.binaryKind(head) { throw IngestError.notCSV(file: path, looksLike: kind) }
@@ -379,12 +395,14 @@ struct FileParser {
                                                therapist: text(columns.therapist), clinic: text(columns.clinic)))
             }
         }
-        out.summary.sha256 = reader.digest() ?? ""
-        if context.legacyText && out.summary.encoding.hasPrefix("UTF-8") {
+        out.summary.sha256 = input.sha256 ?? ""
+        if options.encoding == .windows1252 {
+            out.summary.encoding = "Windows-1252 (as told)"
+        } else if context.legacyText && out.summary.encoding.hasPrefix("UTF-8") {
             out.summary.encoding = "Windows-1252"
             out.summary.notices.append("text is not UTF-8; read as Windows-1252")
         }
-        out.summary.dateFormat = context.dateOrder.map { $0 == .dayFirst ? "DD/MM/YYYY" : "MM/DD/YYYY" } ?? "ISO or DD.MM.YYYY"
+        out.summary.dateFormat = context.dateFormat ?? "none read"
     }
 
     struct RowContext {
@@ -394,6 +412,18 @@ struct FileParser {
         var dateOrder: DateOrder?
         let decimalComma: Bool
         var legacyText = false
+        var dateFormat: String?
+    }
+
+    /// How a file writes its dates, from its first readable one: "YYYY-MM-DD HH:MM with offset".
+    static func describeDate(_ t: UnsafeBufferPointer<UInt8>, _ d: ParsedDate, _ order: DateOrder?) -> String {
+        var s: String
+        if t.count >= 10 && t[4] == UInt8(ascii: "-") { s = "YYYY-MM-DD" }
+        else if t.contains(UInt8(ascii: ".")) && !t.contains(UInt8(ascii: "/")) { s = "DD.MM.YYYY" }
+        else { s = order == .monthFirst ? "MM/DD/YYYY" : "DD/MM/YYYY" }
+        if d.seconds != nil { s += " HH:MM" }
+        if d.offsetMinutes != nil { s += " with offset" }
+        return s
     }
 
     struct ColumnIndexes {
@@ -469,12 +499,17 @@ struct FileParser {
                 result = DateParsing.parse(t, order: ctx.dateOrder)
             }
             switch result {
-            case .success(let d): parsedDate = d
+            case .success(let d):
+                parsedDate = d
+                if ctx.dateFormat == nil { ctx.dateFormat = FileParser.describeDate(t, d, ctx.dateOrder) }
             case .failure(.impossible): dateProblem = "impossible date '\(TextDecoding.text(t).0)'"
             case .failure: dateProblem = "unreadable date '\(TextDecoding.text(t).0)'"
             }
         }
-        guard let date = parsedDate else { return .rejected(dateProblem ?? "unreadable date") }
+        guard var date = parsedDate else { return .rejected(dateProblem ?? "unreadable date") }
+        if let zone = options.timeZone, let offset = date.offsetMinutes, let seconds = date.seconds {
+            date.day = FileParser.localDay(date.day, seconds: seconds, offsetMinutes: offset, in: zone)
+        }
 
         // Exercise.
         let exercise: (id: ExerciseID?, name: Int32)? = r.withField(c.exercise) { f in
@@ -568,6 +603,13 @@ struct FileParser {
         return .accepted
     }
 
+    /// The day, in `zone`, of a date-time written with an offset from UTC.
+    static func localDay(_ day: Day, seconds: Int, offsetMinutes: Int, in zone: TimeZone) -> Day {
+        let utc = Int(day.raw) * 86_400 + seconds - offsetMinutes * 60
+        let local = utc + zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utc)))
+        return Day(raw: Int32((local - ((local % 86_400) + 86_400) % 86_400) / 86_400))
+    }
+
     private mutating func update(_ p: Int, _ day: Day, _ order: RowOrder, _ name: Int32?, _ therapist: Int32?, _ clinic: Int32?) {
         if out.patients[p].lastEntry.map({ $0 < day }) ?? true { out.patients[p].lastEntry = day }
         if let v = name, out.patients[p].name.map({ !(order < $0.order) }) ?? true { out.patients[p].name = (order, v) }
@@ -582,7 +624,7 @@ struct FileParser {
             let t = FieldParsing.trimmed(f)
             if t.isEmpty { return nil }
             if textCaches[k].matches(t) { return textCaches[k].value }
-            let (s, legacy) = TextDecoding.text(t)
+            let (s, legacy) = options.encoding == .windows1252 ? (TextDecoding.windows1252(t), false) : TextDecoding.text(t)
             if legacy { ctx.legacyText = true }
             let v = intern(s)
             textCaches[k].store(t, v)

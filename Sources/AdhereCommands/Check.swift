@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import AdherenceAnalysis
+import SessionIngest
+
+/// `adhere check`: what adhere makes of each export file, without writing anything.
+public struct Check: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check export files: how each is read, and every row that would be rejected.",
+        discussion: """
+        For each file: the separator, encoding and date format detected, which column is read \
+        as what, rows read, rows rejected by reason (with the first line numbers), duplicate \
+        rows, and exercise names adhere does not know. Writes nothing.
+
+        Exit codes: 0 all files readable; 1 rows would be rejected and --strict was given; \
+        2 some file cannot be read at all; 66 no file could be read; 64 bad usage.
+        """)
+
+    @OptionGroup public var input: InputOptions
+
+    @Flag(name: .long, help: "Exit with code 1 when any row would be rejected.")
+    public var strict = false
+
+    public init() {}
+
+    public func validate() throws { try input.requireInputs("check") }
+
+    public func run() throws {
+        let code = runJob(console: .standard)
+        if code != .ok { throw ExitCode(code.rawValue) }
+    }
+
+    func runJob(console: Console) -> AdhereExit {
+        let inputs: JobInputs
+        let catalog: ExerciseCatalog
+        let files: [String]
+        do {
+            inputs = try input.jobInputs()
+            catalog = try inputs.loadCatalog()
+            files = try InputFiles.expand(inputs.paths)
+        } catch {
+            console.err("\(error)")
+            return .noInput
+        }
+        guard !files.isEmpty else {
+            console.err("no CSV files found in \(inputs.paths.joined(separator: ", ")).")
+            return .noInput
+        }
+        // Every date counts: duplicates are looked for over the whole files.
+        let all = DayRange(Day(raw: -1_000_000), Day(raw: 3_000_000))
+        var options = inputs.ingestOptions(span: all, asOf: all.last, catalog: catalog)
+        options.computeDigests = false
+        let result = SessionLogReader(options: options).read(files: files)
+        for f in result.files {
+            console.out(f.path)
+            if let e = f.error {
+                console.out("  cannot be read: \(e)")
+                continue
+            }
+            console.out("  read as: \(f.separator)-separated, \(f.encoding), dates \(f.dateFormat)")
+            let columns = Column.allCases.compactMap { c in f.columns[c.rawValue].map { "\(c.rawValue) <- '\($0)'" } }
+            console.out("  columns: \(columns.joined(separator: ", "))")
+            console.out("  rows: \(f.rows) read, \(f.accepted) accepted, \(f.rejected) rejected, \(f.duplicates) duplicate\(f.duplicates == 1 ? "" : "s") dropped")
+            let rejects = result.rejects.filter { $0.file == f.path }
+            var byReason: [(String, [Int])] = []
+            for r in rejects {
+                let key = r.category
+                if let i = byReason.firstIndex(where: { $0.0 == key }) { byReason[i].1.append(r.line) } else { byReason.append((key, [r.line])) }
+            }
+            for (reason, lines) in byReason.sorted(by: { $0.1.count > $1.1.count }) {
+                let shown = lines.prefix(5).map(String.init).joined(separator: ", ")
+                console.out("  rejected, \(reason): \(lines.count) (line\(lines.count == 1 ? "" : "s") \(shown)\(lines.count > 5 ? ", ..." : ""))")
+            }
+            for n in f.notices { console.out("  note: \(n)") }
+        }
+        if !result.unknownExercises.isEmpty {
+            console.out("exercise names not in the catalog: " + result.unknownExercises.map { "\($0.name) (\($0.rows))" }.joined(separator: ", "))
+        }
+        console.out("\(result.files.count) file\(result.files.count == 1 ? "" : "s"): \(result.rowsRead) rows read, \(result.rowsRejected) rejected, \(result.duplicatesDropped) duplicates, \(result.failedFiles.count) unreadable")
+        if result.failedFiles.count == result.files.count { return .noInput }
+        if !result.failedFiles.isEmpty { return .someFilesUnreadable }
+        if strict && result.rowsRejected > 0 { return .rejectedRowsStrict }
+        return .ok
+    }
+}

@@ -1,0 +1,67 @@
+import AdherenceAnalysis
+
+/// Reads a catalog file that adds exercises, names and default prescriptions to the built-in
+/// catalog: CSV with `key, name, aliases, reps_per_side, hold_seconds, default_protocol`
+/// (aliases separated by `;`; `default_protocol` yes/no). A row with a built-in key adds its
+/// aliases to that exercise and, where given, replaces its prescription.
+public enum CatalogReader {
+    public static func read(path: String, base: ExerciseCatalog) throws -> ExerciseCatalog {
+        let input = try InputSource(path: path, hashing: false, encoding: nil)
+        let reader = CSVRecordReader(source: input.source)
+        let head = try reader.peek(4096)
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { try reader.skip(3) }
+        reader.separator = InputSniffing.separator(head)
+        guard try reader.next() else { throw IngestError.empty(file: path) }
+        func fields() -> [String] {
+            (0..<reader.fieldCount).map { i in reader.withField(i) { TextDecoding.text(FieldParsing.trimmed($0)).0 } }
+        }
+        let headers = fields().map(HeaderMatcher.normalize)
+        func index(_ names: String...) -> Int? { headers.firstIndex { names.map(HeaderMatcher.normalize).contains($0) } }
+        guard let keyColumn = index("key", "exercise key") else {
+            throw IngestError.missingColumns(file: path, missing: ["key"], found: fields(), candidates: [])
+        }
+        let nameColumn = index("name", "display name"), aliasColumn = index("aliases", "alias", "names")
+        let repsColumn = index("reps_per_side", "reps"), holdColumn = index("hold_seconds", "hold")
+        let protocolColumn = index("default_protocol", "default")
+        var exercises = base.exercises
+        var problems: [String] = []
+        while try reader.next() {
+            let f = fields()
+            let line = reader.line
+            func value(_ i: Int?) -> String { i.flatMap { $0 < f.count ? f[$0] : nil } ?? "" }
+            let key = value(keyColumn)
+            guard !key.isEmpty else { problems.append("line \(line): missing key"); continue }
+            let aliases = value(aliasColumn).split(whereSeparator: { $0 == ";" || $0 == "|" })
+                .map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            var reps: Int?? = nil
+            if !value(repsColumn).isEmpty {
+                guard let r = Int(value(repsColumn)), r >= 1 else { problems.append("line \(line): reps_per_side must be a whole number 1 or more"); continue }
+                reps = .some(r)
+            }
+            var hold: Int?? = nil
+            if !value(holdColumn).isEmpty {
+                guard let h = Array(value(holdColumn).utf8).withUnsafeBufferPointer({ FieldParsing.centis($0) }) else {
+                    problems.append("line \(line): hold_seconds must be a number"); continue
+                }
+                hold = .some(h)
+            }
+            let inProtocol: Bool? = value(protocolColumn).isEmpty ? nil : ["yes", "true", "1", "y"].contains(value(protocolColumn).lowercased())
+            if let i = exercises.firstIndex(where: { $0.key == key }) {
+                let e = exercises[i]
+                exercises[i] = Exercise(key: e.key, displayName: value(nameColumn).isEmpty ? e.displayName : value(nameColumn),
+                                        aliases: e.aliases + aliases,
+                                        defaultRepsPerSide: reps ?? e.defaultRepsPerSide,
+                                        defaultHoldCentis: hold ?? e.defaultHoldCentis,
+                                        inDefaultProtocol: inProtocol ?? e.inDefaultProtocol)
+            } else {
+                exercises.append(Exercise(key: key, displayName: value(nameColumn).isEmpty ? key : value(nameColumn),
+                                          aliases: aliases, defaultRepsPerSide: reps ?? nil, defaultHoldCentis: hold ?? nil,
+                                          inDefaultProtocol: inProtocol ?? false))
+            }
+        }
+        if !problems.isEmpty {
+            throw IngestError.unreadable(file: path, reason: "the catalog file has problems: " + problems.joined(separator: "; "))
+        }
+        return ExerciseCatalog(exercises: exercises)
+    }
+}
