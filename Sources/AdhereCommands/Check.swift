@@ -38,7 +38,9 @@ public struct Check: ParsableCommand {
         do {
             inputs = try input.jobInputs()
             catalog = try inputs.loadCatalog()
-            files = try InputFiles.expand(inputs.paths)
+            let found = try InputFiles.expandNotingIgnored(inputs.paths)
+            files = found.files
+            for f in found.ignored { console.out("\(f)\n  not read: not a .csv file; export the data as CSV to include it") }
         } catch {
             console.err("\(error)")
             return .noInput

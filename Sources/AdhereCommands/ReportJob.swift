@@ -78,7 +78,9 @@ struct ReportJob {
         var timer = PhaseTimer()
         var files: [String]
         do {
-            files = try InputFiles.expand(inputs.paths)
+            let found = try InputFiles.expandNotingIgnored(inputs.paths)
+            files = found.files
+            for f in found.ignored { console.err("not read: \(f) is not a .csv file; export the data as CSV to include it") }
         } catch {
             console.err("\(error). Check the input paths given.")
             return Outcome(code: .noInput)

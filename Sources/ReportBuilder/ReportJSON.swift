@@ -172,18 +172,23 @@ public enum ReportJSON {
     }
 }
 
-/// The rejects file: every rejected row with file, line, reason and raw text, as CSV.
+/// The rejects file: every rejected row, with its fields under the canonical column names
+/// (so the file can be fixed and given back to adhere as an input), then the file, line and
+/// reason it was rejected for, and the row exactly as it was written.
 public enum RejectsFile {
     public static func csv(_ rejects: [RejectedRow]) -> Data {
-        var out = "file,line,reason,raw\n"
+        let columns = Column.allCases
+        var out = (columns.map(\.rawValue) + ["rejected_file", "rejected_line", "rejected_reason", "raw"]).joined(separator: ",") + "\n"
         for r in rejects {
-            out += [quote(r.file), String(r.line), quote(r.reason), quote(r.raw)].joined(separator: ",") + "\n"
+            var cells = columns.map { quote(r.fields[$0] ?? "") }
+            cells += [quote(r.file), String(r.line), quote(r.reason), quote(r.raw)]
+            out += cells.joined(separator: ",") + "\n"
         }
         return Data(out.utf8)
     }
 
     static func quote(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || s.hasPrefix(" ") || s.hasSuffix(" ") {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return s

@@ -12,6 +12,10 @@ public struct ReportWorkbook {
         self.group = group
     }
 
+    /// Rejected rows listed on the Data issues sheet at most (the rest of a sheet's 1,048,576
+    /// rows is left for the other tables).
+    static let maxListedRejects = 1_000_000
+
     static let green = CellFormat(fontColor: 0x006100, background: 0xC6EFCE)
     static let amber = CellFormat(fontColor: 0x9C5700, background: 0xFFEB9C)
     static let red = CellFormat(fontColor: 0x9C0006, background: 0xFFC7CE)
@@ -239,12 +243,21 @@ public struct ReportWorkbook {
         row += 1
         var fileWidth = 10.0
         if group.rejects.isEmpty { try ws.write("None.", row: row, column: 0); row += 1 }
-        for r in group.rejects {
+        // A sheet holds 1,048,576 rows: list what fits; the rejects file always has them all.
+        let room = max(0, ReportWorkbook.maxListedRejects)
+        for r in group.rejects.prefix(room) {
             try ws.write(r.file, row: row, column: 0)
             try ws.write(r.line, row: row, column: 1, format: .integer)
             try ws.write(r.reason, row: row, column: 2)
-            try ws.write(r.raw, row: row, column: 3)
+            // A raw row longer than a cell holds is cut to fit; the rejects file keeps it whole.
+            try ws.write(r.raw.count > ExcelLimits.maxStringLength ? String(r.raw.prefix(ExcelLimits.maxStringLength)) : r.raw,
+                         row: row, column: 3)
             fileWidth = max(fileWidth, Double(r.file.count))
+            row += 1
+        }
+        if group.rejects.count > room {
+            try ws.write("... and \(group.rejects.count - room) more rejected rows than fit on this sheet: see rejects-\(report.settings.month).csv",
+                         row: row, column: 0, format: ReportWorkbook.red)
             row += 1
         }
         row += 1

@@ -75,6 +75,17 @@ public enum InputFiles {
     /// Files as given; folders expanded to every `*.csv` inside (recursively, hidden files
     /// skipped), sorted by path so the order is stable.
     public static func expand(_ inputs: [String]) throws -> [String] {
+        try expandNotingIgnored(inputs).files
+    }
+
+    /// Extensions of files people drop into an export folder by mistake: named so the admin
+    /// learns why they were not read.
+    static let noticed: Set<String> = ["xlsx", "xls", "xlsm", "ods", "numbers", "pdf", "tsv", "txt", "zip"]
+
+    /// Like ``expand(_:)``, and also the files inside folders that were not read because they
+    /// are not `.csv` but look like exports (a workbook, a PDF, a text file).
+    public static func expandNotingIgnored(_ inputs: [String]) throws -> (files: [String], ignored: [String]) {
+        var ignored: [String] = []
         var result: [String] = []
         let fm = FileManager.default
         for input in inputs {
@@ -90,10 +101,12 @@ public enum InputFiles {
             while let rel = walker.nextObject() as? String {
                 let name = (rel as NSString).lastPathComponent
                 if name.hasPrefix(".") { continue }
+                let full = (input as NSString).appendingPathComponent(rel)
                 if name.lowercased().hasSuffix(".csv") {
-                    let full = (input as NSString).appendingPathComponent(rel)
                     var d: ObjCBool = false
                     if fm.fileExists(atPath: full, isDirectory: &d), !d.boolValue { found.append(full) }
+                } else if noticed.contains((name as NSString).pathExtension.lowercased()) {
+                    ignored.append(full)
                 }
             }
             result += found.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
@@ -101,6 +114,6 @@ public enum InputFiles {
         var unique: [String] = []
         var seen = Set<String>()
         for f in result where seen.insert(f).inserted { unique.append(f) }
-        return unique
+        return (unique, ignored.sorted())
     }
 }

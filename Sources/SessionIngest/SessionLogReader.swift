@@ -26,13 +26,19 @@ public struct RejectedRow: Sendable, Hashable {
     public let therapist: String?
     public let clinic: String?
 
-    public init(file: String, line: Int, reason: String, raw: String, therapist: String? = nil, clinic: String? = nil) {
+    /// The row's fields by canonical column, as far as they could be told apart (for the
+    /// rejects file, which can be fixed and read back in).
+    public let fields: [Column: String]
+
+    public init(file: String, line: Int, reason: String, raw: String, therapist: String? = nil, clinic: String? = nil,
+                fields: [Column: String] = [:]) {
         self.file = file
         self.line = line
         self.reason = reason
         self.raw = raw
         self.therapist = therapist
         self.clinic = clinic
+        self.fields = fields
     }
 }
 
@@ -390,9 +396,12 @@ struct FileParser {
                     let s = fieldText(reader, i)
                     return s.isEmpty ? nil : s
                 }
+                var fields: [Column: String] = [:]
+                for (column, i) in map where i < reader.fieldCount { fields[column] = fieldText(reader, i) }
                 out.rejects.append(RejectedRow(file: path, line: reader.line, reason: reason,
                                                raw: TextDecoding.text(reader.rawBytes),
-                                               therapist: text(columns.therapist), clinic: text(columns.clinic)))
+                                               therapist: text(columns.therapist), clinic: text(columns.clinic),
+                                               fields: fields))
             }
         }
         out.summary.sha256 = input.sha256 ?? ""

@@ -195,22 +195,31 @@ final class MonthlyReportTests: XCTestCase {
         }
     }
 
-    func testRejectsFileKeepsFileLineReasonAndRawText() throws {
+    func testRejectsFileKeepsFileLineReasonAndRawTextAndCanBeFedBackIn() throws {
         let (_, out) = try report(["--by", "all"])
-        let text = try String(contentsOf: out.appendingPathComponent("rejects-2026-10.csv"), encoding: .utf8)
+        let rejectsURL = out.appendingPathComponent("rejects-2026-10.csv")
+        let text = try String(contentsOf: rejectsURL, encoding: .utf8)
         let lines = text.split(separator: "\n")
-        XCTAssertEqual(lines.first, "file,line,reason,raw")
+        XCTAssertEqual(lines.first, "patient_id,patient_name,therapist,clinic,performed_at,exercise,side,sets,reps,hold_seconds,pain,notes,rejected_file,rejected_line,rejected_reason,raw")
         XCTAssertEqual(lines.count - 1, FixtureExpectations.rowsRejected)
         let source = try String(contentsOf: AdhereProcess.packageRoot.appendingPathComponent("Fixtures/sessions/export-2026-10.csv"), encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: false)
         for r in FixtureExpectations.rejects {
             let raw = String(source[r.line - 1])
-            XCTAssertTrue(text.contains(",\(r.line),"), "line \(r.line) in rejects file")
+            XCTAssertTrue(text.contains("\(r.file),\(r.line),"), "line \(r.line) in rejects file")
             XCTAssertTrue(text.contains(raw) || text.contains("\"" + raw.replacingOccurrences(of: "\"", with: "\"\"") + "\""),
                           "raw text of line \(r.line) kept exactly")
         }
-        let attrs = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("rejects-2026-10.csv").path)
+        let attrs = try FileManager.default.attributesOfItem(atPath: rejectsURL.path)
         XCTAssertEqual((attrs[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        // Fixed (the 7.5 reps made 8) and given back: that row now counts, the rest are still rejected.
+        let fixed = try temporaryFolder(self)
+        let edited = text.replacingOccurrences(of: ",Hip flexor stretch,both,1,7.5,", with: ",Hip flexor stretch,both,1,8,")
+        XCTAssertNotEqual(edited, text)
+        try Data(edited.utf8).write(to: fixed.appendingPathComponent("fixed.csv"))
+        let again = try AdhereProcess.run(["check", fixed.appendingPathComponent("fixed.csv").path])
+        XCTAssertEqual(again.code, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("rows: \(FixtureExpectations.rowsRejected) read, 1 accepted, \(FixtureExpectations.rowsRejected - 1) rejected"), again.stdout)
     }
 
     func testAboutSheetNamesInputsSettingsAndRules() throws {
