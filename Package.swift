@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "adhere", targets: ["adhere"]),
         .executable(name: "synth-export", targets: ["synth-export"]),
+        .executable(name: "floor-bench", targets: ["floor-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,6 +40,8 @@ let package = Package(
         .executableTarget(name: "adhere", dependencies: ["AdhereCommands"]),
         // Generator of synthetic exports of any size, for benchmarks and load tests.
         .executableTarget(name: "synth-export", dependencies: []),
+        // The floors the benchmark compares against: a plain byte scan, libxlsxwriter alone.
+        .executableTarget(name: "floor-bench", dependencies: ["XLSXWriter"]),
 
         // Shared by the test targets: runs processes and reads workbooks back with openpyxl.
         .target(name: "TestSupport", path: "Tests/Support", exclude: ["xlsx_dump.py"]),

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Benchmark: makes a large clinic's year of exports, runs the three jobs, and prints wall time,
+# throughput and peak memory of each next to the floors measured in the same run.
+#
+#   scripts/benchmark.sh                       2,000 patients x 365 days (~2.8 M rows, ~270 MB)
+#   scripts/benchmark.sh --patients 20 --days 60 --build debug    a quick smoke run (CI)
+#
+# Options: --patients N, --days N, --data DIR (default /tmp/adhere-bench), --runs N (best of,
+# default 3), --build release|debug (default release).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+patients=2000 days=365 data=/tmp/adhere-bench runs=3 build=release
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --patients) patients=$2; shift 2 ;;
+    --days) days=$2; shift 2 ;;
+    --data) data=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    *) echo "benchmark: unknown option $1" >&2; exit 64 ;;
+  esac
+done
+
+scripts/setup.sh
+[ -x /usr/bin/time ] || { echo "benchmark: /usr/bin/time is needed (Debian package 'time')" >&2; exit 69; }
+swift build -c "$build" --product adhere >&2
+swift build -c "$build" --product synth-export >&2
+swift build -c "$build" --product floor-bench >&2
+bin=".build/$build"
+
+# The data: generated once per size (the generator is deterministic).
+stamp="$data/.made-$patients-$days"
+if [ ! -f "$stamp" ]; then
+  rm -rf "$data"
+  # The year ends on the last day of a month, so the report month is the last full month.
+  "$bin/synth-export" --out "$data" --patients "$patients" --days "$days" --start 2025-11-01 --files 12 >&2
+  touch "$stamp"
+fi
+end=$(date -d "2025-11-01 + $((days - 1)) days" +%F)
+month=$(date -d "$(date -d "$end + 1 day" +%Y-%m-01) - 1 month" +%Y-%m)
+bytes=$(cat "$data"/sessions/*.csv | wc -c)
+rows=$(( $(cat "$data"/sessions/*.csv | wc -l) - 12 ))
+patient=$(sed -n 2p "$data/sessions/export-000.csv" | cut -d, -f1)
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+# best_of CMD...: runs the command $runs times; prints "seconds peak_kB" of the fastest run.
+best_of() {
+  local best="" mem=""
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e %M" -o "$out/time" "$@" >/dev/null 2>"$out/err" || { cat "$out/err" >&2; exit 1; }
+    read -r t m < "$out/time"
+    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; mem=$m; fi
+  done
+  echo "$best $mem"
+}
+
+scan=$(best_of "$bin/floor-bench" scan "$data"/sessions/*.csv)
+write=$(best_of "$bin/floor-bench" write $((patients * 14)) 16 "$out/floor.xlsx")
+report=$(best_of "$bin/adhere" report --month "$month" --plans "$data/plans.csv" --out "$out/reports" --quiet "$data/sessions")
+trend=$(best_of "$bin/adhere" trend "$patient" --as-of "$end" --plans "$data/plans.csv" "$data/sessions")
+check=$(best_of "$bin/adhere" check "$data/sessions")
+
+mb=$(awk "BEGIN{print $bytes/1e6}")
+line() { # name seconds kB
+  awk -v n="$1" -v t="$2" -v m="$3" -v mb="$mb" -v rows="$rows" \
+    'BEGIN{printf "%-34s %8.3f s %9.0f MB/s %12.0f rows/s %8.0f MB peak\n", n, t, (t>0?mb/t:0), (t>0?rows/t:0), m/1024}'
+}
+echo "adhere benchmark: $patients patients, $days days, $rows rows, $(awk "BEGIN{printf \"%.0f\", $mb}") MB; report month $month; $(nproc) cores; best of $runs"
+line "floor: byte-level RFC 4180 scan" $scan
+line "floor: libxlsxwriter, $((patients * 14 * 16)) cells" $write
+line "adhere report --month $month" $report
+line "adhere trend $patient" $trend
+line "adhere check (whole year)" $check
+read -r scan_t _ <<<"$scan"; read -r write_t _ <<<"$write"; read -r report_t report_m <<<"$report"
+read -r trend_t trend_m <<<"$trend"; read -r check_t _ <<<"$check"
+awk -v r="$report_t" -v s="$scan_t" -v w="$write_t" -v c="$check_t" -v t="$trend_t" -v rm="$report_m" 'BEGIN{
+  printf "report: %.2f x (scan floor + write floor); target: under 1 s, at most 1.5 x, peak under 150 MB (%.0f MB)\n", r/(s+w), rm/1024
+  printf "check:  %.2f x the scan floor; target: at most 1.5 x\n", c/s
+  printf "trend:  %.3f s; target: under 0.5 s\n", t }'
