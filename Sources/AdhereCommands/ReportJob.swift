@@ -79,8 +79,13 @@ struct ReportJob {
         var files: [String]
         do {
             let found = try InputFiles.expandNotingIgnored(inputs.paths)
-            files = found.files
-            for f in found.ignored { console.err("not read: \(f) is not a .csv file; export the data as CSV to include it") }
+            // Never read our own output back (the output folder may sit inside an input folder).
+            let outFolder = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path + "/"
+            func inOutput(_ path: String) -> Bool {
+                URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path.hasPrefix(outFolder)
+            }
+            files = found.files.filter { !inOutput($0) }
+            for f in found.ignored where !inOutput(f) { console.err("not read: \(f) is not a .csv file; export the data as CSV to include it") }
         } catch {
             console.err("\(error). Check the input paths given.")
             return Outcome(code: .noInput)

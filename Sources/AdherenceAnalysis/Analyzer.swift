@@ -71,7 +71,9 @@ public struct Analyzer: Sendable {
         if let m = maxPain, m > t.painCeiling { reasons.append(.painAboveCeiling(t.painCeiling)) }
 
         let larger = max(volume.left, volume.right)
-        let weeksRange = DayRange(min(window.first, lookBack.first), asOf)
+        // Whole ISO weeks from the one holding the look-back's (or month's) first day; the
+        // last week runs to the as-of date.
+        let weeksRange = DayRange(min(window.first, lookBack.first).mondayOfWeek, asOf)
 
         return PatientFigures(
             id: patient.id, name: patient.name, therapist: patient.therapist, clinic: patient.clinic,
@@ -221,7 +223,7 @@ struct PatientView {
             if row.side != .right { left += row.reps }
             if row.side != .left { right += row.reps }
         }
-        return Fraction(Int64(min(left, target) + min(right, target)), Int64(2 * target))
+        return Fraction(Int64(min(left, target) + min(right, target)), 2 * Int64(target))
     }
 
     func adherence(over window: DayRange) -> [ExerciseAdherence] {
@@ -282,7 +284,19 @@ struct PatientView {
         }
         // slope = (n*sxy - sx*sy) / (n*sxx - sx^2) reps/day; mean = sy / n;
         // %/week = 100 * 7 * slope / mean = 700 * n * (n*sxy - sx*sy) / ((n*sxx - sx^2) * sy).
-        let pct = Fraction(700 * n * (n * sxy - sx * sy), (n * sxx - sx * sx) * sy)
+        // Exact in 64-bit integers for any real volume; past that, in floating point.
+        let spreadX = n * sxx - sx * sx
+        let (nsxy, o1) = n.multipliedReportingOverflow(by: sxy)
+        let (sxsy, o2) = sx.multipliedReportingOverflow(by: sy)
+        let (cov, o3) = nsxy.subtractingReportingOverflow(sxsy)
+        let (num1, o4) = (700 * n).multipliedReportingOverflow(by: cov)
+        let (den, o5) = spreadX.multipliedReportingOverflow(by: sy)
+        if o1 || o2 || o3 || o4 || o5 {
+            let pct = 700 * Double(n) * (Double(n) * Double(sxy) - Double(sx) * Double(sy)) / (Double(spreadX) * Double(sy))
+            let label: TrendLabel = pct >= t.building.doubleValue ? .building : (pct <= -t.declining.doubleValue ? .declining : .steady)
+            return StepUpTrend(percentPerWeek: pct, label: label, days: Int(n))
+        }
+        let pct = Fraction(num1, den)
         let label: TrendLabel = pct >= t.building ? .building : (pct <= -t.declining ? .declining : .steady)
         return StepUpTrend(percentPerWeek: pct.doubleValue, label: label, days: Int(n))
     }

@@ -118,7 +118,7 @@ public struct Month: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let month: Int
 
     public init?(year: Int, month: Int) {
-        guard (1...9999).contains(year), (1...12).contains(month) else { return nil }
+        guard (1900...9999).contains(year), (1...12).contains(month) else { return nil }
         self.year = year
         self.month = month
     }
@@ -131,16 +131,18 @@ public struct Month: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(year: y, month: m)
     }
 
-    /// The month a day falls in.
+    /// The month a day falls in (days before 1900 count as January 1900, the earliest month
+    /// a report can cover).
     public init(containing day: Day) {
         let c = day.civil
-        year = c.year
-        month = c.month
+        year = max(c.year, 1900)
+        month = c.year < 1900 ? 1 : c.month
     }
 
     public var firstDay: Day { Day(year: year, month: month, day: 1)! }
     public var lastDay: Day { Day(year: year, month: month, day: Day.daysInMonth(year: year, month: month))! }
     public var days: DayRange { DayRange(firstDay, lastDay) }
+    /// The month before (January 1900 has none before it: itself).
     public var previous: Month { Month(containing: firstDay - 1) }
     public var description: String { "\(Day.pad(year, 4))-\(Day.pad(month, 2))" }
     public static func < (lhs: Month, rhs: Month) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }

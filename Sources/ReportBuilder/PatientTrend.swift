@@ -128,7 +128,7 @@ public struct PatientTrend: Sendable {
         let doc = ReportJSON.TrendDocument(as_of: asOf.description, month: Month(containing: asOf).description,
                                            weeks_shown: weeks.count, plan: planText, patient: patient)
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes, .sortedKeys]
         var data = try encoder.encode(doc)
         data.append(0x0A)
         return data

@@ -153,7 +153,7 @@ public enum ReportJSON {
              pain_mean: w.painMean?.doubleValue, pain_max: w.painMax?.doubleValue)
     }
 
-    /// The whole report as pretty-printed JSON (keys of each object in a fixed order).
+    /// The whole report as pretty-printed JSON (keys sorted, so the same inputs give the same bytes).
     public static func encode(_ report: MonthlyReport) throws -> Data {
         let i = report.ingest
         let doc = Document(
@@ -165,7 +165,7 @@ public enum ReportJSON {
             rejected_rows: i.rejects.map { Reject(file: $0.file, line: $0.line, reason: $0.reason) },
             unknown_exercises: i.unknownExercises.map { Unknown(name: $0.name, rows: $0.rows) })
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes, .sortedKeys]
         var data = try encoder.encode(doc)
         data.append(0x0A)
         return data

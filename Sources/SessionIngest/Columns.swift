@@ -71,6 +71,11 @@ public struct HeaderMatcher: Sendable {
             if let c = column(for: h), map[c] == nil { map[c] = i }
         }
         let missing = Column.allCases.filter { $0.isRequired && map[$0] == nil }
+        if map.isEmpty {
+            // Nothing looks like a header: the first row is probably data (with names in it),
+            // so it is not repeated here.
+            throw IngestError.noHeader(file: file, fields: headers.count)
+        }
         guard missing.isEmpty else {
             let unused = headers.enumerated().filter { i, _ in !map.values.contains(i) }.map(\.element)
             throw IngestError.missingColumns(file: file, missing: missing.map(\.rawValue), found: headers,

@@ -8,11 +8,12 @@ public enum IngestError: Error, CustomStringConvertible, Sendable {
     case ambiguousDates(file: String, column: String, example: String)
     case conflictingDates(file: String, column: String, dayFirst: String, monthFirst: String)
     case badPlans(file: String, problems: [String])
+    case noHeader(file: String, fields: Int)
 
     public var file: String {
         switch self {
         case .missingColumns(let f, _, _, _), .notCSV(let f, _), .empty(let f), .unreadable(let f, _),
-             .ambiguousDates(let f, _, _), .conflictingDates(let f, _, _, _), .badPlans(let f, _):
+             .ambiguousDates(let f, _, _), .conflictingDates(let f, _, _, _), .badPlans(let f, _), .noHeader(let f, _):
             return f
         }
     }
@@ -25,6 +26,9 @@ public enum IngestError: Error, CustomStringConvertible, Sendable {
             if !candidates.isEmpty { s += "Nearest: \(candidates.joined(separator: "; ")). " }
             s += "Name the column with --column NAME=\(missing[0]) (for example --column 'Client Ref=patient_id')."
             return s
+        case let .noHeader(file, fields):
+            return "\(file): the first row (\(fields) fields) has none of the column names adhere knows, so the file seems to have no header row. "
+                + "Export it with column names (patient_id, performed_at, exercise, reps, ...), or name the columns with --column."
         case let .notCSV(file, kind):
             return "\(file): not a CSV export (it looks like \(kind)). Export the data as CSV, or move this file out of the input folder."
         case let .empty(file):

@@ -25,7 +25,7 @@ enum FieldParsing {
         var i = 0
         while i < f.count, let d = digit(f[i]) {
             value = value &* 10 &+ d
-            if value > 1_000_000_000 { return nil }
+            if value > 1_000_000_000_000_000 { return nil }
             i += 1
         }
         guard i > 0 else { return nil }
@@ -37,10 +37,15 @@ enum FieldParsing {
     }
 
     /// A decimal number >= 0 in hundredths ("7.5" -> 750), with `.` (or `,` when allowed) as the
-    /// decimal mark. More than two decimals are rounded half up.
+    /// decimal mark. Digits past the second decimal are cut off (never rounded up, so a hold of
+    /// 9.995 s stays short of 10 s); `exact` tells whether anything was cut.
     static func centis(_ f: UnsafeBufferPointer<UInt8>, decimalComma: Bool = false) -> Int? {
+        centisExact(f, decimalComma: decimalComma)?.value
+    }
+
+    static func centisExact(_ f: UnsafeBufferPointer<UInt8>, decimalComma: Bool = false) -> (value: Int, exact: Bool)? {
         guard !f.isEmpty else { return nil }
-        var whole = 0, frac = 0, fracDigits = 0, i = 0, roundUp = false
+        var whole = 0, frac = 0, fracDigits = 0, i = 0, cut = false
         var sawDigit = false
         while i < f.count, let d = digit(f[i]) {
             whole = whole &* 10 &+ d
@@ -51,7 +56,7 @@ enum FieldParsing {
         if i < f.count && (f[i] == UInt8(ascii: ".") || (decimalComma && f[i] == UInt8(ascii: ","))) {
             i += 1
             while i < f.count, let d = digit(f[i]) {
-                if fracDigits < 2 { frac = frac * 10 + d } else if fracDigits == 2 { roundUp = d >= 5 }
+                if fracDigits < 2 { frac = frac * 10 + d } else if d != 0 { cut = true }
                 fracDigits += 1
                 sawDigit = true
                 i += 1
@@ -59,7 +64,7 @@ enum FieldParsing {
         }
         guard sawDigit, i == f.count else { return nil }
         if fracDigits == 1 { frac *= 10 }
-        return whole * 100 + frac + (roundUp ? 1 : 0)
+        return (whole * 100 + frac, !cut)
     }
 
     /// `left`/`L`, `right`/`R`, `both`/`B`/`bilateral`/blank; `nil` for anything else.
@@ -106,6 +111,8 @@ enum DateProblem: Error {
     case impossible
     /// `a/b/yyyy` with both `a` and `b` at most 12: needs the column's order.
     case ambiguousSlash(first: Int, second: Int)
+    /// A year before 1900 or after 2199: a typo, and outside what a spreadsheet can show.
+    case outOfRange
 }
 
 enum DateParsing {
@@ -155,6 +162,7 @@ enum DateParsing {
                 (m, d) = (b, a)
             }
         }
+        guard (1900...2199).contains(y) else { return .failure(.outOfRange) }
         guard let day = Day(year: y, month: m, day: d) else {
             return .failure((1...12).contains(m) || m > 12 || d > 31 ? .impossible : .unreadable)
         }

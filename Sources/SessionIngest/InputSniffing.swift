@@ -8,7 +8,9 @@ enum InputSniffing {
         if head.starts(with: Array("%PDF".utf8)) { return "a PDF document" }
         if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { return "an old-style Excel (.xls) workbook" }
         if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) { return nil }
-        if head.prefix(1024).contains(0) { return "a binary file" }
+        // Text files hold no NUL bytes; a stray one is a bad row, many make a binary file.
+        let sample = head.prefix(1024)
+        if sample.count > 0 && sample.filter({ $0 == 0 }).count * 8 > sample.count { return "a binary file" }
         return nil
     }
 

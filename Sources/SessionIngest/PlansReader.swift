@@ -76,31 +76,33 @@ public enum PlansReader {
             if id.isEmpty { rowProblems.append("missing patient_id") }
             let exName = value(.exercise)
             let exercise = catalog.lookup(exName)
-            if exercise == nil { rowProblems.append("exercise '\(exName)' is not in the catalog") }
-            func wholeNumber(_ c: PlanColumn, min: Int) -> Int?? {
+            // Values are not repeated in messages: in a misaligned file they could be names.
+            if exercise == nil { rowProblems.append("the exercise is not in the catalog (add it with --catalog)") }
+            func wholeNumber(_ c: PlanColumn, _ range: ClosedRange<Int>) -> Int?? {
                 let v = value(c)
                 if v.isEmpty { return .some(nil) }
-                guard let n = Int(v), n >= min else {
-                    rowProblems.append("\(c.rawValue) must be a whole number \(min) or more, found '\(v)'")
+                guard let n = Int(v), range.contains(n) else {
+                    rowProblems.append("\(c.rawValue) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
                     return .none
                 }
                 return .some(n)
             }
-            let reps = wholeNumber(.repsPerSide, min: 1)
-            let spw = wholeNumber(.sessionsPerWeek, min: 1)
+            let reps = wholeNumber(.repsPerSide, 1...1000)
+            // At most one session a day counts, so a plan cannot expect more than 7 a week.
+            let spw = wholeNumber(.sessionsPerWeek, 1...7)
             if case .some(nil) = spw { rowProblems.append("missing sessions_per_week") }
             var hold: Int?
             let holdText = value(.hold)
             if !holdText.isEmpty {
                 hold = Array(holdText.utf8).withUnsafeBufferPointer { FieldParsing.centis($0) }
-                if hold == nil { rowProblems.append("hold_seconds must be a number of seconds, found '\(holdText)'") }
+                if hold == nil || hold! > 360_000 { rowProblems.append("hold_seconds must be a number of seconds (up to 3600)"); hold = nil }
             }
             func date(_ c: PlanColumn) -> Day? {
                 let v = value(c)
                 if v.isEmpty { return nil }
                 let parsed = Array(v.utf8).withUnsafeBufferPointer { DateParsing.parse($0, order: nil) }
                 guard case .success(let d) = parsed else {
-                    rowProblems.append("\(c.rawValue) '\(v)' is not a date (use YYYY-MM-DD)")
+                    rowProblems.append("\(c.rawValue) is not a date (use YYYY-MM-DD)")
                     return nil
                 }
                 return d.day

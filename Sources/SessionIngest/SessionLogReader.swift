@@ -460,7 +460,8 @@ struct FileParser {
                 return .rejected("wrong number of fields: expected \(ctx.headerCount), found \(r.fieldCount)")
             }
         }
-        for i in 0..<r.fieldCount where r.withField(i, { $0.count }) > 32_767 {
+        // Notes are never shown in a workbook, so only the other fields must fit in a cell.
+        for i in 0..<r.fieldCount where i != c.notes && r.withField(i, { $0.count }) > 32_767 {
             let chars = r.withField(i) { TextDecoding.text($0).0.count }
             if chars > 32_767 {
                 return .rejected("a field has \(chars) characters, more than a spreadsheet cell holds (32,767)")
@@ -512,6 +513,7 @@ struct FileParser {
                 parsedDate = d
                 if ctx.dateFormat == nil { ctx.dateFormat = FileParser.describeDate(t, d, ctx.dateOrder) }
             case .failure(.impossible): dateProblem = "impossible date '\(TextDecoding.text(t).0)'"
+            case .failure(.outOfRange): dateProblem = "date out of range '\(TextDecoding.text(t).0)' (years 1900 to 2199)"
             case .failure: dateProblem = "unreadable date '\(TextDecoding.text(t).0)'"
             }
         }
@@ -560,7 +562,7 @@ struct FileParser {
         }
         let (total, overflow) = sets.multipliedReportingOverflow(by: repsPerSet)
         if overflow || total > 1_000_000 {
-            return .rejected("sets x reps is \(overflow ? "too large" : String(total)), more than a session can hold (1,000,000)")
+            return .rejected("too many reps: sets x reps is \(overflow ? "beyond counting" : String(total)), more than the 1,000,000 a row may hold")
         }
 
         // Hold and pain.
@@ -573,11 +575,11 @@ struct FileParser {
         }
         var pain: Int?
         if let i = c.pain, !r.withField(i, { FieldParsing.trimmed($0).isEmpty }) {
-            guard let p = r.withField(i, { FieldParsing.centis(FieldParsing.trimmed($0), decimalComma: ctx.decimalComma) }),
-                  p <= 1000 else {
+            guard let p = r.withField(i, { FieldParsing.centisExact(FieldParsing.trimmed($0), decimalComma: ctx.decimalComma) }),
+                  p.value < 1000 || (p.value == 1000 && p.exact) else {
                 return .rejected("pain must be a number from 0 to 10, found '\(fieldText(r, i))'")
             }
-            pain = p
+            pain = p.value
         }
         // Text columns shown in reports.
         let name = text(r, c.name, cache: 0, &ctx)

@@ -34,6 +34,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(asOf.stderr.contains("not in the month 2026-10"), asOf.stderr)
         let none = try AdhereProcess.run(["report", "--month", "2026-10"])
         XCTAssertEqual(none.code, 64)
+        XCTAssertEqual(try AdhereProcess.run(["report", "--month", "0001-01", "Fixtures/sessions"]).code, 64, "no crash on year 1")
     }
 
     func testNoInputIs66() throws {
@@ -55,7 +56,7 @@ final class CommandLineTests: XCTestCase {
         let r = try AdhereProcess.run(["report", "--month", "2026-10", "--plans", dir.appendingPathComponent("plans.csv").path,
                                        "--out", out.path, "Fixtures/sessions"])
         XCTAssertEqual(r.code, 65)
-        XCTAssertTrue(r.stderr.contains("line 2: exercise 'Yoga' is not in the catalog"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("line 2: the exercise is not in the catalog"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
     }
 
@@ -125,6 +126,26 @@ final class CommandLineTests: XCTestCase {
         let issues = try XCTUnwrap(other.sheet("Data issues"))
         XCTAssertNotNil(issues.row(is: "-cmd"), "unknown exercise name listed as text")
         XCTAssertFalse(r.stdout.contains("Smith") || r.stderr.contains("Smith"), "no patient names in messages")
+    }
+
+    func testTheOutputFolderInsideTheInputFolderIsNotReadBack() throws {
+        let dir = try temporaryFolder(self)
+        try FileManager.default.copyItem(at: AdhereProcess.packageRoot.appendingPathComponent("Fixtures/sessions"),
+                                         to: dir.appendingPathComponent("exports"))
+        let exports = dir.appendingPathComponent("exports")
+        for _ in 0..<2 {
+            let r = try AdhereProcess.run(["report", "--month", "2026-10", "--out", exports.appendingPathComponent("reports").path, exports.path])
+            XCTAssertEqual(r.code, 0, r.stderr)
+            XCTAssertTrue(r.stdout.contains("read 2 files"), r.stdout)
+        }
+    }
+
+    func testJSONIsTheSameBytesEveryRun() throws {
+        let out = try temporaryFolder(self)
+        let runs = try (0..<3).map { _ in
+            try AdhereProcess.run(["report", "--month", "2026-10", "--plans", "Fixtures/plans.csv", "--out", out.path, "--json", "-", "Fixtures/sessions"]).stdout
+        }
+        XCTAssertEqual(Set(runs).count, 1)
     }
 
     func testDefaultMonthIsTheLastFullMonth() throws {

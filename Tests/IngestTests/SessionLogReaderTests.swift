@@ -50,7 +50,8 @@ final class FieldParsingTests: XCTestCase {
         XCTAssertEqual(centis("7,5", comma: true), 750)
         XCTAssertNil(centis("7,5"))
         XCTAssertEqual(centis("10"), 1000)
-        XCTAssertEqual(centis("3.456"), 346)
+        XCTAssertEqual(centis("3.456"), 345, "cut, never rounded up")
+        XCTAssertEqual(centis("9.995"), 999, "a 9.995 s hold is not 10 s")
         func side(_ s: String) -> Side?? { Array(s.utf8).withUnsafeBufferPointer { FieldParsing.side($0) } }
         XCTAssertEqual(side("L"), .some(.left))
         XCTAssertEqual(side("Right"), .some(.right))
@@ -153,20 +154,44 @@ final class SessionLogReaderTests: XCTestCase {
         XCTAssertEqual(p1.therapist, "Dana")
     }
 
+    func testEdgeValues() throws {
+        let f = try file("edge.csv", header + """
+        P1,Ann,Dana,1026-10-05,Step-ups,,1,10,,,
+        P1,Ann,Dana,2026-10-05,Step-ups,,1,10,,10.004,
+        P1,Ann,Dana,2026-10-05,Step-ups,,1,1000000001,,,
+        P1,Ann,Dana,2026-10-06,Hip flexor stretch,,1,10,9.995,10,\(String(repeating: "n", count: 40_000))
+        P1,Ann\u{0}x,Dana,2026-10-07,Step-ups,,0,10,,,
+
+        """)
+        let r = read([f])
+        XCTAssertNil(r.files[0].error, "a NUL byte in a row does not make the file binary")
+        XCTAssertEqual(r.rejects.map(\.line), [2, 3, 4])
+        XCTAssertTrue(r.rejects[0].reason.hasPrefix("date out of range"), r.rejects[0].reason)
+        XCTAssertTrue(r.rejects[1].reason.hasPrefix("pain must be"), "10.004 is above 10: \(r.rejects[1].reason)")
+        XCTAssertTrue(r.rejects[2].reason.hasPrefix("too many reps"), r.rejects[2].reason)
+        let p = try XCTUnwrap(r.patients.first)
+        XCTAssertEqual(p.entries.map(\.holdCentis), [999, nil], "long notes are fine; the hold is cut, not rounded")
+        XCTAssertEqual(p.entries.last?.reps, 0, "0 sets: 0 reps")
+    }
+
     func testHeaderOnlyEmptyAndBinaryFilesAreFileErrorsThatDoNotStopTheOthers() throws {
         let good = try file("good.csv", header + "P1,Ann,Dana,2026-10-01,Calf stretch,,1,10,,,\n")
         let headerOnly = try file("header.csv", header)
         let empty = try file("empty.csv", "")
         let xlsx = try file("export.csv", Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0, 0, 0]))
-        let noColumns = try file("other.csv", "Client,When,What\nx,y,z\n")
-        let r = read([good, headerOnly, empty, xlsx, noColumns])
+        let noColumns = try file("other.csv", "Client ID,When,What\nx,y,z\n")
+        let noHeader = try file("noheader.csv", "P1,Avery Lindqvist,2026-10-01,Step-ups,10\n")
+        let r = read([good, headerOnly, empty, xlsx, noColumns, noHeader])
         XCTAssertNil(r.files[0].error)
         XCTAssertEqual(r.files[0].accepted, 1)
         XCTAssertNil(r.files[1].error, "a header-only file is read: no rows")
         XCTAssertEqual(r.files[1].rows, 0)
         XCTAssertTrue("\(r.files[2].error!)".contains("empty"))
         XCTAssertTrue("\(r.files[3].error!)".contains("Excel workbook"))
-        XCTAssertTrue("\(r.files[4].error!)".contains("patient_id"))
+        XCTAssertTrue("\(r.files[4].error!)".contains("performed_at"), "\(r.files[4].error!)")
+        let headerless = "\(r.files[5].error!)"
+        XCTAssertTrue(headerless.contains("no header row"), headerless)
+        XCTAssertFalse(headerless.contains("Avery"), "a data row read as a header is not repeated: \(headerless)")
         XCTAssertEqual(r.patients.count, 1)
     }
 
@@ -231,13 +256,16 @@ final class SessionLogReaderTests: XCTestCase {
         P1,Yoga,10,,3,2026-09-01,
         P2,Calf stretch,ten,,3,2026-09-01,
         P3,Calf stretch,10,,3,2026-10-01,2026-09-01
+        P4,Calf stretch,10,,14,2026-10-01,
 
         """)
         XCTAssertThrowsError(try PlansReader.read(path: bad, catalog: .standard)) { e in
             let text = "\(e)"
-            XCTAssertTrue(text.contains("line 2: exercise 'Yoga' is not in the catalog"), text)
-            XCTAssertTrue(text.contains("line 3: reps_per_side must be a whole number"), text)
+            XCTAssertTrue(text.contains("line 2: the exercise is not in the catalog"), text)
+            XCTAssertFalse(text.contains("Yoga"), "cell text is not repeated: in a misaligned file it could be a name")
+            XCTAssertTrue(text.contains("line 3: reps_per_side must be a whole number from 1 to 1000"), text)
             XCTAssertTrue(text.contains("line 4: end_date 2026-09-01 is before start_date 2026-10-01"), text)
+            XCTAssertTrue(text.contains("line 5: sessions_per_week must be a whole number from 1 to 7"), text)
         }
     }
 }
