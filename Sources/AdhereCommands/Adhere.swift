@@ -39,14 +39,14 @@ public enum AdhereExit: Int32, CaseIterable {
     public var meaning: String {
         switch self {
         case .ok: return "success"
-        case .rejectedRowsStrict: return "finished, but rows were rejected and --strict was given"
-        case .someFilesUnreadable: return "finished from the files that could be read; some input files could not be read"
-        case .usage: return "bad usage (unknown option, bad value)"
-        case .badData: return "the inputs cannot be used as they are (a missing column, ambiguous dates, a bad plans file): nothing was written"
-        case .noInput: return "no input: no CSV file found, or none could be read"
+        case .rejectedRowsStrict: return "done, but rows were rejected (--strict)"
+        case .someFilesUnreadable: return "done without the input files that could not be read"
+        case .usage: return "bad usage: unknown option or bad value"
+        case .badData: return "no input usable as it is (columns, dates, plans)"
+        case .noInput: return "no input: no CSV file found or readable"
         case .internalError: return "internal error (please report it)"
-        case .cannotWrite: return "the output could not be written (permissions, full disk): previous reports are untouched"
-        case .locked: return "another adhere run is still going"
+        case .cannotWrite: return "output not writable; earlier reports untouched"
+        case .locked: return "another nightly run is going"
         }
     }
 }

@@ -88,7 +88,7 @@ public struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Folder for the workbooks and the rejects file (created if missing). Default: reports.", valueName: "dir"))
     public var out: String?
 
-    @Option(name: .long, help: ArgumentHelp("Also write every figure as JSON to this file, or to standard output with '-'.", valueName: "file|-"))
+    @Option(name: .long, help: ArgumentHelp("Also write every figure as JSON to this file, or to standard output with '-'. It holds patient names: keep it like the workbooks.", valueName: "file|-"))
     public var json: String?
 
     @Flag(name: .long, help: "Exit with code 1 when any row was rejected (the reports are still written).")

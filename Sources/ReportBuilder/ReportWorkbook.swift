@@ -25,6 +25,8 @@ public struct ReportWorkbook {
     static let signedDecimal = CellFormat(numberFormat: "+0.0;-0.0;0.0")
     static let signedPercent = CellFormat(numberFormat: "+0%;-0%;0%")
     static let trendFormat = CellFormat(numberFormat: "+0.0;-0.0;0.0")
+    /// One decimal, so 79.6% never shows as "80%" next to an amber band.
+    static let percent1 = CellFormat(numberFormat: "0.0%")
 
     /// Writes the workbook to `path` (the caller moves it into place).
     public func write(to path: String) throws {
@@ -68,18 +70,18 @@ public struct ReportWorkbook {
             SummaryColumn(title: "Needs attention", format: nil) { p in
                 p.needsAttention.isEmpty ? nil : .text(p.needsAttention.map(\.text).joined(separator: "; "))
             },
-            SummaryColumn(title: "Overall adherence", format: .percent) { $0.overall.map { .number($0.doubleValue) } },
+            SummaryColumn(title: "Overall adherence", format: ReportWorkbook.percent1) { $0.overall.map { .number($0.doubleValue) } },
             SummaryColumn(title: "Band", format: nil) { $0.band.map { .text($0.rawValue) } },
         ]
         for (i, e) in exercises.enumerated() {
-            cols.append(SummaryColumn(title: e.displayName, format: .percent) { p in
+            cols.append(SummaryColumn(title: e.displayName, format: ReportWorkbook.percent1) { p in
                 p.adherence.first { $0.exercise == i }?.adherence.map { .number($0.doubleValue) }
             })
         }
         cols += [
             SummaryColumn(title: "Sessions/week", format: .integer) { $0.sessionsPerWeek.map { .number(Double($0)) } },
             SummaryColumn(title: "Expected sessions", format: .decimal1) { $0.expectedSessions.map { .number($0.doubleValue) } },
-            SummaryColumn(title: "Session days", format: .percent) { $0.sessionDays.map { .number($0.doubleValue) } },
+            SummaryColumn(title: "Session days", format: ReportWorkbook.percent1) { $0.sessionDays.map { .number($0.doubleValue) } },
             SummaryColumn(title: "Monitoring days (30)", format: .integer) { .number(Double($0.monitoringDays)) },
             SummaryColumn(title: "Step-up reps", format: .integer) { .number(Double($0.stepUpReps)) },
             SummaryColumn(title: "Step-up trend (%/week)", format: ReportWorkbook.trendFormat) { p in
@@ -166,10 +168,12 @@ public struct ReportWorkbook {
     /// Returns the row of each patient's block, for the Summary's links.
     func writeTrends(_ ws: Worksheet, workbook: Workbook) throws -> [String: Int] {
         var rows: [String: Int] = [:]
+        var summaryRows: [String: Int] = [:]
+        for (i, p) in group.patients.enumerated() { summaryRows[p.id] = i + 1 }
         try ws.write("Weekly trends, \(report.settings.month) (as of \(report.settings.asOf)). Weeks run Monday to Sunday; the first and last may be cut short. Click a patient ID on Summary to jump here.",
                      row: 0, column: 0, format: ReportWorkbook.bold)
         let headers = ["Week starting", "Days logged", "Overall adherence"] + exercises.map(\.displayName)
-            + ["Step-up reps", "Step-ups left", "Step-ups right", "Mean pain", "Max pain"]
+            + ["Step-up reps", "Step-ups left", "Step-ups right", "Mean pain", "Max pain", "Through"]
         let chartColumn = headers.count + 1
         var row = 2
         for p in group.patients {
@@ -178,6 +182,10 @@ public struct ReportWorkbook {
             if let n = p.name { heading += " — \(n)" }
             if let t = p.therapist { heading += " (\(t))" }
             try ws.write(heading, row: row, column: 0, format: ReportWorkbook.title)
+            if let summaryRow = summaryRows[p.id] {
+                try ws.writeLink("back to Summary", toSheet: "Summary", cell: cellName(row: summaryRow, column: 0),
+                                 row: row, column: headers.count - 1)
+            }
             let detail = p.needsAttention.isEmpty ? "No reason to call." : "Needs attention: " + p.needsAttention.map(\.text).joined(separator: "; ")
             try ws.write(detail, row: row + 1, column: 0, format: p.needsAttention.isEmpty ? nil : ReportWorkbook.red)
             let headerRow = row + 2
@@ -198,6 +206,8 @@ public struct ReportWorkbook {
                 try ws.write(w.stepUpRight, row: r, column: base + 2, format: .integer)
                 if let m = w.painMean { try ws.write(m.doubleValue, row: r, column: base + 3, format: .decimal1) }
                 if let m = w.painMax { try ws.write(m.doubleValue, row: r, column: base + 4, format: .decimal1) }
+                // The last week may end before Sunday (the as-of date): say where it stops.
+                try ws.write(calendarDate(w.days.last), row: r, column: base + 5)
                 r += 1
             }
             if !p.weeks.isEmpty {
@@ -346,7 +356,8 @@ public struct ReportWorkbook {
             try ws.write(f.duplicates, row: row, column: 4, format: .integer)
             try ws.write(f.bytes, row: row, column: 5, format: .integer)
             try ws.write(f.sha256, row: row, column: 6)
-            let how = f.error.map { "not read: \($0)" } ?? "\(f.separator)-separated, \(f.encoding)"
+            let how = f.error.map { "not read: \($0)" }
+                ?? (["\(f.separator)-separated, \(f.encoding), dates \(f.dateFormat)"] + f.notices).joined(separator: "; ")
             try ws.write(how, row: row, column: 7)
             row += 1
         }

@@ -84,6 +84,22 @@ public struct HeaderMatcher: Sendable {
         return map
     }
 
+    /// Notes on header names that several columns answer to ("'Date' and 'Completed at' both
+    /// look like performed_at; 'Date' is read").
+    public func competing(headers: [String]) -> [String] {
+        var seen: [Column: String] = [:]
+        var notes: [String] = []
+        for h in headers {
+            guard let c = column(for: h) else { continue }
+            if let first = seen[c] {
+                notes.append("columns '\(first)' and '\(h)' both look like \(c.rawValue); '\(first)' is read (name the other with --column to use it)")
+            } else {
+                seen[c] = h
+            }
+        }
+        return notes
+    }
+
     static func nearest(_ unused: [String], to missing: [Column]) -> [String] {
         var result: [String] = []
         for c in missing {

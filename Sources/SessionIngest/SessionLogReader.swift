@@ -375,7 +375,9 @@ struct FileParser {
         for i in 0..<reader.fieldCount {
             headers.append(reader.withField(i) { TextDecoding.text($0).0.trimmingSpaces })
         }
-        let map = try HeaderMatcher(extra: options.extraColumns).map(headers: headers, file: path)
+        let matcher = HeaderMatcher(extra: options.extraColumns)
+        let map = try matcher.map(headers: headers, file: path)
+        out.summary.notices += matcher.competing(headers: headers)
         for (c, i) in map { out.summary.columns[c.rawValue] = headers[i] }
         let columns = ColumnIndexes(map)
         var context = RowContext(path: path, headerCount: headers.count, dateColumn: headers[map[.performedAt]!],

@@ -134,7 +134,7 @@ final class MonthlyReportTests: XCTestCase {
         for t in titles { XCTAssertNotNil(s.column(titled: t), "Summary header \(t)") }
         // Fractions are percentages; the name column is wide enough for the longest name.
         let overall = try XCTUnwrap(s.column(titled: "Overall adherence"))
-        XCTAssertEqual(s["\(overall)2"]?.fmt, "0%")
+        XCTAssertEqual(s["\(overall)2"]?.fmt, "0.0%")
         let nameCol = try XCTUnwrap(s.column(titled: "Patient"))
         let longest = FixtureExpectations.october.map(\.name.count).max()!
         XCTAssertGreaterThanOrEqual(s.widths[nameCol] ?? 0, Double(longest))
@@ -168,6 +168,17 @@ final class MonthlyReportTests: XCTestCase {
         // step-ups over the weeks inside October (first block row: heading, then reason, then header).
         let top = try XCTUnwrap(t.row(is: "Week starting"))
         XCTAssertEqual(t["A\(top + 1)"]?.t, "date")
+        // Whole weeks: the first row is the Monday of the look-back's first day (Sun 20 Sept).
+        XCTAssertEqual(t["A\(top + 1)"]?.v.string, "2026-09-14")
+        // Every block links back to its patient's Summary row.
+        let summary = try XCTUnwrap(dump.sheet("Summary"))
+        for e in FixtureExpectations.october {
+            let heading = try XCTUnwrap((1...t.max_row).first { t["A\($0)"]?.v.string?.hasPrefix("\(e.id) — ") == true })
+            let back = try XCTUnwrap(t.links.first { $0.key.hasSuffix("\(heading)") && Int($0.key.drop { $0.isLetter }) == heading }?.value,
+                                     "\(e.id) block has no link back")
+            let target = try XCTUnwrap(back.split(separator: "!").last.map(String.init))
+            XCTAssertEqual(summary[target]?.v.string, e.id)
+        }
         let stepCol = try XCTUnwrap(t.column(titled: "Step-up reps", headerRow: top))
         XCTAssertEqual(t["\(stepCol)\(top + 1)"]?.t, "number")
     }

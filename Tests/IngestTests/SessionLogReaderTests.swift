@@ -76,6 +76,8 @@ final class FieldParsingTests: XCTestCase {
             XCTAssertTrue(text.contains("Dat for performed_at"), "suggests the nearest: \(text)")
             XCTAssertTrue(text.contains("--column"), "says how to fix it: \(text)")
         }
+        XCTAssertEqual(m.competing(headers: ["Date", "Patient ID", "Completed at"]),
+                       ["columns 'Date' and 'Completed at' both look like performed_at; 'Date' is read (name the other with --column to use it)"])
     }
 }
 
