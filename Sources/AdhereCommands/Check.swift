@@ -53,6 +53,7 @@ public struct Check: ParsableCommand {
         let all = DayRange(Day(raw: -1_000_000), Day(raw: 3_000_000))
         var options = inputs.ingestOptions(span: all, asOf: all.last, catalog: catalog)
         options.computeDigests = false
+        options.keepEntries = false
         let result = SessionLogReader(options: options).read(files: files)
         for f in result.files {
             console.out(f.path)

@@ -4,25 +4,44 @@ public enum Side: UInt8, Sendable, Hashable {
 }
 
 /// One validated exercise entry: a row of the export after parsing.
+///
+/// Stored compactly (20 bytes): a large clinic's months of entries are held in memory at once.
 public struct Entry: Hashable, Sendable {
     public var day: Day
-    /// Catalog index, or `nil` for an exercise the catalog does not know ("other").
-    public var exercise: ExerciseID?
+    private var storedReps: Int32
+    private var storedHold: Int32
+    private var storedExercise: Int16
+    private var storedPain: Int16
     public var side: Side
-    /// Total repetitions of the row: sets x reps.
-    public var reps: Int
+
+    /// Catalog index, or `nil` for an exercise the catalog does not know ("other").
+    public var exercise: ExerciseID? {
+        get { storedExercise < 0 ? nil : Int(storedExercise) }
+        set { storedExercise = newValue.map { Int16(clamping: $0) } ?? -1 }
+    }
+    /// Total repetitions of the row: sets x reps (at most 1,000,000, checked when read).
+    public var reps: Int {
+        get { Int(storedReps) }
+        set { storedReps = Int32(clamping: newValue) }
+    }
     /// Recorded hold per repetition in hundredths of a second, if any.
-    public var holdCentis: Int?
+    public var holdCentis: Int? {
+        get { storedHold < 0 ? nil : Int(storedHold) }
+        set { storedHold = newValue.map { Int32(clamping: $0) } ?? -1 }
+    }
     /// Pain rating 0-10 in hundredths (350 = 3.5), if any.
-    public var painCentis: Int?
+    public var painCentis: Int? {
+        get { storedPain < 0 ? nil : Int(storedPain) }
+        set { storedPain = newValue.map { Int16(clamping: $0) } ?? -1 }
+    }
 
     public init(day: Day, exercise: ExerciseID?, side: Side, reps: Int, holdCentis: Int? = nil, painCentis: Int? = nil) {
         self.day = day
-        self.exercise = exercise
         self.side = side
-        self.reps = reps
-        self.holdCentis = holdCentis
-        self.painCentis = painCentis
+        storedReps = Int32(clamping: reps)
+        storedHold = holdCentis.map { Int32(clamping: $0) } ?? -1
+        storedExercise = exercise.map { Int16(clamping: $0) } ?? -1
+        storedPain = painCentis.map { Int16(clamping: $0) } ?? -1
     }
 }
 

@@ -96,6 +96,8 @@ public struct IngestOptions: Sendable {
     /// Text encoding of every file; `nil` = detect per file (UTF-16 by its byte-order mark,
     /// Windows-1252 when the bytes are not UTF-8).
     public var encoding: TextEncoding?
+    /// Keep the entries (false for a check of the files, which only counts).
+    public var keepEntries = true
     /// Compute each file's SHA-256 (for the report's About sheet).
     public var computeDigests = true
     /// Only this patient's rows are checked and kept (for one-patient views); other rows are
@@ -143,13 +145,17 @@ public final class SessionLogReader {
     /// are still read.
     public func read(files: [String]) -> IngestResult {
         let options = self.options
-        let parsed = ParallelMap.map(Array(files.enumerated())) { item in
+        var parsed = ParallelMap.map(Array(files.enumerated())) { item in
             var parser = FileParser(options: options)
             parser.fileNumber = item.offset
             return parser.parse(item.element)
         }
-        var merger = Merger()
-        for file in parsed { merger.add(file) }
+        var merger = Merger(keepEntries: options.keepEntries)
+        for i in parsed.indices {
+            merger.add(parsed[i])
+            parsed[i].keptFingerprints = []  // each file's rows are freed as soon as they are merged
+            parsed[i].kept = []
+        }
         return merger.result()
     }
 }
@@ -211,6 +217,8 @@ struct ParsedFile {
     var unknown: [String: Int] = [:]
     var rowsAfterAsOf = 0
     /// Accepted rows inside the span, in file order: checked for duplicates when merged.
+    var keptFingerprints: [RowFingerprint] = []
+    /// The entries of those rows (left empty when entries are not kept).
     var kept: [KeptRow] = []
     var otherPatientIDs = Set<String>()
 }
@@ -225,12 +233,13 @@ struct LocalPatient {
 
 struct KeptRow {
     var patient: Int32
-    var fingerprint: RowFingerprint
     var entry: Entry
 }
 
 /// Merges parsed files in order: patients by id, duplicates across files, names by recency.
 struct Merger {
+    /// When false (a check of the files), rows are only checked for duplicates, not kept.
+    var keepEntries = true
     var index: [String: Int] = [:]
     var patients: [(log: PatientLog, name: (RowOrder, String)?, therapist: (RowOrder, String)?, clinic: (RowOrder, String)?)] = []
     var seen = Set<RowFingerprint>()
@@ -262,9 +271,12 @@ struct Merger {
             patients[g].therapist = newer(patients[g].therapist, p.therapist)
             patients[g].clinic = newer(patients[g].clinic, p.clinic)
         }
-        for row in file.kept {
-            if seen.insert(row.fingerprint).inserted {
-                patients[local[Int(row.patient)]].log.entries.append(row.entry)
+        for (k, fingerprint) in file.keptFingerprints.enumerated() {
+            if seen.insert(fingerprint).inserted {
+                if keepEntries {
+                    let row = file.kept[k]
+                    patients[local[Int(row.patient)]].log.entries.append(row.entry)
+                }
             } else {
                 summary.duplicates += 1
                 summary.accepted -= 1
@@ -610,9 +622,11 @@ struct FileParser {
         for column in [c.name, c.therapist, c.clinic, c.notes] {
             if let i = column { r.withField(i) { fp.add(FieldParsing.trimmed($0)) } } else { fp.add(0) }
         }
-        out.kept.append(KeptRow(patient: p, fingerprint: fp,
-                                entry: Entry(day: date.day, exercise: ex.id, side: side, reps: total,
-                                             holdCentis: hold, painCentis: pain)))
+        out.keptFingerprints.append(fp)
+        if options.keepEntries {
+            out.kept.append(KeptRow(patient: p, entry: Entry(day: date.day, exercise: ex.id, side: side, reps: total,
+                                                             holdCentis: hold, painCentis: pain)))
+        }
         return .accepted
     }
 
