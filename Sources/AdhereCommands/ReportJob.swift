@@ -157,17 +157,17 @@ struct ReportJob {
         // output folder, then move them into place in order.
         let jobs = zip(groups, names).map { (group: $0.0, final: (out as NSString).appendingPathComponent($0.1)) }
         let temporary = jobs.indices.map { OutputFiles.temporaryPath(for: jobs[$0].final, tag: $0) }
-        let failures = ParallelMap.map(Array(jobs.indices)) { i -> String? in
+        let results = ParallelMap.map(Array(jobs.indices)) { i -> Result<Int, OutputError> in
             do {
-                try ReportWorkbook(report: report, group: jobs[i].group).write(to: temporary[i])
-                return nil
+                return .success(try ReportWorkbook(report: report, group: jobs[i].group).write(to: temporary[i]))
             } catch {
-                return "cannot write \(jobs[i].final): \(error)"
+                return .failure(OutputError(path: jobs[i].final, reason: "\(error)"))
             }
         }
-        if let failure = failures.compactMap({ $0 }).first {
+        let cells = results.reduce(0) { $0 + ((try? $1.get()) ?? 0) }
+        if let failure = results.compactMap({ if case .failure(let e) = $0 { return e } else { return nil } }).first {
             for t in temporary { unlink(t) }
-            console.err(failure)
+            console.err("\(failure)")
             return Outcome(code: .cannotWrite)
         }
         for (i, job) in jobs.enumerated() {
@@ -181,7 +181,7 @@ struct ReportJob {
             let group = job.group
             outcome.lines.append("\(job.final): \(group.patients.count) patient\(group.patients.count == 1 ? "" : "s"), \(group.needingAttention) need\(group.needingAttention == 1 ? "s" : "") attention")
         }
-        timer.lap("write \(groups.count) workbooks")
+        timer.lap("write \(groups.count) workbooks, \(cells) cells")
         let rejectsPath = (out as NSString).appendingPathComponent("rejects-\(month).csv")
         do {
             try OutputFiles.writeAtomically(RejectsFile.csv(ingest.rejects), to: rejectsPath)

@@ -28,8 +28,10 @@ public struct ReportWorkbook {
     /// One decimal, so 79.6% never shows as "80%" next to an amber band.
     static let percent1 = CellFormat(numberFormat: "0.0%")
 
-    /// Writes the workbook to `path` (the caller moves it into place).
-    public func write(to path: String) throws {
+    /// Writes the workbook to `path` (the caller moves it into place). Returns the number of
+    /// cells written.
+    @discardableResult
+    public func write(to path: String) throws -> Int {
         let s = report.settings
         let wb = try Workbook(path: path, properties: .init(
             title: "Adherence report \(s.month) — \(group.label)",
@@ -45,6 +47,7 @@ public struct ReportWorkbook {
         try writeAbout(about)
         summary.activate()
         try wb.close()
+        return wb.cellsWritten
     }
 
     // MARK: - Summary

@@ -242,7 +242,7 @@ struct Merger {
     var keepEntries = true
     var index: [String: Int] = [:]
     var patients: [(log: PatientLog, name: (RowOrder, String)?, therapist: (RowOrder, String)?, clinic: (RowOrder, String)?)] = []
-    var seen = Set<RowFingerprint>()
+    var seen = FingerprintSet()
     var files: [InputFileSummary] = []
     var rejects: [RejectedRow] = []
     var unknown: [String: Int] = [:]
@@ -272,7 +272,7 @@ struct Merger {
             patients[g].clinic = newer(patients[g].clinic, p.clinic)
         }
         for (k, fingerprint) in file.keptFingerprints.enumerated() {
-            if seen.insert(fingerprint).inserted {
+            if seen.insert(fingerprint) {
                 if keepEntries {
                     let row = file.kept[k]
                     patients[local[Int(row.patient)]].log.entries.append(row.entry)
@@ -333,6 +333,8 @@ struct FileParser {
     var stringIndex: [String: Int32] = [:]
     var exerciseCache: [(bytes: [UInt8], id: ExerciseID?, name: Int32)] = []
     var idCache = LastValueCache()
+    var lastDateBytes: [UInt8] = []
+    var lastDate: ParsedDate?
     var textCaches = [LastValueCache(), LastValueCache(), LastValueCache()]
     var fileNumber = 0
     var rowNumber = 0
@@ -510,6 +512,12 @@ struct FileParser {
         try r.withField(c.date) { f in
             let t = FieldParsing.trimmed(f)
             if t.isEmpty { dateProblem = "missing date"; return }
+            // The rows of one sitting share their time stamp: reuse the last reading.
+            if let last = lastDate, lastDateBytes.count == t.count,
+               lastDateBytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, t.baseAddress!, t.count) == 0 }) {
+                parsedDate = last
+                return
+            }
             var result = DateParsing.parse(t, order: ctx.dateOrder)
             var needsOrder = false
             if ctx.dateOrder == nil, t.contains(UInt8(ascii: "/")) {
@@ -525,6 +533,9 @@ struct FileParser {
             switch result {
             case .success(let d):
                 parsedDate = d
+                lastDate = d
+                lastDateBytes.removeAll(keepingCapacity: true)
+                lastDateBytes.append(contentsOf: t)
                 if ctx.dateFormat == nil { ctx.dateFormat = FileParser.describeDate(t, d, ctx.dateOrder) }
             case .failure(.impossible): dateProblem = "impossible date '\(TextDecoding.text(t).0)'"
             case .failure(.outOfRange): dateProblem = "date out of range '\(TextDecoding.text(t).0)' (years 1900 to 2199)"

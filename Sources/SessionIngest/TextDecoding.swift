@@ -64,3 +64,40 @@ struct RowFingerprint: Hashable {
         }
     }
 }
+
+/// A set of row fingerprints. The fingerprints are already well-mixed hashes, so they index an
+/// open-addressing table directly, with no second hashing (the standard `Set` would run
+/// SipHash over every one of a large export's rows).
+struct FingerprintSet {
+    private var slots: [RowFingerprint?]
+    private var count = 0
+    private var mask: Int
+
+    init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: nil, count: size)
+        mask = size - 1
+    }
+
+    /// Adds `fp`; returns false when it was already there.
+    mutating func insert(_ fp: RowFingerprint) -> Bool {
+        if (count + 1) * 4 > slots.count * 3 { grow() }
+        var i = Int(truncatingIfNeeded: fp.a ^ (fp.b >> 17)) & mask
+        while let existing = slots[i] {
+            if existing == fp { return false }
+            i = (i + 1) & mask
+        }
+        slots[i] = fp
+        count += 1
+        return true
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = Array(repeating: nil, count: old.count * 2)
+        mask = slots.count - 1
+        count = 0
+        for case let fp? in old { _ = insert(fp) }
+    }
+}

@@ -13,6 +13,8 @@ internal import CXlsxWriter
 /// library never prints warnings and never writes a cell Excel would have to repair.
 public final class Workbook {
     public let path: String
+    /// Cells written so far (for the benchmark's comparison with libxlsxwriter alone).
+    public internal(set) var cellsWritten = 0
     var raw: UnsafeMutablePointer<lxw_workbook>?
     private var formats: [CellFormat: UnsafeMutablePointer<lxw_format>] = [:]
     private var sheetNames: Set<String> = []
