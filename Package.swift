@@ -39,7 +39,7 @@ let package = Package(
         ]),
         .executableTarget(name: "adhere", dependencies: ["AdhereCommands"]),
         // Generator of synthetic exports of any size, for benchmarks and load tests.
-        .executableTarget(name: "synth-export", dependencies: []),
+        .executableTarget(name: "synth-export", dependencies: ["AdherenceAnalysis"]),
         // The floors the benchmark compares against: a plain byte scan, libxlsxwriter alone.
         .executableTarget(name: "floor-bench", dependencies: ["XLSXWriter"]),
 

@@ -43,6 +43,16 @@ struct ConfigFile {
     func string(_ key: String) -> String? { values[key]?.last }
     func list(_ key: String) -> [String] { values[key] ?? [] }
 
+    /// One of a fixed set of values (the same words as the command-line option takes).
+    func choice<T: CaseIterable & RawRepresentable>(_ key: String, as type: T.Type) throws -> T? where T.RawValue == String {
+        guard let v = string(key) else { return nil }
+        guard let parsed = T(rawValue: v) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ConfigError(path: path, line: nil, message: "\(key) must be one of \(allowed), found '\(v)'")
+        }
+        return parsed
+    }
+
     func bool(_ key: String) throws -> Bool? {
         guard let v = string(key)?.lowercased() else { return nil }
         switch v {

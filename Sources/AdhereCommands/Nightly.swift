@@ -85,35 +85,11 @@ public struct Nightly: ParsableCommand {
             }
             zone = z
         }
-        var grouping = output.grouping
-        if grouping == nil, let g = file?.string("by") {
-            guard let parsed = Grouping(rawValue: g) else {
-                throw ConfigError(path: config ?? "", line: nil, message: "by must be therapist, clinic or all, found '\(g)'")
-            }
-            grouping = parsed
-        }
-        var dateOrder = input.dateOrder?.order
-        if dateOrder == nil, let d = file?.string("date-order") {
-            guard let parsed = DateOrderOption(rawValue: d) else {
-                throw ConfigError(path: config ?? "", line: nil, message: "date-order must be dmy or mdy, found '\(d)'")
-            }
-            dateOrder = parsed.order
-        }
+        let grouping = try output.grouping ?? file?.choice("by", as: Grouping.self)
+        let dateOrder = try input.dateOrder?.order ?? file?.choice("date-order", as: DateOrderOption.self)?.order
         let columns = try InputOptions.columnMap((file?.list("column") ?? []) + input.columns)
-        var separator = input.separator
-        if separator == nil, let v = file?.string("separator") {
-            guard let parsed = SeparatorOption(rawValue: v) else {
-                throw ConfigError(path: config ?? "", line: nil, message: "separator must be comma, semicolon, tab or pipe, found '\(v)'")
-            }
-            separator = parsed
-        }
-        var encoding = input.encoding
-        if encoding == nil, let v = file?.string("encoding") {
-            guard let parsed = EncodingOption(rawValue: v) else {
-                throw ConfigError(path: config ?? "", line: nil, message: "encoding must be utf-8, windows-1252 or utf-16, found '\(v)'")
-            }
-            encoding = parsed
-        }
+        let separator = try input.separator ?? file?.choice("separator", as: SeparatorOption.self)
+        let encoding = try input.encoding ?? file?.choice("encoding", as: EncodingOption.self)
         let settle = try settleSeconds ?? file?.int("settle-seconds", 0...86_400) ?? 60
         let first = try firstDays ?? file?.int("first-days", 0...28) ?? 3
         return Resolved(

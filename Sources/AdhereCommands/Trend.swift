@@ -139,20 +139,7 @@ public struct Trend: ParsableCommand {
 
     /// Up to five known ids closest to `id` (edit distance, then numeric closeness).
     static func nearest(_ id: String, in known: Set<String>) -> [String] {
-        func distance(_ a: String, _ b: String) -> Int {
-            let a = Array(a.lowercased().utf8), b = Array(b.lowercased().utf8)
-            if a.isEmpty { return b.count }
-            if b.isEmpty { return a.count }
-            var prev = Array(0...b.count), cur = prev
-            for i in 1...a.count {
-                cur[0] = i
-                for j in 1...b.count {
-                    cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                }
-                swap(&prev, &cur)
-            }
-            return prev[b.count]
-        }
+        func distance(_ a: String, _ b: String) -> Int { HeaderMatcher.editDistance(a.lowercased(), b.lowercased()) }
         let limit = max(2, id.count / 2)
         var scored: [(id: String, distance: Int)] = []
         for k in known {

@@ -113,7 +113,8 @@ public struct HeaderMatcher: Sendable {
         return result
     }
 
-    static func editDistance(_ a: String, _ b: String) -> Int {
+    /// Levenshtein distance over the UTF-8 bytes (for "did you mean" suggestions).
+    public static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.utf8), b = Array(b.utf8)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }

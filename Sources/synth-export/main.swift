@@ -9,6 +9,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import AdherenceAnalysis
 
 struct Rng {
     var state: UInt64
@@ -24,23 +25,12 @@ struct Rng {
 }
 
 func civil(_ days: Int) -> (Int, Int, Int) {
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    let c = Day(raw: Int32(days)).civil
+    return (c.year, c.month, c.day)
 }
 
-func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int {
-    let yy = m <= 2 ? y - 1 : y
-    let era = (yy >= 0 ? yy : yy - 399) / 400
-    let yoe = yy - era * 400
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1
-    return era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int? {
+    Day(year: y, month: m, day: d).map { Int($0.raw) }
 }
 
 /// Writes a line to standard error.
@@ -98,7 +88,7 @@ let seed = UInt64(option("--seed", "1")) ?? 1
 let fileCount = max(1, Int(option("--files", "12")) ?? 12)
 let startParts = option("--start", "2025-11-01").split(separator: "-").compactMap { Int($0) }
 guard startParts.count == 3 else { complain("synth-export: --start must be YYYY-MM-DD"); exit(64) }
-let start = daysFromCivil(startParts[0], startParts[1], startParts[2])
+guard let start = daysFromCivil(startParts[0], startParts[1], startParts[2]) else { complain("synth-export: --start is not a date"); exit(64) }
 mkdir(outDir, 0o755)
 mkdir(outDir + "/sessions", 0o755)
 
