@@ -116,18 +116,40 @@ public enum OutputFiles {
         var removed: [String] = []
         for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp")
             && (name.hasPrefix(".adhere-") || name.hasPrefix(".rejects-") || name.contains(".json.")) {
+            // Names made by temporaryPath(for:tag:): ".<final name>.<pid>-<n>.tmp".
             if unlink((folder as NSString).appendingPathComponent(name)) == 0 { removed.append(name) }
         }
         return removed.sorted()
     }
 
-    /// Writes bytes to `final` through a temporary file (see ``commit(temporary:to:)``).
-    public static func writeAtomically(_ data: Data, to final: String) throws {
+    /// Writes bytes to `final` through a temporary file of our own naming (see
+    /// ``commit(temporary:to:)``), so a killed run's leftover is recognised and removed.
+    @discardableResult
+    public static func writeAtomically(_ data: Data, to final: String) throws -> Bool {
         let tmp = temporaryPath(for: final)
-        guard FileManager.default.createFile(atPath: tmp, contents: data, attributes: [.posixPermissions: 0o600]) else {
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
             throw OutputError(path: final, reason: "the file cannot be created (\(String(cString: strerror(errno))))")
         }
-        try commit(temporary: tmp, to: final)
+        var failure: String?
+        data.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += n
+            }
+        }
+        close(fd)
+        if let failure {
+            unlink(tmp)
+            throw OutputError(path: final, reason: failure)
+        }
+        return try commit(temporary: tmp, to: final)
     }
 
     static func reason(_ error: Error) -> String {
