@@ -162,6 +162,13 @@ public final class SessionLogReader {
 
 /// Runs a function over items on all cores, keeping the results in the items' order.
 public enum ParallelMap {
+    /// Worker threads: one per core, or `ADHERE_THREADS` (the tests use 1 to show the output
+    /// does not depend on it).
+    public static var threads: Int {
+        if let v = ProcessInfo.processInfo.environment["ADHERE_THREADS"], let n = Int(v), n >= 1 { return min(n, 64) }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
     public static func map<T: Sendable, R>(_ items: [T], _ body: @escaping @Sendable (T) -> R) -> [R] {
         let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
         results.initialize(repeating: nil)
@@ -179,7 +186,7 @@ public enum ParallelMap {
                 slots.value[i] = body(items[i])
             }
         }
-        let workers = min(items.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let workers = min(items.count, ParallelMap.threads)
         var threads: [Thread] = []
         let done = DispatchGroup()
         for _ in 1..<max(workers, 1) {

@@ -321,6 +321,26 @@ final class MonthlyReportTests: XCTestCase {
         XCTAssertFalse(files.contains { $0.hasPrefix(".") }, "no temporary files left behind")
     }
 
+    func testOneThreadOrManyGiveTheSameBytes() throws {
+        var outputs: [[String: Data]] = []
+        for threads in ["1", "2", "5"] {
+            let out = try temporaryFolder(self)
+            let r = try AdhereProcess.run(["report", "--month", "2026-10", "--plans", "Fixtures/plans.csv", "--out", out.path,
+                                           "--json", out.appendingPathComponent("figures.json").path,
+                                           "Fixtures/sessions/export-2026-09.csv", "Fixtures/sessions/export-2026-10.csv",
+                                           "Fixtures/dialects/vendor-b"], environment: ["ADHERE_THREADS": threads])
+            XCTAssertEqual(r.code, 0, r.stderr)
+            var files: [String: Data] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: out.path) {
+                files[name] = try Data(contentsOf: out.appendingPathComponent(name))
+            }
+            outputs.append(files)
+        }
+        XCTAssertEqual(outputs[0].count, 5)
+        XCTAssertEqual(outputs[0], outputs[1])
+        XCTAssertEqual(outputs[0], outputs[2])
+    }
+
     func testWorkbookOpensInLibreOfficeWithoutRepair() throws {
         let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
         let office = try XCTUnwrap(soffice, "LibreOffice is needed for this check; scripts/test.sh installs it")
