@@ -59,8 +59,8 @@ public struct MonthlyReport: Sendable {
         let analyzer = Analyzer(catalog: catalog, thresholds: settings.thresholds)
         let records = MonthlyReport.records(ingest: ingest, plans: plans)
         let window = settings.window
-        let active = records.filter { analyzer.isActive($0, in: window) }
-        patients = ParallelMap.map(active) { analyzer.analyze($0, window: window) }
+        patients = ParallelMap.map(records) { analyzer.isActive($0, in: window) ? analyzer.analyze($0, window: window) : nil }
+            .compactMap { $0 }
             .sorted(by: MonthlyReport.reportOrder)
     }
 

@@ -42,6 +42,8 @@ public final class CSVRecordReader {
     public private(set) var fieldCount = 0
     /// Whether the current record is malformed (a stray quote, or a quote never closed).
     public private(set) var malformed: String?
+    /// Length in bytes of the current record's longest field (as written, quotes included).
+    public private(set) var longestField = 0
 
     /// Field bounds of the current record: start, end (exclusive) and "has doubled quotes" per field.
     private var fieldStart: UnsafeMutablePointer<Int>
@@ -190,8 +192,10 @@ public final class CSVRecordReader {
         var count = 0
         var problem: String?
         recordStart = start
+        var longest = 0
         @inline(__always) func add(_ s: Int, _ e: Int, _ escaped: Bool) {
             if count == fieldCapacity { growFields() }
+            if e - s > longest { longest = e - s }
             fieldStart[count] = s
             fieldEnd[count] = e
             fieldEscaped[count] = escaped
@@ -217,6 +221,7 @@ public final class CSVRecordReader {
                 if !closed {
                     if !eof { return -1 }
                     add(p + 1, end, hasEscape)
+                    longestField = longest
                     malformed = "a quoted field is never closed"
                     recordEnd = end
                     fieldCount = count
@@ -246,6 +251,7 @@ public final class CSVRecordReader {
                 recordEnd = end
                 fieldCount = count
                 malformed = problem
+                longestField = longest
                 pendingNewlines = newlines
                 return end
             }
@@ -260,6 +266,7 @@ public final class CSVRecordReader {
             }
             fieldCount = count
             malformed = problem
+            longestField = max(longest, fieldEnd[count - 1] - fieldStart[count - 1])
             pendingNewlines = newlines + 1
             return p
         }

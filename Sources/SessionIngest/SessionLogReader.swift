@@ -484,7 +484,7 @@ struct FileParser {
             }
         }
         // Notes are never shown in a workbook, so only the other fields must fit in a cell.
-        for i in 0..<r.fieldCount where i != c.notes && r.withField(i, { $0.count }) > 32_767 {
+        for i in 0..<(r.longestField > 32_767 ? r.fieldCount : 0) where i != c.notes && r.withField(i, { $0.count }) > 32_767 {
             let chars = r.withField(i) { TextDecoding.text($0).0.count }
             if chars > 32_767 {
                 return .rejected("a field has \(chars) characters, more than a spreadsheet cell holds (32,767)")
