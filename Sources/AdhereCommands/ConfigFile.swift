@@ -111,3 +111,56 @@ struct ConfigError: Error, CustomStringConvertible {
     let message: String
     var description: String { "\(path)\(line.map { ", line \($0)" } ?? ""): \(message)" }
 }
+
+/// Settings merged from the config file and the command line (the command line wins).
+struct RunSettings {
+    var inputs: JobInputs
+    var out: String
+    var grouping: Grouping
+    var json: String?
+    var strict: Bool
+    var quiet: Bool
+    var timezone: TimeZone
+    var firstDays: Int
+    var logFile: String?
+    var thresholds: Thresholds
+
+static func resolve(config: String?, input: InputOptions, output: OutputOptions, nightly: Bool,
+                    firstDays: Int? = nil, settleSeconds: Int? = nil, logFile: String? = nil) throws -> RunSettings {
+    let file = try config.map { try ConfigFile(path: $0) }
+    let paths = input.inputs.isEmpty ? (file?.list("input") ?? []) : input.inputs
+    guard !paths.isEmpty else {
+        throw ConfigError(path: config ?? "command line", line: nil,
+                          message: "no inputs: name export files or folders on the command line or as 'input = ...' in the config file")
+    }
+    let zoneName = input.timezone ?? file?.string("timezone")
+    var zone = TimeZone.current
+    if let name = zoneName {
+        guard let z = TimeZone(identifier: name) else {
+            throw ConfigError(path: config ?? "command line", line: nil, message: "unknown time zone '\(name)'; use a name like Europe/Berlin")
+        }
+        zone = z
+    }
+    let grouping = try output.grouping ?? file?.choice("by", as: Grouping.self)
+    let dateOrder = try input.dateOrder?.order ?? file?.choice("date-order", as: DateOrderOption.self)?.order
+    let columns = try InputOptions.columnMap((file?.list("column") ?? []) + input.columns)
+    let separator = try input.separator ?? file?.choice("separator", as: SeparatorOption.self)
+    let encoding = try input.encoding ?? file?.choice("encoding", as: EncodingOption.self)
+    // A nightly run skips files still being written; a report asked for by hand reads them all.
+    let settle = nightly ? try settleSeconds ?? file?.int("settle-seconds", 0...86_400) ?? 60 : nil
+    let first = try firstDays ?? file?.int("first-days", 0...28) ?? 3
+    return RunSettings(
+        inputs: JobInputs(paths: paths, plans: input.plans ?? file?.string("plans"), dateOrder: dateOrder,
+                          columns: columns, settleSeconds: settle, separator: separator?.byte,
+                          encoding: encoding?.encoding, timeZone: zoneName == nil ? nil : zone,
+                          catalog: input.catalog ?? file?.string("catalog")),
+        out: output.out ?? file?.string("out") ?? "reports",
+        grouping: grouping ?? .therapist,
+        json: output.json ?? file?.string("json"),
+        strict: try output.strict || (file?.bool("strict") ?? false),
+        quiet: try output.quiet || (file?.bool("quiet") ?? false),
+        timezone: zone, firstDays: first,
+        logFile: logFile ?? file?.string("log-file"),
+        thresholds: try file?.thresholds() ?? Thresholds())
+}
+}

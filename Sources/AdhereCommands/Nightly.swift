@@ -56,60 +56,14 @@ public struct Nightly: ParsableCommand {
         if code != .ok { throw ExitCode(code.rawValue) }
     }
 
-    /// Settings merged from the config file and the command line.
-    struct Resolved {
-        var inputs: JobInputs
-        var out: String
-        var grouping: Grouping
-        var json: String?
-        var strict: Bool
-        var quiet: Bool
-        var timezone: TimeZone
-        var firstDays: Int
-        var logFile: String?
-        var thresholds: Thresholds
-    }
-
-    func resolve() throws -> Resolved {
-        let file = try config.map { try ConfigFile(path: $0) }
-        let paths = input.inputs.isEmpty ? (file?.list("input") ?? []) : input.inputs
-        guard !paths.isEmpty else {
-            throw ConfigError(path: config ?? "command line", line: nil,
-                              message: "no inputs: name export files or folders on the command line or as 'input = ...' in the config file")
-        }
-        let zoneName = input.timezone ?? file?.string("timezone")
-        var zone = TimeZone.current
-        if let name = zoneName {
-            guard let z = TimeZone(identifier: name) else {
-                throw ConfigError(path: config ?? "command line", line: nil, message: "unknown time zone '\(name)'; use a name like Europe/Berlin")
-            }
-            zone = z
-        }
-        let grouping = try output.grouping ?? file?.choice("by", as: Grouping.self)
-        let dateOrder = try input.dateOrder?.order ?? file?.choice("date-order", as: DateOrderOption.self)?.order
-        let columns = try InputOptions.columnMap((file?.list("column") ?? []) + input.columns)
-        let separator = try input.separator ?? file?.choice("separator", as: SeparatorOption.self)
-        let encoding = try input.encoding ?? file?.choice("encoding", as: EncodingOption.self)
-        let settle = try settleSeconds ?? file?.int("settle-seconds", 0...86_400) ?? 60
-        let first = try firstDays ?? file?.int("first-days", 0...28) ?? 3
-        return Resolved(
-            inputs: JobInputs(paths: paths, plans: input.plans ?? file?.string("plans"), dateOrder: dateOrder,
-                              columns: columns, settleSeconds: settle, separator: separator?.byte,
-                              encoding: encoding?.encoding, timeZone: zoneName == nil ? nil : zone,
-                              catalog: input.catalog ?? file?.string("catalog")),
-            out: output.out ?? file?.string("out") ?? "reports",
-            grouping: grouping ?? .therapist,
-            json: output.json ?? file?.string("json"),
-            strict: try output.strict || (file?.bool("strict") ?? false),
-            quiet: try output.quiet || (file?.bool("quiet") ?? false),
-            timezone: zone, firstDays: first,
-            logFile: logFile ?? file?.string("log-file"),
-            thresholds: try file?.thresholds() ?? Thresholds())
+    func resolve() throws -> RunSettings {
+        try RunSettings.resolve(config: config, input: input, output: output, nightly: true,
+                                firstDays: firstDays, settleSeconds: settleSeconds, logFile: logFile)
     }
 
     func runJob() -> AdhereExit {
         umask(0o077)
-        let settings: Resolved
+        let settings: RunSettings
         do { settings = try resolve() } catch {
             Console.standard.err("\(error)")
             return .usage

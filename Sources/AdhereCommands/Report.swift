@@ -26,6 +26,9 @@ public struct Report: ParsableCommand {
         \(ExitCode.helpText)
         """)
 
+    @Option(name: .long, help: ArgumentHelp("Settings file (key = value lines, as for nightly; see Fixtures/adhere.conf): inputs, plans, output folder, grouping, thresholds. The command line wins.", valueName: "file"))
+    public var config: String?
+
     @OptionGroup public var input: InputOptions
 
     @Option(name: .long, help: ArgumentHelp("The month to report, as YYYY-MM. Default: the last full month.", valueName: "YYYY-MM"))
@@ -43,7 +46,7 @@ public struct Report: ParsableCommand {
     public init() {}
 
     public func validate() throws {
-        try input.requireInputs("report")
+        if config == nil { try input.requireInputs("report") }
         _ = try resolvedWindow()
     }
 
@@ -80,8 +83,16 @@ public struct Report: ParsableCommand {
 
     public func run() throws {
         let (m, asOfDay) = try resolvedWindow()
-        let job = ReportJob(inputs: try input.jobInputs(), month: m, asOf: asOfDay, grouping: output.grouping ?? .therapist,
-                            out: output.out ?? "reports", json: output.json, strict: output.strict, quiet: output.quiet)
+        let settings: RunSettings
+        do {
+            settings = try RunSettings.resolve(config: config, input: input, output: output, nightly: false)
+        } catch {
+            Console.standard.err("\(error)")
+            throw ExitCode(AdhereExit.usage.rawValue)
+        }
+        let job = ReportJob(inputs: settings.inputs, month: m, asOf: asOfDay, grouping: settings.grouping,
+                            out: settings.out, json: settings.json, strict: settings.strict, quiet: settings.quiet,
+                            thresholds: settings.thresholds)
         let code = job.run(console: Console.standard)
         if code != .ok { throw ExitCode(code.rawValue) }
     }

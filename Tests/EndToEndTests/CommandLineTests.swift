@@ -148,6 +148,36 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(Set(runs).count, 1)
     }
 
+    func testReportTakesTheConfigFileAndItsThresholds() throws {
+        let dir = try temporaryFolder(self)
+        let config = dir.appendingPathComponent("adhere.conf")
+        // P006 is at exactly 80% in October (FixtureExpectations): adherent by default,
+        // partial once the adherent threshold is raised to 90%.
+        try write("""
+        input = Fixtures/sessions
+        plans = Fixtures/plans.csv
+        by = all
+        adherent = 90%
+
+        """, to: config)
+        let out = dir.appendingPathComponent("out")
+        let r = try AdhereProcess.run(["report", "--config", config.path, "--month", "2026-10", "--out", out.path, "--json", "-"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let p6 = try XCTUnwrap((doc["patients"] as? [[String: Any]])?.first { $0["patient_id"] as? String == "P006" })
+        XCTAssertEqual(FixtureExpectations.october.first { $0.id == "P006" }?.band, "adherent")
+        XCTAssertEqual(p6["band"] as? String, "partial")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("adhere-2026-10-all.xlsx").path))
+        let dump = try WorkbookDump.read(out.appendingPathComponent("adhere-2026-10-all.xlsx").path)
+        let about = try XCTUnwrap(dump.sheet("About"))
+        XCTAssertTrue(about.texts(inColumn: "A").contains { $0.contains("90% or more adherent") }, "the About sheet states the threshold in force")
+        // A bad setting is bad usage, with the file named.
+        try write("adherent = lots\n", to: config)
+        let bad = try AdhereProcess.run(["report", "--config", config.path, "--month", "2026-10", "Fixtures/sessions"])
+        XCTAssertEqual(bad.code, 64)
+        XCTAssertTrue(bad.stderr.contains("adhere.conf") && bad.stderr.contains("adherent"), bad.stderr)
+    }
+
     func testDefaultMonthIsTheLastFullMonth() throws {
         let out = try temporaryFolder(self)
         let r = try AdhereProcess.run(["report", "--today", "2026-11-25", "--by", "all", "--out", out.path, "Fixtures/sessions"])
