@@ -213,12 +213,12 @@ struct PatientView {
 
     /// The dose of one day for one exercise, as an exact fraction of a session.
     func dose(_ exercise: ExerciseID, on day: Day, slot: Slot) -> Fraction {
-        let rows = entries(on: day).filter { $0.exercise == exercise }
+        let rows = entries(on: day)
         guard let target = slot.repsPerSide, target > 0 else {
-            return rows.contains { $0.reps > 0 } ? .one : .zero
+            return rows.contains { $0.exercise == exercise && $0.reps > 0 } ? .one : .zero
         }
         var left = 0, right = 0
-        for row in rows {
+        for row in rows where row.exercise == exercise {
             if let need = slot.holdCentis, let held = row.holdCentis, held < need { continue }
             if row.side != .right { left += row.reps }
             if row.side != .left { right += row.reps }
