@@ -34,10 +34,19 @@ public struct Check: ParsableCommand {
     func runJob(console: Console) -> AdhereExit {
         let inputs: JobInputs
         let catalog: ExerciseCatalog
-        let files: [String]
         do {
             inputs = try input.jobInputs()
             catalog = try inputs.loadCatalog()
+            if let plans = inputs.plans {
+                let p = try PlansReader.read(path: plans, catalog: catalog)
+                console.out("\(plans)\n  plans: \(p.rows) rows for \(p.periods.count) patients, all readable")
+            }
+        } catch {
+            console.err("\(error)")
+            return .badData
+        }
+        let files: [String]
+        do {
             let found = try InputFiles.expandNotingIgnored(inputs.paths)
             files = found.files
             for f in found.ignored { console.out("\(f)\n  not read: not a .csv file; export the data as CSV to include it") }

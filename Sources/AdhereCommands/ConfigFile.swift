@@ -3,11 +3,13 @@ import AdherenceAnalysis
 import ReportBuilder
 import SessionIngest
 
-/// The nightly run's settings file: one `key = value` per line, `#` starts a comment, keys
-/// that can repeat (`input`, `column`) are given once per line. Every key is the long name of
-/// a command-line option; the command line wins over the file. See Fixtures/adhere.conf.
+/// The settings file of `report`, `trend` and `nightly`: one `key = value` per line; a line
+/// starting with `#` is a comment; keys that can repeat (`input`, `column`) are given once per
+/// line. Relative paths are relative to the file's folder. The command line wins over the
+/// file. The README lists every key; Fixtures/adhere.conf is a commented example.
 struct ConfigFile {
     var values: [String: [String]] = [:]
+    var lines: [String: Int] = [:]
     let path: String
 
     static let keys: Set<String> = [
@@ -16,39 +18,50 @@ struct ConfigFile {
         "adherent", "partial", "low-adherence", "monthly-drop", "inactive-days", "building", "declining",
         "pain-rise", "pain-ceiling", "look-back-days",
     ]
+    /// Keys holding paths: resolved against the file's folder.
+    static let pathKeys: Set<String> = ["input", "plans", "out", "log-file", "json", "catalog"]
 
     init(path: String) throws {
         self.path = path
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(path: path, line: nil, message: "cannot be read (does it exist?)")
         }
-        let text = String(decoding: data, as: UTF8.self)
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = Substring(raw)
-            if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty { continue }
+        var text = String(decoding: data, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let folder = (path as NSString).deletingLastPathComponent
+        // Split on any line end: "\r\n" is one Character in Swift, so split by isNewline.
+        for (n, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let trimmed = raw.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             guard let eq = trimmed.firstIndex(of: "=") else {
                 throw ConfigError(path: path, line: n + 1, message: "expected 'key = value', found '\(trimmed)'")
             }
             let key = trimmed[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = trimmed[trimmed.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            var value = trimmed[trimmed.index(after: eq)...].trimmingCharacters(in: .whitespaces)
             guard ConfigFile.keys.contains(key) else {
                 throw ConfigError(path: path, line: n + 1, message: "unknown setting '\(key)'; known: \(ConfigFile.keys.sorted().joined(separator: ", "))")
             }
+            if ConfigFile.pathKeys.contains(key), !value.isEmpty, !value.hasPrefix("/"), value != "-", !folder.isEmpty {
+                value = (folder as NSString).appendingPathComponent(value)
+            }
             values[key, default: []].append(value)
+            lines[key] = n + 1
         }
     }
 
     func string(_ key: String) -> String? { values[key]?.last }
     func list(_ key: String) -> [String] { values[key] ?? [] }
 
+    func problem(_ key: String, _ message: String) -> ConfigError {
+        ConfigError(path: path, line: lines[key], message: message)
+    }
+
     /// One of a fixed set of values (the same words as the command-line option takes).
     func choice<T: CaseIterable & RawRepresentable>(_ key: String, as type: T.Type) throws -> T? where T.RawValue == String {
         guard let v = string(key) else { return nil }
         guard let parsed = T(rawValue: v) else {
             let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ConfigError(path: path, line: nil, message: "\(key) must be one of \(allowed), found '\(v)'")
+            throw problem(key, "\(key) must be one of \(allowed), found '\(v)'")
         }
         return parsed
     }
@@ -58,49 +71,64 @@ struct ConfigFile {
         switch v {
         case "yes", "true", "on", "1": return true
         case "no", "false", "off", "0": return false
-        default: throw ConfigError(path: path, line: nil, message: "\(key) must be yes or no, found '\(v)'")
+        default: throw problem(key, "\(key) must be yes or no, found '\(v)'")
         }
     }
 
     func int(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
         guard let v = string(key) else { return nil }
         guard let n = Int(v), range.contains(n) else {
-            throw ConfigError(path: path, line: nil, message: "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound), found '\(v)'")
+            throw problem(key, "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound), found '\(v)'")
         }
         return n
     }
 
-    /// A number such as `80`, `80%` or `2.5`, as an exact fraction (percent signs divide by 100
-    /// when `percent` is set: thresholds of adherence are fractions).
-    func fraction(_ key: String, percent: Bool) throws -> Fraction? {
-        guard var v = string(key) else { return nil }
-        if v.hasSuffix("%") { v.removeLast() }
-        let parts = v.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let whole = Int(parts[0]), whole >= 0,
-              parts.count == 1 || (parts[1].count <= 4 && Int(parts[1]) != nil) else {
-            throw ConfigError(path: path, line: nil, message: "\(key) must be a number, found '\(v)'")
+    /// A plain number such as `2` or `2.5` (up to four decimals), exactly, within `range`.
+    func number(_ key: String, _ range: ClosedRange<Int>) throws -> Fraction? {
+        guard let v = string(key) else { return nil }
+        guard let f = ConfigFile.decimal(v), f >= Fraction(range.lowerBound), f <= Fraction(range.upperBound) else {
+            throw problem(key, "\(key) must be a number from \(range.lowerBound) to \(range.upperBound), found '\(v)'")
         }
-        var scale: Int64 = 1
-        var value = Int64(whole)
-        if parts.count == 2 {
-            for ch in parts[1] { value = value * 10 + Int64(ch.wholeNumberValue!); scale *= 10 }
-        }
-        return Fraction(value, scale * (percent ? 100 : 1))
+        return f
     }
 
-    /// Thresholds, starting from the defaults.
+    /// A percentage written with its sign, `80%`, as a fraction (0.8).
+    func percent(_ key: String) throws -> Fraction? {
+        guard let v = string(key) else { return nil }
+        guard v.hasSuffix("%"), let f = ConfigFile.decimal(String(v.dropLast())), f <= Fraction(100) else {
+            throw problem(key, "\(key) must be a percentage from 0% to 100%, written with its % sign (e.g. 80%), found '\(v)'")
+        }
+        return f / Fraction(100)
+    }
+
+    static func decimal(_ v: String) -> Fraction? {
+        let parts = v.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].allSatisfy(\.isASCII), let whole = Int(parts[0]), whole >= 0,
+              !parts[0].hasPrefix("-"), !parts[0].hasPrefix("+") else { return nil }
+        var value = Int64(whole), scale: Int64 = 1
+        if parts.count == 2 {
+            guard (1...4).contains(parts[1].count), parts[1].allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            for ch in parts[1] { value = value * 10 + Int64(ch.wholeNumberValue!); scale *= 10 }
+        }
+        return Fraction(value, scale)
+    }
+
+    /// Thresholds, starting from the defaults, checked for sense.
     func thresholds() throws -> Thresholds {
         var t = Thresholds()
-        if let v = try fraction("adherent", percent: true) { t.adherent = v }
-        if let v = try fraction("partial", percent: true) { t.partial = v }
-        if let v = try fraction("low-adherence", percent: true) { t.lowAdherence = v }
-        if let v = try fraction("monthly-drop", percent: true) { t.monthlyDrop = v }
+        if let v = try percent("adherent") { t.adherent = v }
+        if let v = try percent("partial") { t.partial = v }
+        if let v = try percent("low-adherence") { t.lowAdherence = v }
+        if let v = try percent("monthly-drop") { t.monthlyDrop = v }
         if let v = try int("inactive-days", 1...60) { t.inactiveDays = v }
-        if let v = try fraction("building", percent: false) { t.building = v }
-        if let v = try fraction("declining", percent: false) { t.declining = v }
-        if let v = try fraction("pain-rise", percent: false) { t.painRise = v }
-        if let v = try fraction("pain-ceiling", percent: false) { t.painCeiling = v }
+        if let v = try number("building", 0...100) { t.building = v }
+        if let v = try number("declining", 0...100) { t.declining = v }
+        if let v = try number("pain-rise", 0...10) { t.painRise = v }
+        if let v = try number("pain-ceiling", 0...10) { t.painCeiling = v }
         if let v = try int("look-back-days", 28...120) { t.lookBackDays = v }
+        if t.partial > t.adherent {
+            throw problem("partial", "partial (\(string("partial") ?? "")) must not be above adherent (\(string("adherent") ?? "80%"))")
+        }
         return t
     }
 }
@@ -125,7 +153,7 @@ struct RunSettings {
     var logFile: String?
     var thresholds: Thresholds
 
-static func resolve(config: String?, input: InputOptions, output: OutputOptions, nightly: Bool,
+static func resolve(config: String?, input: InputOptions, output: OutputOptions?, nightly: Bool,
                     firstDays: Int? = nil, settleSeconds: Int? = nil, logFile: String? = nil) throws -> RunSettings {
     let file = try config.map { try ConfigFile(path: $0) }
     let paths = input.inputs.isEmpty ? (file?.list("input") ?? []) : input.inputs
@@ -141,7 +169,7 @@ static func resolve(config: String?, input: InputOptions, output: OutputOptions,
         }
         zone = z
     }
-    let grouping = try output.grouping ?? file?.choice("by", as: Grouping.self)
+    let grouping = try output?.grouping ?? file?.choice("by", as: Grouping.self)
     let dateOrder = try input.dateOrder?.order ?? file?.choice("date-order", as: DateOrderOption.self)?.order
     let columns = try InputOptions.columnMap((file?.list("column") ?? []) + input.columns)
     let separator = try input.separator ?? file?.choice("separator", as: SeparatorOption.self)
@@ -154,11 +182,11 @@ static func resolve(config: String?, input: InputOptions, output: OutputOptions,
                           columns: columns, settleSeconds: settle, separator: separator?.byte,
                           encoding: encoding?.encoding, timeZone: zoneName == nil ? nil : zone,
                           catalog: input.catalog ?? file?.string("catalog")),
-        out: output.out ?? file?.string("out") ?? "reports",
+        out: output?.out ?? file?.string("out") ?? "reports",
         grouping: grouping ?? .therapist,
-        json: output.json ?? file?.string("json"),
-        strict: try output.strict || (file?.bool("strict") ?? false),
-        quiet: try output.quiet || (file?.bool("quiet") ?? false),
+        json: output?.json ?? file?.string("json"),
+        strict: try (output?.strict ?? false) || (file?.bool("strict") ?? false),
+        quiet: try (output?.quiet ?? false) || (file?.bool("quiet") ?? false),
         timezone: zone, firstDays: first,
         logFile: logFile ?? file?.string("log-file"),
         thresholds: try file?.thresholds() ?? Thresholds())

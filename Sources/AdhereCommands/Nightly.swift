@@ -23,7 +23,8 @@ public struct Nightly: ParsableCommand {
         a temporary file in the output folder and renamed into place, so a killed run leaves \
         the previous workbooks intact; its leftovers are removed by the next run. One run at a \
         time: a second run while one is going exits at once with code 75. Export files changed \
-        in the last minute are still being written: they are skipped with a notice.
+        in the last settle-seconds (default 60) are still being written: they are skipped with \
+        a notice and read the next night.
 
         Silent when all is well except one summary line (none with --quiet); problems go to \
         standard error, which cron mails. --log-file also appends every line, with a time stamp.
@@ -31,7 +32,7 @@ public struct Nightly: ParsableCommand {
         \(ExitCode.helpText)
         """)
 
-    @Option(name: .long, help: ArgumentHelp("Settings file (key = value lines; see Fixtures/adhere.conf).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Settings file (key = value lines; the README lists every key).", valueName: "file"))
     public var config: String?
 
     @OptionGroup public var input: InputOptions
@@ -51,6 +52,14 @@ public struct Nightly: ParsableCommand {
 
     public init() {}
 
+    public func validate() throws {
+        if output.json == "-" {
+            throw ValidationError("nightly writes one JSON file per month it reports (figures.json -> figures-2026-10.json); give a file name, not '-'.")
+        }
+        if let t = today, Day(iso: t) == nil { throw ValidationError("--today must be YYYY-MM-DD") }
+        if let s = settleSeconds, s < 0 { throw ValidationError("--settle-seconds must be 0 or more") }
+    }
+
     public func run() throws {
         let code = runJob()
         if code != .ok { throw ExitCode(code.rawValue) }
@@ -69,9 +78,15 @@ public struct Nightly: ParsableCommand {
             return .usage
         }
         let log = LogFile(path: settings.logFile)
+        // Both months' jobs read the same inputs: say each problem once.
+        let said = SaidOnce()
         let console = Console(
             out: { line in Console.standard.out(line); log.append(line) },
-            err: { line in Console.standard.err(line); log.append("adhere: " + line) },
+            err: { line in
+                guard said.first(line) else { return }
+                Console.standard.err(line)
+                log.append("adhere: " + line)
+            },
             raw: Console.standard.raw)
 
         do { try OutputFiles.prepareFolder(settings.out) } catch {
@@ -105,7 +120,7 @@ public struct Nightly: ParsableCommand {
         var summaries: [String] = []
         for (month, asOf) in jobs {
             let job = ReportJob(inputs: settings.inputs, month: month, asOf: asOf, grouping: settings.grouping,
-                                out: settings.out, json: settings.json.map { jobs.count > 1 ? Nightly.jsonPath($0, month) : $0 },
+                                out: settings.out, json: settings.json.map { Nightly.jsonPath($0, month) },
                                 strict: settings.strict, quiet: true, thresholds: settings.thresholds)
             let o = job.execute(console: console)
             worst = Nightly.worse(worst, o.code)
@@ -120,6 +135,7 @@ public struct Nightly: ParsableCommand {
         return worst
     }
 
+    /// Each month's JSON goes to its own file: `figures.json` -> `figures-2026-10.json`.
     static func jsonPath(_ path: String, _ month: Month) -> String {
         let url = URL(fileURLWithPath: path)
         let ext = url.pathExtension.isEmpty ? "" : "." + url.pathExtension
@@ -138,6 +154,17 @@ public struct Nightly: ParsableCommand {
     static func worse(_ a: AdhereExit, _ b: AdhereExit) -> AdhereExit {
         let rank: [AdhereExit] = [.ok, .rejectedRowsStrict, .someFilesUnreadable, .noInput, .badData, .cannotWrite, .locked, .usage, .internalError]
         return (rank.firstIndex(of: a) ?? 0) >= (rank.firstIndex(of: b) ?? 0) ? a : b
+    }
+}
+
+/// Remembers lines already said.
+final class SaidOnce: @unchecked Sendable {
+    private var lines = Set<String>()
+    private let lock = NSLock()
+
+    func first(_ line: String) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return lines.insert(line).inserted
     }
 }
 

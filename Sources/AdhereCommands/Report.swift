@@ -93,7 +93,10 @@ public struct Report: ParsableCommand {
         let job = ReportJob(inputs: settings.inputs, month: m, asOf: asOfDay, grouping: settings.grouping,
                             out: settings.out, json: settings.json, strict: settings.strict, quiet: settings.quiet,
                             thresholds: settings.thresholds)
-        let code = job.run(console: Console.standard)
+        var lockedJob = job
+        lockedJob.lockOutput = true
+        let console = Console.standard
+        let code = lockedJob.run(console: console)
         if code != .ok { throw ExitCode(code.rawValue) }
     }
 }

@@ -51,6 +51,8 @@ struct ReportJob {
     var strict: Bool
     var quiet: Bool
     var thresholds = Thresholds()
+    /// Take the output folder's lock while writing (a `report`; `nightly` holds it already).
+    var lockOutput = false
 
     /// What a run did, for the nightly summary line.
     struct Outcome {
@@ -77,8 +79,9 @@ struct ReportJob {
         umask(0o077)
         var timer = PhaseTimer()
         var files: [String]
+        var missing: [String] = []
         do {
-            let found = try InputFiles.expandNotingIgnored(inputs.paths)
+            let found = try InputFiles.expandNotingIgnored(inputs.paths, missing: &missing)
             // Never read our own output back (the output folder may sit inside an input folder).
             let outFolder = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path + "/"
             func inOutput(_ path: String) -> Bool {
@@ -90,14 +93,25 @@ struct ReportJob {
             console.err("\(error). Check the input paths given.")
             return Outcome(code: .noInput)
         }
+        for path in missing {
+            console.err("skipped \(path): it does not exist (an export folder not mounted?); the other inputs are read")
+        }
+        var settling = 0
         if let settle = inputs.settleSeconds {
             let now = Date()
             files = files.filter { path in
-                guard let modified = try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date,
-                      now.timeIntervalSince(modified) < Double(settle) else { return true }
+                guard let modified = try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date else { return true }
+                let age = now.timeIntervalSince(modified)
+                // A time stamp in the future (clock skew, unzipped files) is not "being written".
+                guard age >= 0, age < Double(settle) else { return true }
                 console.err("skipped \(path): changed less than \(settle) s ago, probably still being written by the export; it will be read next time")
+                settling += 1
                 return false
             }
+        }
+        if files.isEmpty && settling > 0 {
+            console.err("nothing to read yet: every input file changed in the last \(inputs.settleSeconds ?? 0) s")
+            return Outcome(code: .noInput)
         }
         guard !files.isEmpty else {
             console.err("no CSV files found in \(inputs.paths.joined(separator: ", ")). Point adhere at the export files or the folder holding them.")
@@ -148,6 +162,19 @@ struct ReportJob {
             console.err("\(error)")
             return Outcome(code: .cannotWrite)
         }
+        // One writer per output folder at a time (a nightly run may be writing there).
+        var lock: RunLock?
+        if lockOutput {
+            do { lock = try RunLock(folder: out) } catch is RunLock.Busy {
+                console.err("another adhere run is writing to \(out); try again when it has finished")
+                return Outcome(code: .locked)
+            } catch {
+                console.err("cannot lock \(out): \(error)")
+                return Outcome(code: .cannotWrite)
+            }
+            OutputFiles.removeLeftovers(in: out)
+        }
+        defer { lock?.release() }
         var outcome = Outcome(code: .ok, patients: report.patients.count,
                               attention: report.patients.filter(\.needsCall).count,
                               rowsRead: ingest.rowsRead, rejected: ingest.rowsRejected)
@@ -203,7 +230,7 @@ struct ReportJob {
             }
         }
         outcome.lines.append("read \(ingest.files.count) file\(ingest.files.count == 1 ? "" : "s"), \(ingest.rowsRead) rows: \(ingest.rowsRejected) rejected (see \(rejectsPath)), \(ingest.duplicatesDropped) duplicates dropped; \(report.patients.count) patients in \(month) as of \(asOf)")
-        if !ingest.failedFiles.isEmpty {
+        if !ingest.failedFiles.isEmpty || !missing.isEmpty {
             outcome.code = .someFilesUnreadable
         } else if strict && ingest.rowsRejected > 0 {
             console.err("\(ingest.rowsRejected) row\(ingest.rowsRejected == 1 ? " was" : "s were") rejected (--strict); see \(rejectsPath)")

@@ -26,15 +26,19 @@ public struct Trend: ParsableCommand {
         \(ExitCode.helpText)
         """)
 
-    @Argument(help: ArgumentHelp("The patient's id, as in the exports.", valueName: "patient-id"))
+    @Argument(help: ArgumentHelp("The patient's id, as in the exports.", valueName: "patient-id"),
+              transform: { $0.trimmingCharacters(in: .whitespaces) })
     public var patientID: String
+
+    @Option(name: .long, help: ArgumentHelp("Settings file (as for report and nightly): inputs, plans, thresholds. The command line wins.", valueName: "file"))
+    public var config: String?
 
     @OptionGroup public var input: InputOptions
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("The last day to show (YYYY-MM-DD). Default: today.", valueName: "YYYY-MM-DD"))
     public var asOf: String?
 
-    @Option(name: .long, help: ArgumentHelp("How many weeks to show.", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("How many weeks to show, 1 to 104.", valueName: "n"))
     public var weeks: Int = 8
 
     @Flag(name: .long, help: "Print the figures as JSON (the same names as the report's JSON) instead of the table.")
@@ -49,7 +53,7 @@ public struct Trend: ParsableCommand {
     public init() {}
 
     public func validate() throws {
-        try input.requireInputs("trend P001")
+        if config == nil { try input.requireInputs("trend P001") }
         guard (1...104).contains(weeks) else { throw ValidationError("--weeks must be between 1 and 104.") }
         if let a = asOf, Day(iso: a) == nil { throw ValidationError("--as-of '\(a)' is not a date; write it as YYYY-MM-DD.") }
         if let t = today, Day(iso: t) == nil { throw ValidationError("--today must be YYYY-MM-DD") }
@@ -64,27 +68,31 @@ public struct Trend: ParsableCommand {
     func runJob(console: Console) -> AdhereExit {
         umask(0o077)
         let day = asOf.flatMap(Day.init(iso:)) ?? today.flatMap(Day.init(iso:)) ?? Clock.localToday()
-        let jobInputs: JobInputs
-        let catalog: ExerciseCatalog
+        let settings: RunSettings
         do {
-            jobInputs = try input.jobInputs()
-            catalog = try jobInputs.loadCatalog()
+            settings = try RunSettings.resolve(config: config, input: input, output: nil, nightly: false)
         } catch {
+            console.err("\(error)")
+            return .usage
+        }
+        let jobInputs = settings.inputs
+        let catalog: ExerciseCatalog
+        do { catalog = try jobInputs.loadCatalog() } catch {
             console.err("\(error)")
             return .badData
         }
-        let analyzer = Analyzer(catalog: catalog)
+        let analyzer = Analyzer(catalog: catalog, thresholds: settings.thresholds)
         let files: [String]
-        do { files = try InputFiles.expand(input.inputs) } catch {
+        do { files = try InputFiles.expand(jobInputs.paths) } catch {
             console.err("\(error). Check the path given on the command line.")
             return .noInput
         }
         guard !files.isEmpty else {
-            console.err("no CSV files found in \(input.inputs.joined(separator: ", ")).")
+            console.err("no CSV files found in \(jobInputs.paths.joined(separator: ", ")).")
             return .noInput
         }
         var plans: PlansFile?
-        if let path = input.plans {
+        if let path = jobInputs.plans {
             do { plans = try PlansReader.read(path: path, catalog: catalog) } catch {
                 console.err("\(error)")
                 return .badData
@@ -106,7 +114,7 @@ public struct Trend: ParsableCommand {
             let known = Set(ingest.otherPatientIDs).union(plans?.periods.keys.map { $0 } ?? [])
             let nearest = Trend.nearest(patientID, in: known)
             var message = "no patient '\(patientID)' in \(files.count) file\(files.count == 1 ? "" : "s")"
-            if input.plans != nil { message += " or the plans file" }
+            if jobInputs.plans != nil { message += " or the plans file" }
             message += nearest.isEmpty ? "." : ". Nearest ids: \(nearest.joined(separator: ", "))."
             console.err(message)
             return .noInput

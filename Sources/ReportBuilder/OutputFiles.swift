@@ -114,9 +114,10 @@ public enum OutputFiles {
     public static func removeLeftovers(in folder: String) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var removed: [String] = []
-        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp")
-            && (name.hasPrefix(".adhere-") || name.hasPrefix(".rejects-") || name.contains(".json.")) {
-            // Names made by temporaryPath(for:tag:): ".<final name>.<pid>-<n>.tmp".
+        // Only names made by temporaryPath(for:tag:) for adhere's own files:
+        // ".<adhere-*.xlsx | rejects-*.csv | *.json>.<pid>-<n>.tmp".
+        let pattern = try! NSRegularExpression(pattern: #"^\.(adhere-.*\.xlsx|rejects-.*\.csv|.*\.json)\.[0-9]+-[0-9]+\.tmp$"#)
+        for name in names where pattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil {
             if unlink((folder as NSString).appendingPathComponent(name)) == 0 { removed.append(name) }
         }
         return removed.sorted()

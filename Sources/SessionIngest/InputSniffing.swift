@@ -42,8 +42,9 @@ enum InputSniffing {
 
     /// Decides day/month order of a file's slash dates from all its values: a first number
     /// above 12 means day first, a second number above 12 means month first.
-    static func dateOrder(path: String, separator: UInt8, column: Int, columnName: String) throws -> DateOrder {
-        let input = try InputSource(path: path, hashing: false, encoding: nil)
+    static func dateOrder(path: String, separator: UInt8, column: Int, columnName: String,
+                          encoding: TextEncoding? = nil) throws -> DateOrder {
+        let input = try InputSource(path: path, hashing: false, encoding: encoding)
         let reader = CSVRecordReader(separator: separator, source: input.source)
         if try reader.peek(3).starts(with: [0xEF, 0xBB, 0xBF]) { try reader.skip(3) }
         _ = try reader.next()
@@ -78,6 +79,14 @@ public enum InputFiles {
     /// skipped), sorted by path so the order is stable.
     public static func expand(_ inputs: [String]) throws -> [String] {
         try expandNotingIgnored(inputs).files
+    }
+
+    /// Like ``expandNotingIgnored(_:)``, but inputs that do not exist are collected in
+    /// `missing` instead of stopping everything (an unmounted share must not stop the rest).
+    public static func expandNotingIgnored(_ inputs: [String], missing: inout [String]) throws -> (files: [String], ignored: [String]) {
+        let present = inputs.filter { FileManager.default.fileExists(atPath: $0) }
+        missing = inputs.filter { !FileManager.default.fileExists(atPath: $0) }
+        return try expandNotingIgnored(present)
     }
 
     /// Extensions of files people drop into an export folder by mistake: named so the admin

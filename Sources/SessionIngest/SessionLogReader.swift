@@ -534,7 +534,7 @@ struct FileParser {
             if needsOrder {
                 // The first slash date decides the whole column's order, from all its values.
                 ctx.dateOrder = try InputSniffing.dateOrder(path: ctx.path, separator: r.separator, column: c.date,
-                                                            columnName: ctx.dateColumn)
+                                                            columnName: ctx.dateColumn, encoding: options.encoding)
                 result = DateParsing.parse(t, order: ctx.dateOrder)
             }
             switch result {

@@ -85,7 +85,7 @@ final class MonthlyReportTests: XCTestCase {
     func testOneWorkbookPerTherapistWithUnassignedLast() throws {
         let (r, out) = try report([])
         XCTAssertEqual(r.code, 0, r.stderr)
-        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0 != ".adhere.lock" }.sorted()
         XCTAssertEqual(files, ["adhere-2026-10-Dana-Whitfield.xlsx", "adhere-2026-10-Sam-Okafor.xlsx",
                                "adhere-2026-10-unassigned.xlsx", "rejects-2026-10.csv"])
         var seen: [String] = []
@@ -310,7 +310,7 @@ final class MonthlyReportTests: XCTestCase {
             let r = try AdhereProcess.run(["report", "--month", "2026-10", "--plans", "Fixtures/plans.csv", "--out", out.path, "Fixtures/sessions"])
             XCTAssertEqual(r.code, 0, r.stderr)
         }
-        let files = try FileManager.default.contentsOfDirectory(atPath: a.path).sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: a.path).filter { $0 != ".adhere.lock" }.sorted()
         XCTAssertEqual(files.count, 4)
         for f in files {
             let x = try Data(contentsOf: a.appendingPathComponent(f)), y = try Data(contentsOf: b.appendingPathComponent(f))
@@ -331,7 +331,7 @@ final class MonthlyReportTests: XCTestCase {
                                            "Fixtures/dialects/vendor-b"], environment: ["ADHERE_THREADS": threads])
             XCTAssertEqual(r.code, 0, r.stderr)
             var files: [String: Data] = [:]
-            for name in try FileManager.default.contentsOfDirectory(atPath: out.path) {
+            for name in try FileManager.default.contentsOfDirectory(atPath: out.path) where name != ".adhere.lock" {
                 files[name] = try Data(contentsOf: out.appendingPathComponent(name))
             }
             outputs.append(files)

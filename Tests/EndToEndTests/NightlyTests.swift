@@ -149,6 +149,49 @@ final class NightlyTests: XCTestCase {
         XCTAssertEqual(hidden, [".adhere.lock"], "temporary files left over")
     }
 
+    func testConfigFilesAsAdminsWriteThem() throws {
+        // Saved on Windows: a byte-order mark and CRLF line ends; paths relative to the file.
+        let dir = try temporaryFolder(self)
+        try FileManager.default.copyItem(at: AdhereProcess.packageRoot.appendingPathComponent("Fixtures/sessions"),
+                                         to: dir.appendingPathComponent("exports"))
+        let text = "# clinic settings\r\ninput = exports\r\nout = reports\r\nby = all\r\ncolumn = Patient #=patient_id\r\n"
+        try (Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)).write(to: dir.appendingPathComponent("adhere.conf"))
+        let elsewhere = try temporaryFolder(self)
+        let r = try AdhereProcess.run(["nightly", "--config", dir.appendingPathComponent("adhere.conf").path,
+                                       "--today", "2026-11-10", "--settle-seconds", "0"], cwd: elsewhere)
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("reports/adhere-2026-11-all.xlsx").path))
+        // Adherence thresholds are percentages with their sign; nonsense is refused with its line.
+        for (line, message) in [("adherent = 0.8", "percentage"), ("partial = 90%", "must not be above adherent"),
+                                ("building = -0.5", "building must be a number"), ("low-adherence = 150%", "from 0% to 100%")] {
+            try Data("input = exports\n\(line)\n".utf8).write(to: dir.appendingPathComponent("bad.conf"))
+            let bad = try AdhereProcess.run(["nightly", "--config", dir.appendingPathComponent("bad.conf").path, "--today", "2026-11-10"])
+            XCTAssertEqual(bad.code, 64, line)
+            XCTAssertTrue(bad.stderr.contains(message) && bad.stderr.contains("line 2"), "\(line): \(bad.stderr)")
+        }
+        let json = try AdhereProcess.run(["nightly", "--config", dir.appendingPathComponent("adhere.conf").path, "--json", "-"])
+        XCTAssertEqual(json.code, 64, "nightly writes one JSON file per month, never to stdout")
+    }
+
+    func testAMissingInputOrAFutureTimeStampDoesNotStopTheRest() throws {
+        let dir = try temporaryFolder(self)
+        let exports = dir.appendingPathComponent("exports")
+        try FileManager.default.copyItem(at: AdhereProcess.packageRoot.appendingPathComponent("Fixtures/sessions"), to: exports)
+        // Clock skew: a file dated next year is not "still being written" (the other one was
+        // finished an hour ago).
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(365 * 86_400)],
+                                              ofItemAtPath: exports.appendingPathComponent("export-2026-10.csv").path)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3600)],
+                                              ofItemAtPath: exports.appendingPathComponent("export-2026-09.csv").path)
+        let out = dir.appendingPathComponent("out")
+        let r = try AdhereProcess.run(["nightly", "--out", out.path, "--today", "2026-11-10", "--by", "all",
+                                       exports.path, dir.appendingPathComponent("unmounted-share").path])
+        XCTAssertEqual(r.code, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("unmounted-share: it does not exist"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("changed less than"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("1158 rows read"), r.stdout)
+    }
+
     func testFaults() throws {
         // A bad file among good ones: reported, and the rest still makes the reports (exit 2).
         let dir = try temporaryFolder(self)
