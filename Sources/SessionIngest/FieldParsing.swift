@@ -18,8 +18,10 @@ enum FieldParsing {
         c >= 48 && c <= 57 ? Int(c) - 48 : nil
     }
 
-    /// A whole number >= 0: digits, optionally followed by `.0...` (as spreadsheets write them).
-    static func wholeNumber(_ f: UnsafeBufferPointer<UInt8>) -> Int? {
+    /// A whole number >= 0: digits, optionally followed by `.0...` (as spreadsheets write them;
+    /// `,0...` in files whose decimal mark is a comma, where `1.000` would be a thousand and
+    /// is refused rather than misread).
+    static func wholeNumber(_ f: UnsafeBufferPointer<UInt8>, decimalComma: Bool = false) -> Int? {
         guard !f.isEmpty else { return nil }
         var value = 0
         var i = 0
@@ -30,7 +32,7 @@ enum FieldParsing {
         }
         guard i > 0 else { return nil }
         if i < f.count {
-            guard f[i] == UInt8(ascii: "."), i + 1 < f.count else { return nil }
+            guard f[i] == (decimalComma ? UInt8(ascii: ",") : UInt8(ascii: ".")), i + 1 < f.count else { return nil }
             for j in (i + 1)..<f.count where f[j] != UInt8(ascii: "0") { return nil }
         }
         return value

@@ -394,7 +394,7 @@ struct FileParser {
         guard try reader.next() else { throw IngestError.empty(file: path) }
         var headers: [String] = []
         for i in 0..<reader.fieldCount {
-            headers.append(reader.withField(i) { TextDecoding.text($0).0.trimmingSpaces })
+            headers.append(reader.withField(i) { decode($0).0.trimmingSpaces })
         }
         let matcher = HeaderMatcher(extra: options.extraColumns)
         let map = try matcher.map(headers: headers, file: path)
@@ -422,7 +422,7 @@ struct FileParser {
                 var fields: [Column: String] = [:]
                 for (column, i) in map where i < reader.fieldCount { fields[column] = fieldText(reader, i) }
                 out.rejects.append(RejectedRow(file: path, line: reader.line, reason: reason,
-                                               raw: TextDecoding.text(reader.rawBytes),
+                                               raw: decode(reader.rawBytes),
                                                therapist: text(columns.therapist), clinic: text(columns.clinic),
                                                fields: fields))
             }
@@ -485,7 +485,7 @@ struct FileParser {
         }
         // Notes are never shown in a workbook, so only the other fields must fit in a cell.
         for i in 0..<(r.longestField > 32_767 ? r.fieldCount : 0) where i != c.notes && r.withField(i, { $0.count }) > 32_767 {
-            let chars = r.withField(i) { TextDecoding.text($0).0.count }
+            let chars = r.withField(i) { decode($0).0.count }
             if chars > 32_767 {
                 return .rejected("a field has \(chars) characters, more than a spreadsheet cell holds (32,767)")
             }
@@ -501,7 +501,7 @@ struct FileParser {
                     r.withField(c.id) { f in
                         let t = FieldParsing.trimmed(f)
                         if !t.isEmpty && !idCache.matches(t) {
-                            knownIDs.insert(TextDecoding.text(t).0)
+                            knownIDs.insert(decode(t).0)
                             idCache.store(t, 0)
                         }
                     }
@@ -544,9 +544,9 @@ struct FileParser {
                 lastDateBytes.removeAll(keepingCapacity: true)
                 lastDateBytes.append(contentsOf: t)
                 if ctx.dateFormat == nil { ctx.dateFormat = FileParser.describeDate(t, d, ctx.dateOrder) }
-            case .failure(.impossible): dateProblem = "impossible date '\(TextDecoding.text(t).0)'"
-            case .failure(.outOfRange): dateProblem = "date out of range '\(TextDecoding.text(t).0)' (years 1900 to 2199)"
-            case .failure: dateProblem = "unreadable date '\(TextDecoding.text(t).0)'"
+            case .failure(.impossible): dateProblem = "impossible date '\(decode(t).0)'"
+            case .failure(.outOfRange): dateProblem = "date out of range '\(decode(t).0)' (years 1900 to 2199)"
+            case .failure: dateProblem = "unreadable date '\(decode(t).0)'"
             }
         }
         guard var date = parsedDate else { return .rejected(dateProblem ?? "unreadable date") }
@@ -577,7 +577,7 @@ struct FileParser {
         if let i = c.sets {
             let v: Int?? = r.withField(i) { f in
                 let t = FieldParsing.trimmed(f)
-                return t.isEmpty ? .some(1) : .some(FieldParsing.wholeNumber(t))
+                return t.isEmpty ? .some(1) : .some(FieldParsing.wholeNumber(t, decimalComma: ctx.decimalComma))
             }
             guard case .some(.some(let s)) = v else {
                 return .rejected("sets must be a whole number 0 or more, found '\(fieldText(r, i))'")
@@ -586,7 +586,7 @@ struct FileParser {
         }
         let repsValue: Int?? = r.withField(c.reps) { f in
             let t = FieldParsing.trimmed(f)
-            return t.isEmpty ? .none : .some(FieldParsing.wholeNumber(t))
+            return t.isEmpty ? .none : .some(FieldParsing.wholeNumber(t, decimalComma: ctx.decimalComma))
         }
         guard case .some(let repsParsed) = repsValue else { return .rejected("missing reps") }
         guard let repsPerSet = repsParsed else {
@@ -669,7 +669,7 @@ struct FileParser {
             let t = FieldParsing.trimmed(f)
             if t.isEmpty { return nil }
             if textCaches[k].matches(t) { return textCaches[k].value }
-            let (s, legacy) = options.encoding == .windows1252 ? (TextDecoding.windows1252(t), false) : TextDecoding.text(t)
+            let (s, legacy) = decode(t)
             if legacy { ctx.legacyText = true }
             let v = intern(s)
             textCaches[k].store(t, v)
@@ -677,8 +677,20 @@ struct FileParser {
         }
     }
 
+    /// Text of field bytes in the file's encoding: as told by `--encoding`, else UTF-8 when
+    /// valid and Windows-1252 when not.
+    func decode(_ t: UnsafeBufferPointer<UInt8>) -> (String, legacy: Bool) {
+        switch options.encoding {
+        case .windows1252: return (TextDecoding.windows1252(t), false)
+        case .utf8, .utf16: return (String(decoding: t, as: UTF8.self), false)
+        case nil: return TextDecoding.text(t)
+        }
+    }
+
+    func decode(_ bytes: [UInt8]) -> String { bytes.withUnsafeBufferPointer { decode($0).0 } }
+
     private func fieldText(_ r: CSVRecordReader, _ i: Int) -> String {
-        r.withField(i) { TextDecoding.text(FieldParsing.trimmed($0)).0 }
+        r.withField(i) { decode(FieldParsing.trimmed($0)).0 }
     }
 
     private mutating func lookupExercise(_ t: UnsafeBufferPointer<UInt8>) -> (id: ExerciseID?, name: Int32) {
@@ -687,7 +699,7 @@ struct FileParser {
                 return (entry.id, entry.name)
             }
         }
-        let text = TextDecoding.text(t).0
+        let text = decode(t).0
         let result = (id: options.catalog.lookup(text), name: intern(text))
         if exerciseCache.count < 64 { exerciseCache.append((Array(t), result.id, result.name)) }
         return result
@@ -705,7 +717,7 @@ struct FileParser {
         r.withField(column) { f -> Int32 in
             let t = FieldParsing.trimmed(f)
             if idCache.matches(t) { return idCache.value }
-            let id = TextDecoding.text(t).0
+            let id = decode(t).0
             let slot: Int32
             if let i = patientIndex[id] { slot = i } else {
                 slot = Int32(out.patients.count)

@@ -46,6 +46,9 @@ final class FieldParsingTests: XCTestCase {
         XCTAssertNil(whole("7.5"))
         XCTAssertNil(whole("-3"))
         XCTAssertNil(whole("ten"))
+        func wholeComma(_ s: String) -> Int? { Array(s.utf8).withUnsafeBufferPointer { FieldParsing.wholeNumber($0, decimalComma: true) } }
+        XCTAssertEqual(wholeComma("10,0"), 10)
+        XCTAssertNil(wholeComma("1.000"), "a thousands separator is refused, not read as 1")
         XCTAssertEqual(centis("7.5"), 750)
         XCTAssertEqual(centis("7,5", comma: true), 750)
         XCTAssertNil(centis("7,5"))
@@ -211,6 +214,19 @@ final class SessionLogReaderTests: XCTestCase {
         XCTAssertEqual(p.entries.first?.day.description, "2026-10-05")
         XCTAssertEqual(p.entries.first?.holdCentis, 1250)
         XCTAssertEqual(p.entries.first?.painCentis, 350)
+    }
+
+    func testForcedEncodingAppliesToEveryColumn() throws {
+        // Windows-1252 bytes: "Müller" and the exercise "Hüftbeuger" (unknown to the catalog).
+        var bytes = Array("patient_id,patient_name,performed_at,exercise,reps\n".utf8)
+        bytes += Array("P\u{1}1,M".utf8).filter { $0 != 1 } + [0xFC] + Array("ller,2026-10-05,H".utf8) + [0xFC] + Array("ftbeuger,10\n".utf8)
+        let f = try file("legacy.csv", Data(bytes))
+        let forced = read([f]) { $0.encoding = .windows1252 }
+        XCTAssertEqual(forced.patients.first?.name, "Müller")
+        XCTAssertEqual(forced.unknownExercises.first?.name, "Hüftbeuger")
+        let asUTF8 = read([f]) { $0.encoding = .utf8 }
+        XCTAssertEqual(asUTF8.patients.first?.name, "M\u{FFFD}ller", "told UTF-8, invalid bytes are not guessed")
+        XCTAssertEqual(asUTF8.unknownExercises.first?.name, "H\u{FFFD}ftbeuger")
     }
 
     func testSlashDatesAreDecidedFromTheWholeColumnOrRefused() throws {
