@@ -26,7 +26,7 @@ public struct Report: ParsableCommand {
         \(ExitCode.helpText)
         """)
 
-    @Option(name: .long, help: ArgumentHelp("Settings file (key = value lines, as for nightly; see Fixtures/adhere.conf): inputs, plans, output folder, grouping, thresholds. The command line wins.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Settings file (key = value lines, as for nightly; the README lists every key): inputs, plans, output folder, grouping, thresholds. The command line wins.", valueName: "file"))
     public var config: String?
 
     @OptionGroup public var input: InputOptions
