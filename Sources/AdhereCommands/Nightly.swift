@@ -16,7 +16,7 @@ public struct Nightly: ParsableCommand {
         Meant to run every night. Writes the month-to-date workbooks of the current month as \
         of yesterday (in the clinic's time zone), and during the first days of a month also \
         the final workbooks of the month before. Settings come from the command line and from \
-        a config file (--config; see Fixtures/adhere.conf); the command line wins.
+        a config file (--config; the README lists every key); the command line wins.
 
         Safe to rerun: the same inputs give byte-identical workbooks, and a workbook that would \
         not change is not rewritten (its file time stays). Crash-safe: each file is written to \
