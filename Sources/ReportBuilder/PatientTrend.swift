@@ -155,52 +155,34 @@ public struct PatientTrend: Sendable {
                      row: row, column: 0, format: f.needsAttention.isEmpty ? nil : CellFormat(fontColor: 0x9C0006, background: 0xFFC7CE))
         row += 2
         let exerciseColumns = catalog.exercises.indices.filter { i in f.adherence.contains { $0.exercise == i } }
-        let headers = ["Week starting", "Days logged", "Overall adherence"] + exerciseColumns.map { catalog.exercises[$0].displayName }
-            + ["Step-up reps", "Reps per session", "Step-ups left", "Step-ups right", "Mean pain", "Max pain"]
+        let table = WeekTable(exercises: exerciseColumns, catalog: catalog)
+        let headers = table.headers
         let headerRow = row
-        for (c, h) in headers.enumerated() { try ws.write(h, row: row, column: c, format: .header) }
-        row += 1
-        let firstData = row
-        for w in weeks {
-            try ws.write(calendarDate(w.weekStart), row: row, column: 0)
-            try ws.write(w.entryDays, row: row, column: 1, format: .integer)
-            if let o = w.overall { try ws.write(o.doubleValue, row: row, column: 2, format: .percent) }
-            for (k, i) in exerciseColumns.enumerated() {
-                if let a = w.adherence.first(where: { $0.exercise == i })?.adherence {
-                    try ws.write(a.doubleValue, row: row, column: 3 + k, format: .percent)
-                }
-            }
-            let b = 3 + exerciseColumns.count
-            try ws.write(w.stepUpReps, row: row, column: b, format: .integer)
-            if w.stepUpDays > 0 { try ws.write(Double(w.stepUpReps) / Double(w.stepUpDays), row: row, column: b + 1, format: .decimal1) }
-            try ws.write(w.stepUpLeft, row: row, column: b + 2, format: .integer)
-            try ws.write(w.stepUpRight, row: row, column: b + 3, format: .integer)
-            if let m = w.painMean { try ws.write(m.doubleValue, row: row, column: b + 4, format: .decimal1) }
-            if let m = w.painMax { try ws.write(m.doubleValue, row: row, column: b + 5, format: .decimal1) }
-            row += 1
-        }
+        try table.writeHeader(ws, row: row)
+        let firstData = row + 1
+        row = try table.writeWeeks(weeks, to: ws, row: firstData)
         try ws.setColumns(0, 0, width: 14)
         try ws.setColumns(1, headers.count - 1, width: 13)
         try ws.freezePanes(row: headerRow + 1, column: 1)
         if !weeks.isEmpty {
-            let last = row - 1, b = 3 + exerciseColumns.count
+            let last = row - 1
             let steps = try wb.addLineChart(title: "Step-ups per week", yAxisTitle: "reps")
-            try steps.addSeries(name: "Step-up reps", sheet: ws.name, categoryColumn: 0, valueColumn: b,
+            try steps.addSeries(name: "Step-up reps", sheet: ws.name, categoryColumn: 0, valueColumn: table.column("Step-up reps"),
                                 firstRow: firstData, lastRow: last, color: 0x2E75B6)
             steps.setValueAxis(min: 0, max: nil)
             steps.setCategoryNumberFormat("dd mmm")
             try ws.insertChart(steps, row: row + 1, column: 0)
             let adherence = try wb.addLineChart(title: "Adherence per week", yAxisTitle: "adherence")
-            try adherence.addSeries(name: "Overall", sheet: ws.name, categoryColumn: 0, valueColumn: 2,
+            try adherence.addSeries(name: "Overall", sheet: ws.name, categoryColumn: 0, valueColumn: table.column("Overall adherence"),
                                     firstRow: firstData, lastRow: last, color: 0x548235)
             adherence.setValueAxis(min: 0, max: 1, numberFormat: "0%")
             adherence.setCategoryNumberFormat("dd mmm")
             try ws.insertChart(adherence, row: row + 1, column: 5)
             if weeks.contains(where: { $0.painMax != nil }) {
                 let pain = try wb.addLineChart(title: "Pain per week (0-10)", yAxisTitle: "pain")
-                try pain.addSeries(name: "Max pain", sheet: ws.name, categoryColumn: 0, valueColumn: b + 5,
+                try pain.addSeries(name: "Max pain", sheet: ws.name, categoryColumn: 0, valueColumn: table.column("Max pain"),
                                    firstRow: firstData, lastRow: last, color: 0xC00000)
-                try pain.addSeries(name: "Mean pain", sheet: ws.name, categoryColumn: 0, valueColumn: b + 4,
+                try pain.addSeries(name: "Mean pain", sheet: ws.name, categoryColumn: 0, valueColumn: table.column("Mean pain"),
                                    firstRow: firstData, lastRow: last, color: 0xED7D31)
                 pain.setValueAxis(min: 0, max: 10)
                 pain.setCategoryNumberFormat("dd mmm")

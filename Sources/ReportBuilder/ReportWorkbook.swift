@@ -175,8 +175,8 @@ public struct ReportWorkbook {
         for (i, p) in group.patients.enumerated() { summaryRows[p.id] = i + 1 }
         try ws.write("Weekly trends, \(report.settings.month) (as of \(report.settings.asOf)). Weeks run Monday to Sunday; the first and last may be cut short. Click a patient ID on Summary to jump here.",
                      row: 0, column: 0, format: ReportWorkbook.bold)
-        let headers = ["Week starting", "Days logged", "Overall adherence"] + exercises.map(\.displayName)
-            + ["Step-up reps", "Step-ups left", "Step-ups right", "Mean pain", "Max pain", "Through"]
+        let table = WeekTable(exercises: Array(exercises.indices), catalog: report.catalog)
+        let headers = table.headers
         let chartColumn = headers.count + 1
         var row = 2
         for p in group.patients {
@@ -192,41 +192,22 @@ public struct ReportWorkbook {
             let detail = p.needsAttention.isEmpty ? "No reason to call." : "Needs attention: " + p.needsAttention.map(\.text).joined(separator: "; ")
             try ws.write(detail, row: row + 1, column: 0, format: p.needsAttention.isEmpty ? nil : ReportWorkbook.red)
             let headerRow = row + 2
-            for (c, h) in headers.enumerated() { try ws.write(h, row: headerRow, column: c, format: .header) }
-            var r = headerRow + 1
-            for w in p.weeks {
-                try ws.write(calendarDate(w.weekStart), row: r, column: 0)
-                try ws.write(w.entryDays, row: r, column: 1, format: .integer)
-                if let o = w.overall { try ws.write(o.doubleValue, row: r, column: 2, format: .percent) }
-                for (i, _) in exercises.enumerated() {
-                    if let a = w.adherence.first(where: { $0.exercise == i })?.adherence {
-                        try ws.write(a.doubleValue, row: r, column: 3 + i, format: .percent)
-                    }
-                }
-                let base = 3 + exercises.count
-                try ws.write(w.stepUpReps, row: r, column: base, format: .integer)
-                try ws.write(w.stepUpLeft, row: r, column: base + 1, format: .integer)
-                try ws.write(w.stepUpRight, row: r, column: base + 2, format: .integer)
-                if let m = w.painMean { try ws.write(m.doubleValue, row: r, column: base + 3, format: .decimal1) }
-                if let m = w.painMax { try ws.write(m.doubleValue, row: r, column: base + 4, format: .decimal1) }
-                // The last week may end before Sunday (the as-of date): say where it stops.
-                try ws.write(calendarDate(w.days.last), row: r, column: base + 5)
-                r += 1
-            }
+            try table.writeHeader(ws, row: headerRow)
+            let r = try table.writeWeeks(p.weeks, to: ws, row: headerRow + 1)
             if !p.weeks.isEmpty {
                 let first = headerRow + 1, last = r - 1
                 let steps = try workbook.addLineChart(title: "\(p.id): step-ups per week", yAxisTitle: "reps")
                 try steps.addSeries(name: "Step-up reps", sheet: ws.name, categoryColumn: 0,
-                                    valueColumn: 3 + exercises.count, firstRow: first, lastRow: last, color: 0x2E75B6)
+                                    valueColumn: table.column("Step-up reps"), firstRow: first, lastRow: last, color: 0x2E75B6)
                 steps.setValueAxis(min: 0, max: nil)
                 steps.setCategoryNumberFormat("dd mmm")
                 try ws.insertChart(steps, row: row, column: chartColumn, scaleX: 0.75, scaleY: 0.75)
                 if p.weeks.contains(where: { $0.painMax != nil }) {
                     let pain = try workbook.addLineChart(title: "\(p.id): pain per week (0-10)", yAxisTitle: "pain")
                     try pain.addSeries(name: "Max pain", sheet: ws.name, categoryColumn: 0,
-                                       valueColumn: 3 + exercises.count + 4, firstRow: first, lastRow: last, color: 0xC00000)
+                                       valueColumn: table.column("Max pain"), firstRow: first, lastRow: last, color: 0xC00000)
                     try pain.addSeries(name: "Mean pain", sheet: ws.name, categoryColumn: 0,
-                                       valueColumn: 3 + exercises.count + 3, firstRow: first, lastRow: last, color: 0xED7D31)
+                                       valueColumn: table.column("Mean pain"), firstRow: first, lastRow: last, color: 0xED7D31)
                     pain.setValueAxis(min: 0, max: 10)
                     pain.setCategoryNumberFormat("dd mmm")
                     try ws.insertChart(pain, row: row, column: chartColumn + 7, scaleX: 0.75, scaleY: 0.75)
