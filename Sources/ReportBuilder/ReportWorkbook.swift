@@ -230,11 +230,7 @@ public struct ReportWorkbook {
     func writeIssues(_ ws: Worksheet) throws {
         let ingest = report.ingest
         var row = 0
-        try ws.write("Rejected rows (not counted anywhere in this report; also in rejects-\(report.settings.month).csv)",
-                     row: row, column: 0, format: ReportWorkbook.title)
-        row += 1
-        for (c, h) in ["File", "Line", "Reason", "Raw text"].enumerated() { try ws.write(h, row: row, column: c, format: .header) }
-        row += 1
+        row = try section(ws, "Rejected rows (not counted anywhere in this report; also in rejects-\(report.settings.month).csv)", headers: ["File", "Line", "Reason", "Raw text"], at: row)
         var fileWidth = 10.0
         if group.rejects.isEmpty { try ws.write("None.", row: row, column: 0); row += 1 }
         // A sheet holds 1,048,576 rows: list what fits; the rejects file always has them all.
@@ -257,10 +253,7 @@ public struct ReportWorkbook {
         row += 1
         let failed = ingest.failedFiles
         if !failed.isEmpty {
-            try ws.write("Files that could not be read", row: row, column: 0, format: ReportWorkbook.title)
-            row += 1
-            for (c, h) in ["File", "Problem"].enumerated() { try ws.write(h, row: row, column: c, format: .header) }
-            row += 1
+            row = try section(ws, "Files that could not be read", headers: ["File", "Problem"], at: row)
             for f in failed {
                 try ws.write(f.path, row: row, column: 0)
                 try ws.write(f.error.map { "\($0)" } ?? "", row: row, column: 1)
@@ -268,11 +261,7 @@ public struct ReportWorkbook {
             }
             row += 1
         }
-        try ws.write("Duplicate rows dropped (rows repeated across overlapping exports count once)",
-                     row: row, column: 0, format: ReportWorkbook.title)
-        row += 1
-        for (c, h) in ["File", "Duplicates dropped"].enumerated() { try ws.write(h, row: row, column: c, format: .header) }
-        row += 1
+        row = try section(ws, "Duplicate rows dropped (rows repeated across overlapping exports count once)", headers: ["File", "Duplicates dropped"], at: row)
         for f in ingest.files {
             try ws.write(f.path, row: row, column: 0)
             try ws.write(f.duplicates, row: row, column: 1, format: .integer)
@@ -280,11 +269,7 @@ public struct ReportWorkbook {
             row += 1
         }
         row += 1
-        try ws.write("Exercise names not in the catalog (counted as entries; reps shown as Other reps)",
-                     row: row, column: 0, format: ReportWorkbook.title)
-        row += 1
-        for (c, h) in ["Exercise name", "Rows"].enumerated() { try ws.write(h, row: row, column: c, format: .header) }
-        row += 1
+        row = try section(ws, "Exercise names not in the catalog (counted as entries; reps shown as Other reps)", headers: ["Exercise name", "Rows"], at: row)
         if ingest.unknownExercises.isEmpty { try ws.write("None.", row: row, column: 0); row += 1 }
         for u in ingest.unknownExercises {
             try ws.write(u.name, row: row, column: 0)
@@ -296,6 +281,13 @@ public struct ReportWorkbook {
         try ws.setColumns(2, 2, width: 50)
         try ws.setColumns(3, 3, width: 80)
         try ws.setPrintLayout(landscape: true, fitWidth: 1, repeatRows: nil)
+    }
+
+    /// A section's title and its table header; returns the first row below them.
+    func section(_ ws: Worksheet, _ title: String, headers: [String], at row: Int) throws -> Int {
+        try ws.write(title, row: row, column: 0, format: ReportWorkbook.title)
+        for (c, h) in headers.enumerated() { try ws.write(h, row: row + 1, column: c, format: .header) }
+        return row + 2
     }
 
     // MARK: - About

@@ -32,7 +32,6 @@ public final class CSVRecordReader {
     private var end = 0
     private var atEOF = false
     private var nextLine = 1
-    private var hasher: FileDigest?
 
     /// Bytes read from the source so far.
     public private(set) var bytesRead = 0
@@ -60,16 +59,14 @@ public final class CSVRecordReader {
 
     /// - Parameters:
     ///   - separator: the field separator.
-    ///   - hashing: also compute the SHA-256 of every byte read.
     ///   - bufferSize: initial buffer size.
     ///   - source: fills a buffer with the next bytes.
-    public init(separator: UInt8 = UInt8(ascii: ","), hashing: Bool = false, bufferSize: Int = 1 << 20,
+    public init(separator: UInt8 = UInt8(ascii: ","), bufferSize: Int = 1 << 20,
                 source: @escaping ByteSource) {
         self.separator = separator
         self.source = source
         self.capacity = max(bufferSize, 64)
         self.buffer = .allocate(capacity: capacity)
-        self.hasher = hashing ? FileDigest() : nil
         fieldStart = .allocate(capacity: fieldCapacity)
         fieldEnd = .allocate(capacity: fieldCapacity)
         fieldEscaped = .allocate(capacity: fieldCapacity)
@@ -97,11 +94,6 @@ public final class CSVRecordReader {
         fieldEnd.deallocate()
         fieldEscaped.deallocate()
         special.deallocate()
-    }
-
-    /// SHA-256 of all bytes read; call after the last record.
-    public func digest() -> String? {
-        hasher?.hex()
     }
 
     /// Bytes at the very start of the input, without consuming them (for BOM and dialect sniffing).
@@ -290,7 +282,6 @@ public final class CSVRecordReader {
         if n <= 0 {
             atEOF = true
         } else {
-            hasher?.update(UnsafeRawBufferPointer(start: buffer + end, count: n))
             end += n
             bytesRead += n
         }

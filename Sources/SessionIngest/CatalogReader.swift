@@ -6,28 +6,18 @@ import AdherenceAnalysis
 /// aliases to that exercise and, where given, replaces its prescription.
 public enum CatalogReader {
     public static func read(path: String, base: ExerciseCatalog) throws -> ExerciseCatalog {
-        let input = try InputSource(path: path, hashing: false, encoding: nil)
-        let reader = CSVRecordReader(source: input.source)
-        let head = try reader.peek(4096)
-        if head.starts(with: [0xEF, 0xBB, 0xBF]) { try reader.skip(3) }
-        reader.separator = InputSniffing.separator(head)
-        guard try reader.next() else { throw IngestError.empty(file: path) }
-        func fields() -> [String] {
-            (0..<reader.fieldCount).map { i in reader.withField(i) { TextDecoding.text(FieldParsing.trimmed($0)).0 } }
-        }
-        let headers = fields().map(HeaderMatcher.normalize)
+        let table = try SmallTable.read(path: path)
+        let headers = table.headers.map(HeaderMatcher.normalize)
         func index(_ names: String...) -> Int? { headers.firstIndex { names.map(HeaderMatcher.normalize).contains($0) } }
         guard let keyColumn = index("key", "exercise key") else {
-            throw IngestError.missingColumns(file: path, missing: ["key"], found: fields(), candidates: [])
+            throw IngestError.missingColumns(file: path, missing: ["key"], found: table.headers, candidates: [])
         }
         let nameColumn = index("name", "display name"), aliasColumn = index("aliases", "alias", "names")
         let repsColumn = index("reps_per_side", "reps"), holdColumn = index("hold_seconds", "hold")
         let protocolColumn = index("default_protocol", "default")
         var exercises = base.exercises
         var problems: [String] = []
-        while try reader.next() {
-            let f = fields()
-            let line = reader.line
+        for (line, f) in table.rows {
             func value(_ i: Int?) -> String { i.flatMap { $0 < f.count ? f[$0] : nil } ?? "" }
             let key = value(keyColumn)
             guard !key.isEmpty else { problems.append("line \(line): missing key"); continue }

@@ -39,15 +39,8 @@ public enum PlansReader {
     }
 
     public static func read(path: String, catalog: ExerciseCatalog) throws -> PlansFile {
-        let file = try FileBytes(path: path)
-        let reader = CSVRecordReader(hashing: true, source: file.source)
-        let head = try reader.peek(4096)
-        if head.isEmpty { throw IngestError.empty(file: path) }
-        if let kind = InputSniffing.binaryKind(head) { throw IngestError.notCSV(file: path, looksLike: kind) }
-        if head.starts(with: [0xEF, 0xBB, 0xBF]) { try reader.skip(3) }
-        reader.separator = InputSniffing.separator(head)
-        guard try reader.next() else { throw IngestError.empty(file: path) }
-        let headers = fields(reader)
+        let table = try SmallTable.read(path: path)
+        let headers = table.headers
         var map: [PlanColumn: Int] = [:]
         for (i, h) in headers.enumerated() {
             let n = HeaderMatcher.normalize(h)
@@ -60,12 +53,10 @@ public enum PlansReader {
             throw IngestError.missingColumns(file: path, missing: missing.map(\.rawValue), found: headers, candidates: [])
         }
 
-        var result = PlansFile(path: path, sha256: "", periods: [:], therapist: [:], clinic: [:], name: [:], rows: 0)
+        var result = PlansFile(path: path, sha256: table.sha256, periods: [:], therapist: [:], clinic: [:], name: [:],
+                               rows: table.rows.count)
         var problems: [String] = []
-        while try reader.next() {
-            result.rows += 1
-            let line = reader.line
-            let f = fields(reader)
+        for (line, f) in table.rows {
             guard f.count == headers.count || (f.count > headers.count && f[headers.count...].allSatisfy(\.isEmpty)) else {
                 problems.append("line \(line): expected \(headers.count) fields, found \(f.count)")
                 continue
@@ -124,11 +115,6 @@ public enum PlansReader {
             }
         }
         if !problems.isEmpty { throw IngestError.badPlans(file: path, problems: problems) }
-        result.sha256 = reader.digest() ?? ""
         return result
-    }
-
-    private static func fields(_ r: CSVRecordReader) -> [String] {
-        (0..<r.fieldCount).map { i in r.withField(i) { TextDecoding.text(FieldParsing.trimmed($0)).0 } }
     }
 }

@@ -461,10 +461,13 @@ struct FileParser {
     struct ColumnIndexes {
         let id, date, exercise, reps: Int
         let name, therapist, clinic, side, sets, hold, pain, notes: Int?
+        /// The free-text columns that are part of a row's identity, in a fixed order.
+        let identityText: [Int?]
         init(_ m: [Column: Int]) {
             id = m[.patientID]!; date = m[.performedAt]!; exercise = m[.exercise]!; reps = m[.reps]!
             name = m[.patientName]; therapist = m[.therapist]; clinic = m[.clinic]; side = m[.side]
             sets = m[.sets]; hold = m[.holdSeconds]; pain = m[.pain]; notes = m[.notes]
+            identityText = [name, therapist, clinic, notes]
         }
     }
 
@@ -637,7 +640,7 @@ struct FileParser {
         fp.add(UInt64(repsPerSet))
         fp.add(UInt64(bitPattern: Int64(hold ?? -1)))
         fp.add(UInt64(bitPattern: Int64(pain ?? -1)))
-        for column in [c.name, c.therapist, c.clinic, c.notes] {
+        for column in c.identityText {
             if let i = column { r.withField(i) { fp.add(FieldParsing.trimmed($0)) } } else { fp.add(0) }
         }
         out.keptFingerprints.append(fp)

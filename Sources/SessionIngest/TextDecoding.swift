@@ -39,10 +39,6 @@ enum TextDecoding {
         if isUTF8(bytes) { return (String(decoding: bytes, as: UTF8.self), false) }
         return (windows1252(bytes), true)
     }
-
-    static func text(_ bytes: [UInt8]) -> String {
-        bytes.withUnsafeBufferPointer { text($0).0 }
-    }
 }
 
 /// A 128-bit fingerprint of a normalised row, for dropping rows repeated across exports.

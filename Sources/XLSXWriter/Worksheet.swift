@@ -64,13 +64,6 @@ public final class Worksheet {
                   "writing a date at \(place(row, column))")
     }
 
-    /// Writes an empty cell carrying a format (for example a banded fill).
-    public func writeBlank(row: Int, column: Int, format: CellFormat) throws {
-        try checkCell(row, column, "a blank cell")
-        let f = try workbook.format(format)
-        try check(worksheet_write_blank(raw, lxw_row_t(row), lxw_col_t(column), f), "writing a blank at \(place(row, column))")
-    }
-
     /// Writes `text` as a link to a cell of this workbook (e.g. sheet `Trends`, cell `A40`).
     public func writeLink(_ text: String, toSheet sheet: String, cell: String, row: Int, column: Int,
                           format: CellFormat? = nil) throws {
@@ -158,6 +151,4 @@ public final class Worksheet {
 
     /// Makes this the sheet shown when the workbook opens.
     public func activate() { worksheet_activate(raw) }
-
-    public func setTabColor(_ color: UInt32) { worksheet_set_tab_color(raw, lxw_color_t(color)) }
 }
