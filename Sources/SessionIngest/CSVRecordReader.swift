@@ -228,12 +228,10 @@ public final class CSVRecordReader {
                     fieldEnd[count - 1] = p
                 }
             } else {
-                var q = p
-                while q < end && !special[Int(buf[q])] { q += 1 }
+                var q = CSVRecordReader.unquotedRun(buf, from: p, to: end, separator: sep, special: special)
                 while q < end && buf[q] == quote {
                     problem = "a quote inside an unquoted field"
-                    q += 1
-                    while q < end && !special[Int(buf[q])] { q += 1 }
+                    q = CSVRecordReader.unquotedRun(buf, from: q + 1, to: end, separator: sep, special: special)
                 }
                 add(p, q, false)
                 p = q
@@ -262,6 +260,28 @@ public final class CSVRecordReader {
             pendingNewlines = newlines + 1
             return p
         }
+    }
+
+    /// The end of a run of ordinary bytes starting at `from`: the position of the first
+    /// separator, quote, CR or LF, or `to`. Looks at 16 bytes at a time (fields are mostly
+    /// shorter than that), then byte by byte for the last few.
+    @inline(__always)
+    static func unquotedRun(_ buf: UnsafeMutablePointer<UInt8>, from: Int, to end: Int, separator: UInt8,
+                            special: UnsafeMutablePointer<Bool>) -> Int {
+        var q = from
+        let sepV = SIMD16<UInt8>(repeating: separator)
+        let quoteV = SIMD16<UInt8>(repeating: quote), lfV = SIMD16<UInt8>(repeating: lf), crV = SIMD16<UInt8>(repeating: cr)
+        while q + 16 <= end {
+            let v = UnsafeRawPointer(buf + q).loadUnaligned(as: SIMD16<UInt8>.self)
+            let hit = (v .== sepV) .| (v .== quoteV) .| (v .== lfV) .| (v .== crV)
+            if any(hit) {
+                let marks = unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 0xFF, where: hit), to: (UInt64, UInt64).self)
+                return q + (marks.0 != 0 ? marks.0.trailingZeroBitCount >> 3 : 8 + marks.1.trailingZeroBitCount >> 3)
+            }
+            q += 16
+        }
+        while q < end && !special[Int(buf[q])] { q += 1 }
+        return q
     }
 
     private func fill() throws {

@@ -150,11 +150,13 @@ public final class SessionLogReader {
             parser.fileNumber = item.offset
             return parser.parse(item.element)
         }
+        var repeated = DuplicateFinder.duplicates(parsed.map(\.keptFingerprints))
         var merger = Merger(keepEntries: options.keepEntries)
         for i in parsed.indices {
-            merger.add(parsed[i])
-            parsed[i].keptFingerprints = []  // each file's rows are freed as soon as they are merged
-            parsed[i].kept = []
+            parsed[i].keptFingerprints = []
+            merger.add(parsed[i], repeated: repeated[i])
+            parsed[i].kept = []  // each file's rows are freed as soon as they are merged
+            repeated[i] = []
         }
         return merger.result()
     }
@@ -249,14 +251,15 @@ struct Merger {
     var keepEntries = true
     var index: [String: Int] = [:]
     var patients: [(log: PatientLog, name: (RowOrder, String)?, therapist: (RowOrder, String)?, clinic: (RowOrder, String)?)] = []
-    var seen = FingerprintSet()
     var files: [InputFileSummary] = []
     var rejects: [RejectedRow] = []
     var unknown: [String: Int] = [:]
     var rowsAfterAsOf = 0
     var otherPatientIDs = Set<String>()
 
-    mutating func add(_ file: ParsedFile) {
+    /// Adds a file's rows; `repeated` tells, for each of its kept rows, whether it repeats an
+    /// earlier row (see ``DuplicateFinder``).
+    mutating func add(_ file: ParsedFile, repeated: [Bool]) {
         var summary = file.summary
         var local: [Int] = []
         local.reserveCapacity(file.patients.count)
@@ -278,8 +281,8 @@ struct Merger {
             patients[g].therapist = newer(patients[g].therapist, p.therapist)
             patients[g].clinic = newer(patients[g].clinic, p.clinic)
         }
-        for (k, fingerprint) in file.keptFingerprints.enumerated() {
-            if seen.insert(fingerprint) {
+        for (k, isRepeat) in repeated.enumerated() {
+            if !isRepeat {
                 if keepEntries {
                     let row = file.kept[k]
                     patients[local[Int(row.patient)]].log.entries.append(row.entry)

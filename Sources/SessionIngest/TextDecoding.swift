@@ -48,52 +48,30 @@ struct RowFingerprint: Hashable {
 
     @inline(__always) mutating func add(_ v: UInt64) {
         a = (a ^ v) &* 0x100000001b3
+        a ^= a >> 32
         b = (b ^ (v &+ 0x632be59bd9b4e019)) &* 0xff51afd7ed558ccd
         b ^= b >> 29
     }
 
+    /// Adds the bytes and their length, eight bytes at a time.
     @inline(__always) mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
         add(UInt64(bytes.count) | 0xA5A5_0000_0000_0000)
-        for c in bytes {
-            a = (a ^ UInt64(c)) &* 0x100000001b3
-            b = (b ^ UInt64(c)) &* 0xc4ceb9fe1a85ec53
+        guard let base = bytes.baseAddress else { return }
+        let n = bytes.count
+        var i = 0
+        while i + 8 <= n {
+            add(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            i += 8
         }
-    }
-}
-
-/// A set of row fingerprints. The fingerprints are already well-mixed hashes, so they index an
-/// open-addressing table directly, with no second hashing (the standard `Set` would run
-/// SipHash over every one of a large export's rows).
-struct FingerprintSet {
-    private var slots: [RowFingerprint?]
-    private var count = 0
-    private var mask: Int
-
-    init(capacity: Int = 1024) {
-        var size = 16
-        while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: nil, count: size)
-        mask = size - 1
-    }
-
-    /// Adds `fp`; returns false when it was already there.
-    mutating func insert(_ fp: RowFingerprint) -> Bool {
-        if (count + 1) * 4 > slots.count * 3 { grow() }
-        var i = Int(truncatingIfNeeded: fp.a ^ (fp.b >> 17)) & mask
-        while let existing = slots[i] {
-            if existing == fp { return false }
-            i = (i + 1) & mask
+        if i < n {
+            var word: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                word |= UInt64(base[i]) << shift
+                shift += 8
+                i += 1
+            }
+            add(word)
         }
-        slots[i] = fp
-        count += 1
-        return true
-    }
-
-    private mutating func grow() {
-        let old = slots
-        slots = Array(repeating: nil, count: old.count * 2)
-        mask = slots.count - 1
-        count = 0
-        for case let fp? in old { _ = insert(fp) }
     }
 }
