@@ -116,7 +116,7 @@ public final class CSVRecordReader {
                 try fill()
                 continue
             }
-            let consumed = parse()
+            let consumed = parseUnquoted() ?? parse()
             if consumed < 0 {
                 try fill()
                 continue
@@ -168,6 +168,64 @@ public final class CSVRecordReader {
         fieldStart.deallocate(); fieldEnd.deallocate(); fieldEscaped.deallocate()
         fieldStart = s; fieldEnd = e; fieldEscaped = q
         fieldCapacity = bigger
+    }
+
+    /// The common case, fast: a record with no quote at all, whole in the buffer. Finds its
+    /// separators and line end 16 bytes at a time. Returns the position after the record, or
+    /// `nil` to let ``parse()`` read it (a quote, or the end of the buffered bytes, is in reach).
+    @inline(__always)
+    private func parseUnquoted() -> Int? {
+        let buf = buffer
+        let end = self.end
+        let sep = separator
+        let quote = CSVRecordReader.quote, lf = CSVRecordReader.lf, cr = CSVRecordReader.cr
+        let sepV = SIMD16<UInt8>(repeating: sep)
+        let quoteV = SIMD16<UInt8>(repeating: quote), lfV = SIMD16<UInt8>(repeating: lf), crV = SIMD16<UInt8>(repeating: cr)
+        var count = 0
+        var longest = 0
+        var fieldBegin = start
+        var q = start
+        while q + 16 <= end {
+            let v = UnsafeRawPointer(buf + q).loadUnaligned(as: SIMD16<UInt8>.self)
+            let hit = (v .== sepV) .| (v .== quoteV) .| (v .== lfV) .| (v .== crV)
+            // One bit per special byte (bit 0 of its byte), read lowest first.
+            let marks = unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 1, where: hit), to: (UInt64, UInt64).self)
+            var half = 0
+            var m = marks.0
+            while true {
+                while m != 0 {
+                    let pos = q + half + m.trailingZeroBitCount >> 3
+                    m &= m - 1
+                    let c = buf[pos]
+                    if c == quote { return nil }
+                    if count == fieldCapacity { growFields() }
+                    if pos - fieldBegin > longest { longest = pos - fieldBegin }
+                    fieldStart[count] = fieldBegin
+                    fieldEnd[count] = pos
+                    fieldEscaped[count] = false
+                    count += 1
+                    if c == sep { fieldBegin = pos + 1; continue }
+                    // The line ends here (a CR needs the next byte, to see whether LF follows).
+                    var next = pos + 1
+                    if c == cr {
+                        guard pos + 1 < end else { return nil }
+                        if buf[pos + 1] == lf { next = pos + 2 }
+                    }
+                    recordStart = start
+                    recordEnd = pos
+                    fieldCount = count
+                    malformed = nil
+                    longestField = longest
+                    pendingNewlines = 1
+                    return next
+                }
+                if half == 8 { break }
+                half = 8
+                m = marks.1
+            }
+            q += 16
+        }
+        return nil
     }
 
     /// Parses one record from `start`. Returns the position after it, or -1 when more bytes are

@@ -69,24 +69,24 @@ enum FieldParsing {
         return (whole * 100 + frac, !cut)
     }
 
-    /// `left`/`L`, `right`/`R`, `both`/`B`/`bilateral`/blank; `nil` for anything else.
+    /// `left`/`L`/`lt`, `right`/`R`/`rt`, `both`/`B`/`bilateral`/`bil`/`L+R`/`L/R`/blank, any
+    /// case; `nil` for anything else.
     static func side(_ f: UnsafeBufferPointer<UInt8>) -> Side?? {
-        if f.isEmpty { return .some(.both) }
+        if f.count == 0 { return .some(.both) }
+        if f.count == 9 {
+            for (i, c) in "bilateral".utf8.enumerated() where f[i] | 0x20 != c { return .none }
+            return .some(.both)
+        }
+        guard f.count <= 8 else { return .none }
+        // The letters, lower-cased, packed into one number: "lt" is 0x6c74.
         var lower: UInt64 = 0
-        guard f.count <= 9 else { return .none }
         for c in f { lower = lower << 8 | UInt64(c | 0x20) }
         switch lower {
-        case pack("l"), pack("left"), pack("lt"): return .some(.left)
-        case pack("r"), pack("right"), pack("rt"): return .some(.right)
-        case pack("b"), pack("both"), pack("bilateral"), pack("bil"), pack("l+r"), pack("l/r"): return .some(.both)
+        case 0x6c, 0x6c656674, 0x6c74: return .some(.left)  // l, left, lt
+        case 0x72, 0x7269676874, 0x7274: return .some(.right)  // r, right, rt
+        case 0x62, 0x626f7468, 0x62696c, 0x6c2b72, 0x6c2f72: return .some(.both)  // b, both, bil, l+r, l/r
         default: return .none
         }
-    }
-
-    static func pack(_ s: StaticString) -> UInt64 {
-        var v: UInt64 = 0
-        s.withUTF8Buffer { for c in $0 { v = v << 8 | UInt64(c | 0x20) } }
-        return v
     }
 }
 

@@ -315,16 +315,19 @@ struct Merger {
     }
 }
 
-/// The last bytes seen in a column and what they meant: consecutive rows mostly repeat the
-/// same patient and therapist, so most lookups are one byte comparison, no `String`.
+/// The last bytes seen in a column, what they meant and their fingerprint: consecutive rows
+/// mostly repeat the same patient, names and time stamp, so most lookups are one short
+/// comparison, with no `String` and no hashing.
 struct LastValueCache {
     var bytes: [UInt8] = []
     var value: Int32 = -1
+    /// Fingerprint of `bytes` (for a row's duplicate check).
+    var print = RowFingerprint()
 
     @inline(__always) func matches(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
         guard value >= 0, bytes.count == t.count else { return false }
         return bytes.withUnsafeBufferPointer { b in
-            t.count == 0 || memcmp(b.baseAddress!, t.baseAddress!, t.count) == 0
+            t.count == 0 || ByteCompare.equal(b.baseAddress!, t.baseAddress!, t.count)
         }
     }
 
@@ -332,6 +335,25 @@ struct LastValueCache {
         bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: t)
         value = v
+        print = RowFingerprint(t)
+    }
+}
+
+/// Equality of short byte runs (ids, names, time stamps) without a call to `memcmp`.
+enum ByteCompare {
+    @inline(__always) static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = 0
+        while i + 8 <= n {
+            if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) {
+                return false
+            }
+            i += 8
+        }
+        while i < n {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
     }
 }
 
@@ -341,11 +363,13 @@ struct FileParser {
     var out: ParsedFile = ParsedFile(summary: InputFileSummary(path: ""))
     var patientIndex: [String: Int32] = [:]
     var stringIndex: [String: Int32] = [:]
-    var exerciseCache: [(bytes: [UInt8], id: ExerciseID?, name: Int32)] = []
+    var exerciseCache: [(bytes: [UInt8], exercise: ExerciseLookup)] = []
     var idCache = LastValueCache()
-    var lastDateBytes: [UInt8] = []
+    var dateCache = LastValueCache()
     var lastDate: ParsedDate?
     var textCaches = [LastValueCache(), LastValueCache(), LastValueCache()]
+    /// What an empty text field adds to a row's fingerprint.
+    let emptyPrint = RowFingerprint.empty
     var fileNumber = 0
     var rowNumber = 0
     /// The one patient wanted, as bytes, when `options.onlyPatient` is set.
@@ -464,13 +488,10 @@ struct FileParser {
     struct ColumnIndexes {
         let id, date, exercise, reps: Int
         let name, therapist, clinic, side, sets, hold, pain, notes: Int?
-        /// The free-text columns that are part of a row's identity, in a fixed order.
-        let identityText: [Int?]
         init(_ m: [Column: Int]) {
             id = m[.patientID]!; date = m[.performedAt]!; exercise = m[.exercise]!; reps = m[.reps]!
             name = m[.patientName]; therapist = m[.therapist]; clinic = m[.clinic]; side = m[.side]
             sets = m[.sets]; hold = m[.holdSeconds]; pain = m[.pain]; notes = m[.notes]
-            identityText = [name, therapist, clinic, notes]
         }
     }
 
@@ -526,8 +547,7 @@ struct FileParser {
             let t = FieldParsing.trimmed(f)
             if t.isEmpty { dateProblem = "missing date"; return }
             // The rows of one sitting share their time stamp: reuse the last reading.
-            if let last = lastDate, lastDateBytes.count == t.count,
-               lastDateBytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, t.baseAddress!, t.count) == 0 }) {
+            if let last = lastDate, dateCache.matches(t) {
                 parsedDate = last
                 return
             }
@@ -547,8 +567,7 @@ struct FileParser {
             case .success(let d):
                 parsedDate = d
                 lastDate = d
-                lastDateBytes.removeAll(keepingCapacity: true)
-                lastDateBytes.append(contentsOf: t)
+                dateCache.store(t, 0)
                 if ctx.dateFormat == nil { ctx.dateFormat = FileParser.describeDate(t, d, ctx.dateOrder) }
             case .failure(.impossible): dateProblem = "impossible date '\(decode(t).0)'"
             case .failure(.outOfRange): dateProblem = "date out of range '\(decode(t).0)' (years 1900 to 2199)"
@@ -561,7 +580,7 @@ struct FileParser {
         }
 
         // Exercise.
-        let exercise: (id: ExerciseID?, name: Int32)? = r.withField(c.exercise) { f in
+        let exercise: ExerciseLookup? = r.withField(c.exercise) { f in
             let t = FieldParsing.trimmed(f)
             if t.isEmpty { return nil }
             return lookupExercise(t)
@@ -632,20 +651,23 @@ struct FileParser {
         if ex.id == nil { out.unknown[out.strings[Int(ex.name)], default: 0] += 1 }
         guard options.span.contains(date.day) else { return .accepted }
         // The row's identity after normalisation, to drop it if an overlapping export repeats it.
+        // Text columns come as the fingerprints of their bytes, kept with the last value seen.
         var fp = RowFingerprint()
-        r.withField(c.id) { fp.add(FieldParsing.trimmed($0)) }
-        fp.add(UInt64(bitPattern: Int64(date.day.raw)))
-        fp.add(UInt64(bitPattern: Int64(date.seconds ?? -1)))
-        fp.add(UInt64(bitPattern: Int64(date.offsetMinutes ?? 99_999)))
-        fp.add(ex.id.map { UInt64($0) } ?? (UInt64(UInt32(bitPattern: ex.name)) | 1 << 40))
-        fp.add(UInt64(side.rawValue))
+        fp.add(idCache.print)
+        fp.add(UInt64(UInt32(bitPattern: date.day.raw)) << 32 | UInt64(UInt32(bitPattern: Int32(date.seconds ?? -1))))
+        fp.add(UInt64(UInt32(bitPattern: Int32(date.offsetMinutes ?? 99_999))) << 32 | UInt64(side.rawValue))
+        fp.add(ex.print)
         fp.add(UInt64(sets))
         fp.add(UInt64(repsPerSet))
         fp.add(UInt64(bitPattern: Int64(hold ?? -1)))
         fp.add(UInt64(bitPattern: Int64(pain ?? -1)))
-        for column in c.identityText {
-            if let i = column { r.withField(i) { fp.add(FieldParsing.trimmed($0)) } } else { fp.add(0) }
+        func addText(_ column: Int?, _ value: Int32?, _ cache: Int) {
+            if column == nil { fp.add(0) } else if value == nil { fp.add(emptyPrint) } else { fp.add(textCaches[cache].print) }
         }
+        addText(c.name, name, 0)
+        addText(c.therapist, therapist, 1)
+        addText(c.clinic, clinic, 2)
+        if let i = c.notes { r.withField(i) { fp.add(RowFingerprint(FieldParsing.trimmed($0))) } } else { fp.add(0) }
         out.keptFingerprints.append(fp)
         if options.keepEntries {
             out.kept.append(KeptRow(patient: p, entry: Entry(day: date.day, exercise: ex.id, side: side, reps: total,
@@ -699,15 +721,26 @@ struct FileParser {
         r.withField(i) { decode(FieldParsing.trimmed($0)).0 }
     }
 
-    private mutating func lookupExercise(_ t: UnsafeBufferPointer<UInt8>) -> (id: ExerciseID?, name: Int32) {
+    /// An exercise name read: its catalog key (nil when unknown), the name interned, and what
+    /// it adds to a row's fingerprint (the key, or the name's bytes when unknown).
+    struct ExerciseLookup {
+        var id: ExerciseID?
+        var name: Int32
+        var print: RowFingerprint
+    }
+
+    private mutating func lookupExercise(_ t: UnsafeBufferPointer<UInt8>) -> ExerciseLookup {
         for entry in exerciseCache where entry.bytes.count == t.count {
-            if entry.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, t.baseAddress!, t.count) == 0 }) {
-                return (entry.id, entry.name)
+            if entry.bytes.withUnsafeBufferPointer({ ByteCompare.equal($0.baseAddress!, t.baseAddress!, t.count) }) {
+                return entry.exercise
             }
         }
         let text = decode(t).0
-        let result = (id: options.catalog.lookup(text), name: intern(text))
-        if exerciseCache.count < 64 { exerciseCache.append((Array(t), result.id, result.name)) }
+        let id = options.catalog.lookup(text)
+        var print = RowFingerprint()
+        if let id { print.add(UInt64(id)) } else { print = RowFingerprint(t) }
+        let result = ExerciseLookup(id: id, name: intern(text), print: print)
+        if exerciseCache.count < 64 { exerciseCache.append((Array(t), result)) }
         return result
     }
 

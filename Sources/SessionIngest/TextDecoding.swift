@@ -46,6 +46,22 @@ struct RowFingerprint: Hashable {
     var a: UInt64 = 0xcbf29ce484222325
     var b: UInt64 = 0x9e3779b97f4a7c15
 
+    init() {}
+
+    /// The fingerprint of some bytes (a field's), to be added to a row's.
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        add(bytes)
+    }
+
+    /// What an empty text field adds (the fingerprint of no bytes).
+    static let empty = RowFingerprint(UnsafeBufferPointer(start: nil, count: 0))
+
+    /// Adds another fingerprint (a field's).
+    @inline(__always) mutating func add(_ other: RowFingerprint) {
+        add(other.a)
+        add(other.b)
+    }
+
     @inline(__always) mutating func add(_ v: UInt64) {
         a = (a ^ v) &* 0x100000001b3
         a ^= a >> 32

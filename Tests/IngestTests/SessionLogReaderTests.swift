@@ -61,6 +61,10 @@ final class FieldParsingTests: XCTestCase {
         XCTAssertEqual(side("bilateral"), .some(.both))
         XCTAssertEqual(side(""), .some(.both))
         XCTAssertEqual(side("up"), .none)
+        for word in ["l", "LEFT", "Lt"] { XCTAssertEqual(side(word), .some(.left), word) }
+        for word in ["r", "right", "RT"] { XCTAssertEqual(side(word), .some(.right), word) }
+        for word in ["b", "Both", "BILATERAL", "bil", "L+R", "l/r"] { XCTAssertEqual(side(word), .some(.both), word) }
+        for word in ["xilateral", "bilaterals", "lef", "leftt", "rightt", "l r"] { XCTAssertEqual(side(word), .none, word) }
     }
 
     func testHeaderSynonymsAndMissingColumns() throws {
@@ -111,6 +115,30 @@ final class SessionLogReaderTests: XCTestCase {
     }
 
     let header = "patient_id,patient_name,therapist,performed_at,exercise,side,sets,reps,hold_seconds,pain,notes\n"
+
+    func testRepeatedRowsAreFoundAcrossFilesWhateverTheirLayout() throws {
+        // The same three rows in two exports written differently: other column order, quotes,
+        // spaces, "L" for "left", "10.0" for "10". An exercise the catalog does not know must
+        // be recognised as the same too (its name, not its place in a file, identifies it).
+        let a = try file("a.csv", header + """
+        P1,Ann,Dana,2026-10-01 08:00,Wall sit,left,1,10,,2,
+        P1,Ann,Dana,2026-10-01 08:00,Calf stretch,left,1,10,30,2,
+        P1,Ann,Dana,2026-10-02,Step-ups,,1,12,,,felt fine
+
+        """)
+        let b = try file("b.csv", """
+        performed_at,patient_id,exercise,side,reps,sets,pain,hold_seconds,notes,therapist,patient_name
+        2026-10-02,P1,Step-ups,,12,1,,,"felt fine",Dana,Ann
+        2026-10-01 08:00,P1,"Wall sit",L,10.0,1,2,,,Dana,Ann
+        2026-10-01 08:00, P1 ,Calf stretch,left,10,1,2,30,,Dana,Ann
+        2026-10-01 08:00,P1,Calf stretch,left,10,1,2,30,,Dana,Anne
+
+        """)
+        let r = read([a, b])
+        XCTAssertEqual(r.rowsRejected, 0)
+        XCTAssertEqual(r.files.map(\.duplicates), [0, 3], "three repeats; a different name makes a different row")
+        XCTAssertEqual(r.patients.first?.entries.count, 4)
+    }
 
     func testEveryRowIsAcceptedDroppedOrRejectedWithItsLineAndReason() throws {
         let a = try file("a.csv", header + """
