@@ -129,25 +129,30 @@ struct Slot {
 struct PatientView {
     let patient: PatientRecord
     let analyzer: Analyzer
-    let byDay: [Day: Range<Int>]
+    /// The first day with an entry; `dayStarts[k]..<dayStarts[k + 1]` are the entries of day
+    /// `firstDay + k` (entries are sorted by day).
+    let firstDay: Day
+    let dayStarts: [Int32]
     let entryDays: [Day]
     let exercises: [ExerciseID]
 
     init(_ patient: PatientRecord, analyzer: Analyzer) {
         self.patient = patient
         self.analyzer = analyzer
-        var byDay: [Day: Range<Int>] = [:]
-        var days: [Day] = []
-        var i = 0
         let entries = patient.entries
-        while i < entries.count {
-            var j = i + 1
-            while j < entries.count && entries[j].day == entries[i].day { j += 1 }
-            byDay[entries[i].day] = i..<j
-            days.append(entries[i].day)
-            i = j
+        var days: [Day] = []
+        var starts: [Int32] = []
+        let first = entries.first?.day ?? Day(raw: 0)
+        if let last = entries.last?.day {
+            starts.reserveCapacity(last - first + 2)
+            for (i, e) in entries.enumerated() {
+                while first + starts.count <= e.day { starts.append(Int32(i)) }
+                if days.last != e.day { days.append(e.day) }
+            }
+            starts.append(Int32(entries.count))
         }
-        self.byDay = byDay
+        self.firstDay = first
+        self.dayStarts = starts
         self.entryDays = days
         switch patient.prescription {
         case .defaultProtocol:
@@ -157,11 +162,17 @@ struct PatientView {
         }
     }
 
-    func hasEntry(_ day: Day) -> Bool { byDay[day] != nil }
+    /// Where the entries of `day` are in `patient.entries` (empty when none).
+    @inline(__always) func range(of day: Day) -> Range<Int> {
+        let k = day - firstDay
+        guard k >= 0 && k + 1 < dayStarts.count else { return 0..<0 }
+        return Int(dayStarts[k])..<Int(dayStarts[k + 1])
+    }
+
+    func hasEntry(_ day: Day) -> Bool { !range(of: day).isEmpty }
 
     func entries(on day: Day) -> ArraySlice<Entry> {
-        guard let r = byDay[day] else { return [] }
-        return patient.entries[r]
+        patient.entries[range(of: day)]
     }
 
     /// The latest entry day on or before `day`.
@@ -213,9 +224,16 @@ struct PatientView {
 
     /// The dose of one day for one exercise, as an exact fraction of a session.
     func dose(_ exercise: ExerciseID, on day: Day, slot: Slot) -> Fraction {
+        let parts = doseParts(exercise, on: day, slot: slot)
+        return Fraction(parts.numerator, parts.denominator)
+    }
+
+    /// The dose as `numerator / denominator`, unreduced (the denominator is 2R, or 1 without a
+    /// fixed target), for summing without a division per day.
+    func doseParts(_ exercise: ExerciseID, on day: Day, slot: Slot) -> (numerator: Int64, denominator: Int64) {
         let rows = entries(on: day)
         guard let target = slot.repsPerSide, target > 0 else {
-            return rows.contains { $0.exercise == exercise && $0.reps > 0 } ? .one : .zero
+            return (rows.contains { $0.exercise == exercise && $0.reps > 0 } ? 1 : 0, 1)
         }
         var left = 0, right = 0
         for row in rows where row.exercise == exercise {
@@ -223,18 +241,29 @@ struct PatientView {
             if row.side != .right { left += row.reps }
             if row.side != .left { right += row.reps }
         }
-        return Fraction(Int64(min(left, target) + min(right, target)), 2 * Int64(target))
+        return (Int64(min(left, target) + min(right, target)), 2 * Int64(target))
     }
 
     func adherence(over window: DayRange) -> [ExerciseAdherence] {
         exercises.map { e in
-            var expected = Fraction.zero
+            // Summed exactly: sessions per week as a count of sevenths, doses in integers for
+            // as long as their denominator (2R) stays the same.
+            var sevenths: Int64 = 0
             var doses = Fraction.zero
+            var run: (numerator: Int64, denominator: Int64) = (0, 1)
             for d in window {
                 guard let s = slot(e, on: d) else { continue }
-                expected = expected + Fraction(Int64(s.sessionsPerWeek), 7)
-                doses = doses + dose(e, on: d, slot: s)
+                sevenths += Int64(s.sessionsPerWeek)
+                let dose = doseParts(e, on: d, slot: s)
+                if dose.denominator == run.denominator {
+                    run.numerator += dose.numerator
+                } else {
+                    doses = doses + Fraction(run.numerator, run.denominator)
+                    run = dose
+                }
             }
+            doses = doses + Fraction(run.numerator, run.denominator)
+            let expected = Fraction(sevenths, 7)
             let value: Fraction? = expected > .zero ? Fraction.min(.one, doses / expected) : nil
             return ExerciseAdherence(exercise: e, key: analyzer.catalog.exercises[e].key,
                                      expected: expected, doses: doses, adherence: value)
