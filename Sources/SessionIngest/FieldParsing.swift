@@ -22,7 +22,7 @@ enum FieldParsing {
     /// `,0...` in files whose decimal mark is a comma, where `1.000` would be a thousand and
     /// is refused rather than misread).
     static func wholeNumber(_ f: UnsafeBufferPointer<UInt8>, decimalComma: Bool = false) -> Int? {
-        guard !f.isEmpty else { return nil }
+        guard f.count > 0 else { return nil }
         var value = 0
         var i = 0
         while i < f.count, let d = digit(f[i]) {
@@ -46,7 +46,7 @@ enum FieldParsing {
     }
 
     static func centisExact(_ f: UnsafeBufferPointer<UInt8>, decimalComma: Bool = false) -> (value: Int, exact: Bool)? {
-        guard !f.isEmpty else { return nil }
+        guard f.count > 0 else { return nil }
         var whole = 0, frac = 0, fracDigits = 0, i = 0, cut = false
         var sawDigit = false
         while i < f.count, let d = digit(f[i]) {

@@ -537,7 +537,7 @@ struct FileParser {
             }
         }
         // Patient id.
-        let idBytesEmpty = r.withField(c.id) { FieldParsing.trimmed($0).isEmpty }
+        let idBytesEmpty = r.withField(c.id) { (FieldParsing.trimmed($0).count == 0) }
         if idBytesEmpty { return .rejected("missing patient id") }
 
         // Date.
@@ -545,7 +545,7 @@ struct FileParser {
         var dateProblem: String?
         try r.withField(c.date) { f in
             let t = FieldParsing.trimmed(f)
-            if t.isEmpty { dateProblem = "missing date"; return }
+            if t.count == 0 { dateProblem = "missing date"; return }
             // The rows of one sitting share their time stamp: reuse the last reading.
             if let last = lastDate, dateCache.matches(t) {
                 parsedDate = last
@@ -582,7 +582,7 @@ struct FileParser {
         // Exercise.
         let exercise: ExerciseLookup? = r.withField(c.exercise) { f in
             let t = FieldParsing.trimmed(f)
-            if t.isEmpty { return nil }
+            if t.count == 0 { return nil }
             return lookupExercise(t)
         }
         guard let ex = exercise else { return .rejected("missing exercise name") }
@@ -602,7 +602,7 @@ struct FileParser {
         if let i = c.sets {
             let v: Int?? = r.withField(i) { f in
                 let t = FieldParsing.trimmed(f)
-                return t.isEmpty ? .some(1) : .some(FieldParsing.wholeNumber(t, decimalComma: ctx.decimalComma))
+                return t.count == 0 ? .some(1) : .some(FieldParsing.wholeNumber(t, decimalComma: ctx.decimalComma))
             }
             guard case .some(.some(let s)) = v else {
                 return .rejected("sets must be a whole number 0 or more, found '\(fieldText(r, i))'")
@@ -611,7 +611,7 @@ struct FileParser {
         }
         let repsValue: Int?? = r.withField(c.reps) { f in
             let t = FieldParsing.trimmed(f)
-            return t.isEmpty ? .none : .some(FieldParsing.wholeNumber(t, decimalComma: ctx.decimalComma))
+            return t.count == 0 ? .none : .some(FieldParsing.wholeNumber(t, decimalComma: ctx.decimalComma))
         }
         guard case .some(let repsParsed) = repsValue else { return .rejected("missing reps") }
         guard let repsPerSet = repsParsed else {
@@ -624,14 +624,14 @@ struct FileParser {
 
         // Hold and pain.
         var hold: Int?
-        if let i = c.hold, !r.withField(i, { FieldParsing.trimmed($0).isEmpty }) {
+        if let i = c.hold, !r.withField(i, { (FieldParsing.trimmed($0).count == 0) }) {
             guard let h = r.withField(i, { FieldParsing.centis(FieldParsing.trimmed($0), decimalComma: ctx.decimalComma) }) else {
                 return .rejected("hold_seconds must be a number of seconds, found '\(fieldText(r, i))'")
             }
             hold = h
         }
         var pain: Int?
-        if let i = c.pain, !r.withField(i, { FieldParsing.trimmed($0).isEmpty }) {
+        if let i = c.pain, !r.withField(i, { (FieldParsing.trimmed($0).count == 0) }) {
             guard let p = r.withField(i, { FieldParsing.centisExact(FieldParsing.trimmed($0), decimalComma: ctx.decimalComma) }),
                   p.value < 1000 || (p.value == 1000 && p.exact) else {
                 return .rejected("pain must be a number from 0 to 10, found '\(fieldText(r, i))'")
@@ -684,10 +684,15 @@ struct FileParser {
     }
 
     private mutating func update(_ p: Int, _ day: Day, _ order: RowOrder, _ name: Int32?, _ therapist: Int32?, _ clinic: Int32?) {
-        if out.patients[p].lastEntry.map({ $0 < day }) ?? true { out.patients[p].lastEntry = day }
-        if let v = name, out.patients[p].name.map({ !(order < $0.order) }) ?? true { out.patients[p].name = (order, v) }
-        if let v = therapist, out.patients[p].therapist.map({ !(order < $0.order) }) ?? true { out.patients[p].therapist = (order, v) }
-        if let v = clinic, out.patients[p].clinic.map({ !(order < $0.order) }) ?? true { out.patients[p].clinic = (order, v) }
+        FileParser.update(&out.patients[p], day, order, name, therapist, clinic)
+    }
+
+    /// The patient's last entry day, and the latest name, therapist and clinic (by day, then file, then row).
+    private static func update(_ patient: inout LocalPatient, _ day: Day, _ order: RowOrder, _ name: Int32?, _ therapist: Int32?, _ clinic: Int32?) {
+        if patient.lastEntry.map({ $0 < day }) ?? true { patient.lastEntry = day }
+        if let v = name, patient.name.map({ !(order < $0.order) }) ?? true { patient.name = (order, v) }
+        if let v = therapist, patient.therapist.map({ !(order < $0.order) }) ?? true { patient.therapist = (order, v) }
+        if let v = clinic, patient.clinic.map({ !(order < $0.order) }) ?? true { patient.clinic = (order, v) }
     }
 
     /// Interns a text column's value (nil when empty).
@@ -695,7 +700,7 @@ struct FileParser {
         guard let i = column else { return nil }
         return r.withField(i) { f -> Int32? in
             let t = FieldParsing.trimmed(f)
-            if t.isEmpty { return nil }
+            if t.count == 0 { return nil }
             if textCaches[k].matches(t) { return textCaches[k].value }
             let (s, legacy) = decode(t)
             if legacy { ctx.legacyText = true }
