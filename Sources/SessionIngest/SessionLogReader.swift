@@ -357,17 +357,32 @@ enum ByteCompare {
     }
 }
 
+/// Texts kept once each, numbered in the order first seen.
+final class StringTable {
+    private(set) var texts: [String] = []
+    private var index: [String: Int32] = [:]
+
+    func intern(_ s: String) -> Int32 {
+        if let i = index[s] { return i }
+        let i = Int32(texts.count)
+        texts.append(s)
+        index[s] = i
+        return i
+    }
+}
+
 /// Parses and validates one file.
 struct FileParser {
     let options: IngestOptions
     var out: ParsedFile = ParsedFile(summary: InputFileSummary(path: ""))
     var patientIndex: [String: Int32] = [:]
-    var stringIndex: [String: Int32] = [:]
+    /// The file's texts (names, therapists, clinics, exercise names), each kept once.
+    let strings = StringTable()
     var exerciseCache: [(bytes: [UInt8], exercise: ExerciseLookup)] = []
     var idCache = LastValueCache()
     var dateCache = LastValueCache()
     var lastDate: ParsedDate?
-    var textCaches = [LastValueCache(), LastValueCache(), LastValueCache()]
+    var nameCache = LastValueCache(), therapistCache = LastValueCache(), clinicCache = LastValueCache()
     /// What an empty text field adds to a row's fingerprint.
     let emptyPrint = RowFingerprint.empty
     var fileNumber = 0
@@ -394,6 +409,7 @@ struct FileParser {
             out.summary.error = .unreadable(file: path, reason: "\(error)")
         }
         out.otherPatientIDs = knownIDs
+        out.strings = strings.texts
         if out.summary.error != nil {
             // A file that cannot be used contributes nothing but its error.
             let summary = out.summary
@@ -639,16 +655,16 @@ struct FileParser {
             pain = p.value
         }
         // Text columns shown in reports.
-        let name = text(r, c.name, cache: 0, &ctx)
-        let therapist = text(r, c.therapist, cache: 1, &ctx)
-        let clinic = text(r, c.clinic, cache: 2, &ctx)
+        let name = FileParser.text(r, c.name, &nameCache, strings, options.encoding, &ctx)
+        let therapist = FileParser.text(r, c.therapist, &therapistCache, strings, options.encoding, &ctx)
+        let clinic = FileParser.text(r, c.clinic, &clinicCache, strings, options.encoding, &ctx)
 
         // Accepted.
         if date.day > options.asOf { out.rowsAfterAsOf += 1; return .accepted }
         let p = patientSlot(r, c.id)
         let order = RowOrder(day: date.day, file: fileNumber, row: rowNumber)
         update(Int(p), date.day, order, name, therapist, clinic)
-        if ex.id == nil { out.unknown[out.strings[Int(ex.name)], default: 0] += 1 }
+        if ex.id == nil { out.unknown[strings.texts[Int(ex.name)], default: 0] += 1 }
         guard options.span.contains(date.day) else { return .accepted }
         // The row's identity after normalisation, to drop it if an overlapping export repeats it.
         // Text columns come as the fingerprints of their bytes, kept with the last value seen.
@@ -661,12 +677,12 @@ struct FileParser {
         fp.add(UInt64(repsPerSet))
         fp.add(UInt64(bitPattern: Int64(hold ?? -1)))
         fp.add(UInt64(bitPattern: Int64(pain ?? -1)))
-        func addText(_ column: Int?, _ value: Int32?, _ cache: Int) {
-            if column == nil { fp.add(0) } else if value == nil { fp.add(emptyPrint) } else { fp.add(textCaches[cache].print) }
+        func addText(_ column: Int?, _ value: Int32?, _ cache: RowFingerprint) {
+            if column == nil { fp.add(0) } else if value == nil { fp.add(emptyPrint) } else { fp.add(cache) }
         }
-        addText(c.name, name, 0)
-        addText(c.therapist, therapist, 1)
-        addText(c.clinic, clinic, 2)
+        addText(c.name, name, nameCache.print)
+        addText(c.therapist, therapist, therapistCache.print)
+        addText(c.clinic, clinic, clinicCache.print)
         if let i = c.notes { r.withField(i) { fp.add(RowFingerprint(FieldParsing.trimmed($0))) } } else { fp.add(0) }
         out.keptFingerprints.append(fp)
         if options.keepEntries {
@@ -696,16 +712,17 @@ struct FileParser {
     }
 
     /// Interns a text column's value (nil when empty).
-    private mutating func text(_ r: CSVRecordReader, _ column: Int?, cache k: Int, _ ctx: inout RowContext) -> Int32? {
+    private static func text(_ r: CSVRecordReader, _ column: Int?, _ cache: inout LastValueCache, _ strings: StringTable,
+                             _ encoding: TextEncoding?, _ ctx: inout RowContext) -> Int32? {
         guard let i = column else { return nil }
         return r.withField(i) { f -> Int32? in
             let t = FieldParsing.trimmed(f)
             if t.count == 0 { return nil }
-            if textCaches[k].matches(t) { return textCaches[k].value }
-            let (s, legacy) = decode(t)
+            if cache.matches(t) { return cache.value }
+            let (s, legacy) = FileParser.decode(t, encoding)
             if legacy { ctx.legacyText = true }
-            let v = intern(s)
-            textCaches[k].store(t, v)
+            let v = strings.intern(s)
+            cache.store(t, v)
             return v
         }
     }
@@ -713,7 +730,11 @@ struct FileParser {
     /// Text of field bytes in the file's encoding: as told by `--encoding`, else UTF-8 when
     /// valid and Windows-1252 when not.
     func decode(_ t: UnsafeBufferPointer<UInt8>) -> (String, legacy: Bool) {
-        switch options.encoding {
+        FileParser.decode(t, options.encoding)
+    }
+
+    static func decode(_ t: UnsafeBufferPointer<UInt8>, _ encoding: TextEncoding?) -> (String, legacy: Bool) {
+        switch encoding {
         case .windows1252: return (TextDecoding.windows1252(t), false)
         case .utf8, .utf16: return (String(decoding: t, as: UTF8.self), false)
         case nil: return TextDecoding.text(t)
@@ -744,18 +765,12 @@ struct FileParser {
         let id = options.catalog.lookup(text)
         var print = RowFingerprint()
         if let id { print.add(UInt64(id)) } else { print = RowFingerprint(t) }
-        let result = ExerciseLookup(id: id, name: intern(text), print: print)
+        let result = ExerciseLookup(id: id, name: strings.intern(text), print: print)
         if exerciseCache.count < 64 { exerciseCache.append((Array(t), result)) }
         return result
     }
 
-    private mutating func intern(_ s: String) -> Int32 {
-        if let i = stringIndex[s] { return i }
-        let i = Int32(out.strings.count)
-        out.strings.append(s)
-        stringIndex[s] = i
-        return i
-    }
+
 
     private mutating func patientSlot(_ r: CSVRecordReader, _ column: Int) -> Int32 {
         r.withField(column) { f -> Int32 in
