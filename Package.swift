@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "ReportBuilder", dependencies: ["SessionIngest", "AdherenceAnalysis", "XLSXWriter"]),
         // The command-line commands, as a library tests can call.
         .target(name: "AdhereCommands", dependencies: [
-            "SessionIngest", "AdherenceAnalysis", "ReportBuilder",
+            "SessionIngest", "AdherenceAnalysis", "ReportBuilder", "XLSXWriter",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "adhere", dependencies: ["AdhereCommands"]),

@@ -2,6 +2,7 @@ import Foundation
 import AdherenceAnalysis
 import ReportBuilder
 import SessionIngest
+import XLSXWriter
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -184,14 +185,14 @@ struct ReportJob {
         // output folder, then move them into place in order.
         let jobs = zip(groups, names).map { (group: $0.0, final: (out as NSString).appendingPathComponent($0.1)) }
         let temporary = jobs.indices.map { OutputFiles.temporaryPath(for: jobs[$0].final, tag: $0) }
-        let results = ParallelMap.map(Array(jobs.indices)) { i -> Result<Int, OutputError> in
+        let results = ParallelMap.map(Array(jobs.indices)) { i -> Result<Workbook.Contents, OutputError> in
             do {
                 return .success(try ReportWorkbook(report: report, group: jobs[i].group).write(to: temporary[i]))
             } catch {
                 return .failure(OutputError(path: jobs[i].final, reason: "\(error)"))
             }
         }
-        let cells = results.reduce(0) { $0 + ((try? $1.get()) ?? 0) }
+        let contents = results.reduce(Workbook.Contents()) { $0 + ((try? $1.get()) ?? Workbook.Contents()) }
         if let failure = results.compactMap({ if case .failure(let e) = $0 { return e } else { return nil } }).first {
             for t in temporary { unlink(t) }
             console.err("\(failure)")
@@ -208,7 +209,7 @@ struct ReportJob {
             let group = job.group
             outcome.lines.append("\(job.final): \(group.patients.count) patient\(group.patients.count == 1 ? "" : "s"), \(group.needingAttention) need\(group.needingAttention == 1 ? "s" : "") attention")
         }
-        timer.lap("write \(groups.count) workbooks, \(cells) cells")
+        timer.lap("write \(groups.count) workbooks, \(contents.cells) cells, \(contents.charts) charts, \(contents.series) series")
         let rejectsPath = (out as NSString).appendingPathComponent("rejects-\(month).csv")
         do {
             try OutputFiles.writeAtomically(RejectsFile.csv(ingest.rejects), to: rejectsPath)

@@ -28,10 +28,9 @@ public struct ReportWorkbook {
     /// One decimal, so 79.6% never shows as "80%" next to an amber band.
     static let percent1 = CellFormat(numberFormat: "0.0%")
 
-    /// Writes the workbook to `path` (the caller moves it into place). Returns the number of
-    /// cells written.
+    /// Writes the workbook to `path` (the caller moves it into place). Returns what it holds.
     @discardableResult
-    public func write(to path: String) throws -> Int {
+    public func write(to path: String) throws -> Workbook.Contents {
         let s = report.settings
         let wb = try Workbook(path: path, properties: .init(
             title: "Adherence report \(s.month) — \(group.label)",
@@ -47,7 +46,7 @@ public struct ReportWorkbook {
         try writeAbout(about)
         summary.activate()
         try wb.close()
-        return wb.cellsWritten
+        return wb.contents
     }
 
     // MARK: - Summary

@@ -28,6 +28,7 @@ public final class Chart {
         chart_series_set_values(series, sheetName, lxw_row_t(firstRow), lxw_col_t(valueColumn),
                                 lxw_row_t(lastRow), lxw_col_t(valueColumn))
         chart_series_set_name(series, workbook.retain(name))
+        workbook.contents.series += 1
         if let c = color {
             var line = lxw_chart_line()
             line.color = lxw_color_t(c)

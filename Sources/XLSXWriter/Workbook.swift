@@ -13,8 +13,26 @@ internal import CXlsxWriter
 /// library never prints warnings and never writes a cell Excel would have to repair.
 public final class Workbook {
     public let path: String
-    /// Cells written so far (for the benchmark's comparison with libxlsxwriter alone).
-    public internal(set) var cellsWritten = 0
+    /// What a workbook holds: cells, charts and chart series (for the benchmark's comparison
+    /// with libxlsxwriter alone).
+    public struct Contents: Sendable, Equatable {
+        public var cells = 0
+        public var charts = 0
+        public var series = 0
+
+        public init(cells: Int = 0, charts: Int = 0, series: Int = 0) {
+            self.cells = cells
+            self.charts = charts
+            self.series = series
+        }
+
+        public static func + (a: Contents, b: Contents) -> Contents {
+            Contents(cells: a.cells + b.cells, charts: a.charts + b.charts, series: a.series + b.series)
+        }
+    }
+
+    /// What has been written so far.
+    public internal(set) var contents = Contents()
     var raw: UnsafeMutablePointer<lxw_workbook>?
     private var formats: [CellFormat: UnsafeMutablePointer<lxw_format>] = [:]
     private var sheetNames: Set<String> = []
@@ -136,6 +154,7 @@ public final class Workbook {
         if let y = yAxisTitle { chart_axis_set_name(chart.pointee.y_axis, keep(y)) }
         if let x = xAxisTitle { chart_axis_set_name(chart.pointee.x_axis, keep(x)) }
         chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue))
+        contents.charts += 1
         return Chart(workbook: self, raw: chart, title: title)
     }
 

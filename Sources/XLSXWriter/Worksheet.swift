@@ -21,7 +21,7 @@ public final class Worksheet {
                             message: "outside the sheet (Excel holds 1,048,576 rows and 16,384 columns)")
         }
         _ = try workbook.live("writing \(what) at \(place(row, column))")
-        workbook.cellsWritten += 1
+        workbook.contents.cells += 1
     }
 
     /// Writes text as a text cell. Text longer than a cell holds (32,767 characters) is an error.

@@ -3,8 +3,11 @@
 //
 //   floor-bench scan FILE...                 a plain byte-level RFC 4180 loop over the files
 //                                            (records and fields counted, nothing else)
-//   floor-bench write ROWS COLUMNS OUT.xlsx  libxlsxwriter alone writing ROWS x COLUMNS cells
-//                                            (numbers, short texts and dates, as a report has)
+//   floor-bench write ROWS COLUMNS OUT.xlsx [CHARTS SERIES]
+//                                            libxlsxwriter alone writing ROWS x COLUMNS cells
+//                                            (numbers, short texts and dates, as a report has),
+//                                            and, when given, CHARTS line charts with SERIES
+//                                            series in all, each over 10 rows of those cells
 //
 // Each prints one line: what was done, seconds, and throughput.
 #if canImport(Glibc)
@@ -61,7 +64,14 @@ case "scan":
     let t = now() - start
     print(String(format: "scan: %d bytes, %d records, %d fields in %.3f s (%.0f MB/s)", bytes, records, fields, t, Double(bytes) / 1e6 / t))
 case "write":
-    guard args.count == 4, let rows = Int(args[1]), let columns = Int(args[2]) else { fail("usage: floor-bench write ROWS COLUMNS OUT.xlsx") }
+    guard args.count == 4 || args.count == 6, let rows = Int(args[1]), let columns = Int(args[2]) else {
+        fail("usage: floor-bench write ROWS COLUMNS OUT.xlsx [CHARTS SERIES]")
+    }
+    let charts = args.count == 6 ? Int(args[4]) ?? -1 : 0
+    let series = args.count == 6 ? Int(args[5]) ?? -1 : 0
+    guard charts >= 0, series >= charts, series <= 2 * charts, rows >= 10, columns >= 4 else {
+        fail("CHARTS and SERIES: whole numbers, with CHARTS <= SERIES <= 2 x CHARTS (and at least 10 rows, 4 columns)")
+    }
     let start = now()
     do {
         let wb = try Workbook(path: args[3], properties: .init(title: "floor", created: 0))
@@ -75,12 +85,25 @@ case "write":
                 }
             }
         }
+        // Charts as the report draws them: a titled line chart, one or two series of 10 rows.
+        for k in 0..<charts {
+            let first = (k * 10) % (rows - 9)
+            let chart = try wb.addLineChart(title: "P\(k): step-ups per week", yAxisTitle: "reps")
+            try chart.addSeries(name: "Step-up reps", sheet: "Cells", categoryColumn: 1, valueColumn: 2,
+                                firstRow: first, lastRow: first + 9, color: 0x2E75B6)
+            if k < series - charts {
+                try chart.addSeries(name: "Max pain", sheet: "Cells", categoryColumn: 1, valueColumn: 3,
+                                    firstRow: first, lastRow: first + 9, color: 0xC00000)
+            }
+            chart.setCategoryNumberFormat("dd mmm")
+            try ws.insertChart(chart, row: k * 13 % 1_000_000, column: columns + 1, scaleX: 0.75, scaleY: 0.75)
+        }
         try wb.close()
     } catch {
         fail("\(error)")
     }
     let t = now() - start
-    print(String(format: "write: %d cells in %.3f s (%.0f cells/s)", rows * columns, t, Double(rows * columns) / t))
+    print(String(format: "write: %d cells, %d charts in %.3f s (%.0f cells/s)", rows * columns, charts, t, Double(rows * columns) / t))
 default:
     fail("unknown mode \(mode)")
 }
