@@ -41,7 +41,7 @@ end=$(date -d "2025-11-01 + $((days - 1)) days" +%F)
 month=$(date -d "$(date -d "$end + 1 day" +%Y-%m-01) - 1 month" +%Y-%m)
 bytes=$(cat "$data"/sessions/*.csv | wc -c)
 rows=$(( $(cat "$data"/sessions/*.csv | wc -l) - 12 ))
-patient=$(sed -n 2p "$data/sessions/export-000.csv" | cut -d, -f1)
+patient=$(awk -F, 'FNR > 1 { print $1; exit }' "$data"/sessions/*.csv)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
@@ -69,6 +69,21 @@ report=$(best_of "$bin/adhere" report --month "$month" --plans "$data/plans.csv"
 trend=$(best_of "$bin/adhere" trend "$patient" --as-of "$end" --plans "$data/plans.csv" "$data/sessions")
 check=$(best_of "$bin/adhere" check "$data/sessions")
 
+# Memory against the history read: the same report from the newer half of the files only
+# (they hold every day the report looks at), and the trend on a clinic a tenth the size.
+half=$(ls "$data"/sessions/*.csv | tail -n $(( $(ls "$data"/sessions/*.csv | wc -l) / 2 )))
+report_half=$(best_of "$bin/adhere" report --month "$month" --plans "$data/plans.csv" --out "$out/half" --quiet $half)
+small="$data-tenth"
+if [ ! -f "$small/.made-$((patients / 10))-$days" ]; then
+  rm -rf "$small"
+  "$bin/synth-export" --out "$small" --patients $(( patients / 10 > 0 ? patients / 10 : 1 )) --days "$days" --start 2025-11-01 --files 12 >&2
+  touch "$small/.made-$((patients / 10))-$days"
+fi
+# One patient both clinics have, for a like-for-like trend.
+both=$(awk -F, 'FNR > 1 { print $1; exit }' "$small"/sessions/*.csv)
+trend_big=$(best_of "$bin/adhere" trend "$both" --as-of "$end" --plans "$data/plans.csv" "$data/sessions")
+trend_small=$(best_of "$bin/adhere" trend "$both" --as-of "$end" --plans "$small/plans.csv" "$small/sessions")
+
 mb=$(awk "BEGIN{print $bytes/1e6}")
 line() { # name seconds kB
   awk -v n="$1" -v t="$2" -v m="$3" -v mb="$mb" -v rows="$rows" \
@@ -80,7 +95,7 @@ line "floor: libxlsxwriter, $cells cells" $write
 line "floor: libxlsxwriter, + $charts charts" $charted
 line "adhere report --month $month" $report
 line "adhere trend $patient" $trend
-line "adhere check (whole year)" $check
+line "adhere check (all files)" $check
 read -r scan_t _ <<<"$scan"; read -r write_t _ <<<"$write"; read -r charted_t _ <<<"$charted"
 read -r report_t report_m <<<"$report"; read -r trend_t trend_m <<<"$trend"; read -r check_t _ <<<"$check"
 awk -v r="$report_t" -v s="$scan_t" -v w="$write_t" -v wc="$charted_t" -v c="$check_t" -v t="$trend_t" -v rm="$report_m" -v tm="$trend_m" 'BEGIN{
@@ -89,5 +104,8 @@ awk -v r="$report_t" -v s="$scan_t" -v w="$write_t" -v wc="$charted_t" -v c="$ch
   printf "        %.2f x (scan floor + cells-and-charts floor); peak %.0f MB, target under 150 MB: %s\n", r/(s+wc), rm/1024, (rm/1024 < 150 ? "met" : "not met")
   printf "check:  %.2f x the scan floor; target at most 1.5 x: %s\n", c/s, (c/s <= 1.5 ? "met" : "not met")
   printf "trend:  %.3f s, peak %.0f MB; target under 0.5 s: %s\n", t, tm/1024, (t < 0.5 ? "met" : "not met") }'
+read -r _ half_m <<<"$report_half"; read -r _ big_m <<<"$trend_big"; read -r _ small_m <<<"$trend_small"
+awk -v a="$report_m" -v b="$half_m" -v t="$big_m" -v u="$small_m" -v p="$patients" -v id="$both" 'BEGIN{
+  printf "memory: report reading the whole year %.0f MB, the newer half of the files %.0f MB; trend of %s among %d patients %.0f MB, among %d %.0f MB\n", a/1024, b/1024, id, p, t/1024, (p >= 10 ? p/10 : 1), u/1024 }'
 echo "where the report's time goes (one run, ADHERE_TIMINGS=1):"
 echo "$timings"

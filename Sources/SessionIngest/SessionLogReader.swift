@@ -662,8 +662,10 @@ struct FileParser {
         // Accepted.
         if date.day > options.asOf { out.rowsAfterAsOf += 1; return .accepted }
         let p = patientSlot(r, c.id)
-        let order = RowOrder(day: date.day, file: fileNumber, row: rowNumber)
-        update(Int(p), date.day, order, name, therapist, clinic)
+        if options.keepEntries {
+            // Names and last entry days are shown only with entries (a check of the files only counts).
+            update(Int(p), date.day, RowOrder(day: date.day, file: fileNumber, row: rowNumber), name, therapist, clinic)
+        }
         if ex.id == nil { out.unknown[strings.texts[Int(ex.name)], default: 0] += 1 }
         guard options.span.contains(date.day) else { return .accepted }
         // The row's identity after normalisation, to drop it if an overlapping export repeats it.
