@@ -6,11 +6,12 @@
 #   scripts/benchmark.sh --patients 20 --days 60 --build debug    a quick smoke run (CI)
 #
 # Options: --patients N, --days N, --data DIR (default /tmp/adhere-bench), --runs N (best of,
-# default 3), --build release|debug (default release).
+# default 3), --build release|debug (default release), --pandas (also time the same report done
+# with pandas and XlsxWriter, scripts/pandas_report.py, once; installs them with pip if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-patients=2000 days=365 data=/tmp/adhere-bench runs=3 build=release
+patients=2000 days=365 data=/tmp/adhere-bench runs=3 build=release pandas=no
 while [ $# -gt 0 ]; do
   case "$1" in
     --patients) patients=$2; shift 2 ;;
@@ -18,6 +19,7 @@ while [ $# -gt 0 ]; do
     --data) data=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
+    --pandas) pandas=yes; shift ;;
     *) echo "benchmark: unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -104,6 +106,15 @@ awk -v r="$report_t" -v s="$scan_t" -v w="$write_t" -v wc="$charted_t" -v c="$ch
   printf "        %.2f x (scan floor + cells-and-charts floor); peak %.0f MB, target under 150 MB: %s\n", r/(s+wc), rm/1024, (rm/1024 < 150 ? "met" : "not met")
   printf "check:  %.2f x the scan floor; target at most 1.5 x: %s\n", c/s, (c/s <= 1.5 ? "met" : "not met")
   printf "trend:  %.3f s, peak %.0f MB; target under 0.5 s: %s\n", t, tm/1024, (t < 0.5 ? "met" : "not met") }'
+if [ "$pandas" = yes ]; then
+  python3 -c "import pandas, xlsxwriter" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check pandas xlsxwriter >&2 \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages pandas xlsxwriter >&2
+  slow=$(runs=1 best_of python3 scripts/pandas_report.py --month "$month" --plans "$data/plans.csv" --out "$out/pandas" "$data"/sessions/*.csv)
+  line "pandas + XlsxWriter, same report" $slow
+  read -r slow_t slow_m <<<"$slow"
+  awk -v r="$report_t" -v p="$slow_t" -v rm="$report_m" -v pm="$slow_m" 'BEGIN{
+    printf "pandas: adhere report is %.1f x faster (target at least 10 x: %s) in %.0f x less memory\n", p/r, (p/r >= 10 ? "met" : "not met"), pm/rm }'
+fi
 read -r _ half_m <<<"$report_half"; read -r _ big_m <<<"$trend_big"; read -r _ small_m <<<"$trend_small"
 awk -v a="$report_m" -v b="$half_m" -v t="$big_m" -v u="$small_m" -v p="$patients" -v id="$both" 'BEGIN{
   printf "memory: report reading the whole year %.0f MB, the newer half of the files %.0f MB; trend of %s among %d patients %.0f MB, among %d %.0f MB\n", a/1024, b/1024, id, p, t/1024, (p >= 10 ? p/10 : 1), u/1024 }'
