@@ -84,7 +84,7 @@ public struct PatientRecord: Sendable {
     public var therapist: String?
     public var clinic: String?
     /// Entries sorted by day (rows outside the span being analysed may be left out).
-    public var entries: [Entry]
+    public private(set) var entries: [Entry]
     /// The latest entry day up to the as-of date, over the whole history read.
     public var lastEntry: Day?
     public var prescription: Prescription

@@ -170,6 +170,17 @@ public final class CSVRecordReader {
         fieldCapacity = bigger
     }
 
+    /// Records field `count` as bytes `s..<e` of the buffer.
+    @inline(__always)
+    private func addField(_ s: Int, _ e: Int, _ escaped: Bool, _ count: inout Int, _ longest: inout Int) {
+        if count == fieldCapacity { growFields() }
+        if e - s > longest { longest = e - s }
+        fieldStart[count] = s
+        fieldEnd[count] = e
+        fieldEscaped[count] = escaped
+        count += 1
+    }
+
     /// The common case, fast: a record with no quote at all, whole in the buffer. Finds its
     /// separators and line end 16 bytes at a time. Returns the position after the record, or
     /// `nil` to let ``parse()`` read it (a quote, or the end of the buffered bytes, is in reach).
@@ -198,12 +209,7 @@ public final class CSVRecordReader {
                     m &= m - 1
                     let c = buf[pos]
                     if c == quote { return nil }
-                    if count == fieldCapacity { growFields() }
-                    if pos - fieldBegin > longest { longest = pos - fieldBegin }
-                    fieldStart[count] = fieldBegin
-                    fieldEnd[count] = pos
-                    fieldEscaped[count] = false
-                    count += 1
+                    addField(fieldBegin, pos, false, &count, &longest)
                     if c == sep { fieldBegin = pos + 1; continue }
                     // The line ends here (a CR needs the next byte, to see whether LF follows).
                     var next = pos + 1
@@ -244,12 +250,7 @@ public final class CSVRecordReader {
         recordStart = start
         var longest = 0
         @inline(__always) func add(_ s: Int, _ e: Int, _ escaped: Bool) {
-            if count == fieldCapacity { growFields() }
-            if e - s > longest { longest = e - s }
-            fieldStart[count] = s
-            fieldEnd[count] = e
-            fieldEscaped[count] = escaped
-            count += 1
+            addField(s, e, escaped, &count, &longest)
         }
         while true {
             if p < end && buf[p] == quote {

@@ -16,9 +16,10 @@ enum DuplicateFinder {
     static func duplicates(_ lists: [[RowFingerprint]]) -> [[Bool]] {
         let total = lists.reduce(0) { $0 + $1.count }
         guard total > 0 else { return lists.map { _ in [] } }
-        // About 4,096 fingerprints per partition (64 KiB of them).
+        // About 4,096 fingerprints per partition (64 KiB of them), with no more than 4 M
+        // (list, partition) counters in all, however many files there are.
         var wanted = 0
-        while wanted < 16 && total >> wanted > 4096 { wanted += 1 }
+        while wanted < 16 && total >> wanted > 4096 && lists.count << (wanted + 1) <= 1 << 22 { wanted += 1 }
         let bits = wanted
         let partitions = 1 << bits
 

@@ -43,6 +43,20 @@ final class DuplicateFinderTests: XCTestCase {
         XCTAssertTrue(found[0][1], "row 0 is repeated at once (0 is a multiple of 97)")
     }
 
+    func testTensOfThousandsOfSmallFiles() {
+        // 70,000 files of 3 rows, each repeating one row of the file before (fewer partitions
+        // are used so the per-file counters stay bounded; the answer must not change).
+        var lists: [[RowFingerprint]] = []
+        for f in 0..<70_000 {
+            var list = [fingerprint(2 * f), fingerprint(2 * f + 1)]
+            if f > 0 { list.append(fingerprint(2 * f - 1)) }
+            lists.append(list)
+        }
+        let found = DuplicateFinder.duplicates(lists)
+        XCTAssertEqual(found, reference(lists))
+        XCTAssertEqual(found.joined().filter { $0 }.count, 69_999)
+    }
+
     func testEmptyAndSingleLists() {
         XCTAssertEqual(DuplicateFinder.duplicates([]), [])
         XCTAssertEqual(DuplicateFinder.duplicates([[], []]), [[], []])
