@@ -331,11 +331,13 @@ struct LastValueCache {
         }
     }
 
-    @inline(__always) mutating func store(_ t: UnsafeBufferPointer<UInt8>, _ v: Int32) {
+    /// Remembers `t` as meaning `v` (and its fingerprint, unless the column's values never
+    /// enter one, as with time stamps, which rows fingerprint as parsed).
+    @inline(__always) mutating func store(_ t: UnsafeBufferPointer<UInt8>, _ v: Int32, fingerprint: Bool = true) {
         bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: t)
         value = v
-        print = RowFingerprint(t)
+        print = fingerprint ? RowFingerprint(t) : RowFingerprint()
     }
 }
 
@@ -545,7 +547,7 @@ struct FileParser {
                         let t = FieldParsing.trimmed(f)
                         if !t.isEmpty && !idCache.matches(t) {
                             knownIDs.insert(decode(t).0)
-                            idCache.store(t, 0)
+                            idCache.store(t, 0, fingerprint: false)
                         }
                     }
                 }
@@ -583,7 +585,7 @@ struct FileParser {
             case .success(let d):
                 parsedDate = d
                 lastDate = d
-                dateCache.store(t, 0)
+                dateCache.store(t, 0, fingerprint: false)
                 if ctx.dateFormat == nil { ctx.dateFormat = FileParser.describeDate(t, d, ctx.dateOrder) }
             case .failure(.impossible): dateProblem = "impossible date '\(decode(t).0)'"
             case .failure(.outOfRange): dateProblem = "date out of range '\(decode(t).0)' (years 1900 to 2199)"
