@@ -71,6 +71,22 @@ report=$(best_of "$bin/adhere" report --month "$month" --plans "$data/plans.csv"
 trend=$(best_of "$bin/adhere" trend "$patient" --as-of "$end" --plans "$data/plans.csv" "$data/sessions")
 check=$(best_of "$bin/adhere" check "$data/sessions")
 
+# Overlapping exports: the same clinic with each file repeating the last 3 days of the one
+# before. The check must drop exactly the rows the generator repeated.
+overlapped="$data-overlap"
+if [ ! -f "$overlapped/.made-$patients-$days" ]; then
+  rm -rf "$overlapped"
+  made=$("$bin/synth-export" --out "$overlapped" --patients "$patients" --days "$days" --start 2025-11-01 --files 12 --overlap 3 2>&1)
+  sed -n 's/.*; \([0-9]*\) rows repeated by overlapping exports.*/\1/p' <<<"$made" > "$overlapped/.made-$patients-$days"
+fi
+repeats=$(cat "$overlapped/.made-$patients-$days")
+check_overlap=$(best_of "$bin/adhere" check "$overlapped/sessions")
+found=$("$bin/adhere" check "$overlapped/sessions" | tail -n 1 | sed -n 's/.* \([0-9]*\) duplicates.*/\1/p')
+if [ "$found" != "$repeats" ]; then
+  echo "benchmark: check dropped ${found:-?} duplicates in the overlapping exports; the generator repeated $repeats rows" >&2
+  exit 1
+fi
+
 # Memory against the history read: the same report from the newer half of the files only
 # (they hold every day the report looks at), and the trend on a clinic a tenth the size.
 half=$(ls "$data"/sessions/*.csv | tail -n $(( $(ls "$data"/sessions/*.csv | wc -l) / 2 )))
@@ -87,8 +103,8 @@ trend_big=$(best_of "$bin/adhere" trend "$both" --as-of "$end" --plans "$data/pl
 trend_small=$(best_of "$bin/adhere" trend "$both" --as-of "$end" --plans "$small/plans.csv" "$small/sessions")
 
 mb=$(awk "BEGIN{print $bytes/1e6}")
-line() { # name seconds kB
-  awk -v n="$1" -v t="$2" -v m="$3" -v mb="$mb" -v rows="$rows" \
+line() { # name seconds kB [MB rows, when not the year's]
+  awk -v n="$1" -v t="$2" -v m="$3" -v mb="${4:-$mb}" -v rows="${5:-$rows}" \
     'BEGIN{printf "%-34s %8.3f s %9.0f MB/s %12.0f rows/s %8.0f MB peak\n", n, t, (t>0?mb/t:0), (t>0?rows/t:0), m/1024}'
 }
 echo "adhere benchmark: $patients patients, $days days, $rows rows, $(awk "BEGIN{printf \"%.0f\", $mb}") MB; report month $month; $(nproc) cores; best of $runs"
@@ -98,6 +114,8 @@ line "floor: libxlsxwriter, + $charts charts" $charted
 line "adhere report --month $month" $report
 line "adhere trend $patient" $trend
 line "adhere check (all files)" $check
+line "adhere check, overlapping exports" $check_overlap \
+  "$(cat "$overlapped"/sessions/*.csv | wc -c | awk '{print $1/1e6}')" "$(( $(cat "$overlapped"/sessions/*.csv | wc -l) - 12 ))"
 read -r scan_t _ <<<"$scan"; read -r write_t _ <<<"$write"; read -r charted_t _ <<<"$charted"
 read -r report_t report_m <<<"$report"; read -r trend_t trend_m <<<"$trend"; read -r check_t _ <<<"$check"
 if [ "$patients" != 2000 ] || [ "$days" != 365 ] || [ "$build" != release ]; then
@@ -118,6 +136,7 @@ if [ "$pandas" = yes ]; then
   awk -v r="$report_t" -v p="$slow_t" -v rm="$report_m" -v pm="$slow_m" 'BEGIN{
     printf "pandas: adhere report is %.1f x faster (target at least 10 x: %s) in %.0f x less memory\n", p/r, (p/r >= 10 ? "met" : "not met"), pm/rm }'
 fi
+echo "overlap: check dropped $found duplicates, the rows the generator repeated ($repeats)"
 read -r _ half_m <<<"$report_half"; read -r _ big_m <<<"$trend_big"; read -r _ small_m <<<"$trend_small"
 awk -v a="$report_m" -v b="$half_m" -v t="$big_m" -v u="$small_m" -v p="$patients" -v id="$both" 'BEGIN{
   printf "memory: report reading the whole year %.0f MB, the newer half of the files %.0f MB; trend of %s among %d patients %.0f MB, among %d %.0f MB\n", a/1024, b/1024, id, p, t/1024, (p >= 10 ? p/10 : 1), u/1024 }'

@@ -2,6 +2,11 @@
 // file), for benchmarks and load tests. Deterministic: the same arguments give the same bytes.
 //
 //   synth-export --out DIR [--patients 2000] [--days 365] [--start 2025-11-01] [--seed 1] [--files 12]
+//                [--overlap DAYS]
+//
+// --overlap DAYS: each file also repeats the rows of the last DAYS days of the file before it,
+// as overlapping exports do; the number of repeated rows is printed (a check of the files
+// must drop exactly that many duplicates).
 //
 // Each patient follows one of a few patterns (consistent, partial dose, short holds,
 // weekend-only, drop-out, late start, declining step-ups, rising pain); about a third have a
@@ -78,7 +83,7 @@ let args = Array(CommandLine.arguments.dropFirst())
     return fallback
 }
 if args.contains("--help") || !args.contains("--out") {
-    print("usage: synth-export --out DIR [--patients 2000] [--days 365] [--start 2025-11-01] [--seed 1] [--files 12]")
+    print("usage: synth-export --out DIR [--patients 2000] [--days 365] [--start 2025-11-01] [--seed 1] [--files 12] [--overlap DAYS]")
     exit(args.contains("--help") ? 0 : 64)
 }
 let outDir = option("--out", "synthetic")
@@ -86,6 +91,7 @@ let patients = Int(option("--patients", "2000")) ?? 2000
 let days = Int(option("--days", "365")) ?? 365
 let seed = UInt64(option("--seed", "1")) ?? 1
 let fileCount = max(1, Int(option("--files", "12")) ?? 12)
+let overlap = max(0, Int(option("--overlap", "0")) ?? 0)
 let startParts = option("--start", "2025-11-01").split(separator: "-").compactMap { Int($0) }
 guard startParts.count == 3 else { complain("synth-export: --start must be YYYY-MM-DD"); exit(64) }
 guard let start = daysFromCivil(startParts[0], startParts[1], startParts[2]) else { complain("synth-export: --start is not a date"); exit(64) }
@@ -111,6 +117,7 @@ let daysPerFile = (days + fileCount - 1) / fileCount
 
 var rng = Rng(state: seed)
 var rows = 0
+var repeated = 0
 for p in 0..<patients {
     let id = "P" + String(repeating: "0", count: max(0, 5 - String(p + 1).count)) + String(p + 1)
     let name = "\(firstNames[rng.below(firstNames.count)]) \(lastNames[rng.below(lastNames.count)])"
@@ -130,31 +137,40 @@ for p in 0..<patients {
         if rng.chance(pattern == .consistent ? 0.03 : 0.15) { continue }
         let hour = 6 + rng.below(17), minute = rng.below(60)
         let when = "\(iso(d))T\(two(hour)):\(two(minute)):00"
-        let out = files[min(fileCount - 1, (d - start) / daysPerFile)]
+        let fileIndex = min(fileCount - 1, (d - start) / daysPerFile)
+        // The day's rows, written to its file (and again to the next, when exports overlap).
+        var day = ""
+        let rowsBefore = rows
         let reps = pattern == .partial ? 5 : 10
         let hold = pattern == .shortHolds ? 5 : 10
         let progress = d - first
         let painBase = pattern == .risingPain ? min(9, 1 + progress / 20) : rng.below(3)
         let pain = rng.chance(0.4) ? String(painBase) : ""
         for side in ["left", "right"] {
-            out.write("\(id),\(name),\(therapist),\(clinic),\(when),Hip flexor stretch,\(side),1,\(reps),\(hold),\(pain),\n")
+            day += "\(id),\(name),\(therapist),\(clinic),\(when),Hip flexor stretch,\(side),1,\(reps),\(hold),\(pain),\n"
             rows += 1
         }
         if rng.chance(0.9) {
             for side in ["left", "right"] {
-                out.write("\(id),\(name),\(therapist),\(clinic),\(when),Calf stretch,\(side),1,\(reps),30,,\n")
+                day += "\(id),\(name),\(therapist),\(clinic),\(when),Calf stretch,\(side),1,\(reps),30,,\n"
                 rows += 1
             }
         }
         if pattern == .declining { stepBase = max(1, 30 - progress / 7) } else if progress % 7 == 0 { stepBase += 1 }
         for side in ["left", "right"] {
             let note = rng.chance(0.05) ? "felt fine, \"easy\" today" : ""
-            out.write("\(id),\(name),\(therapist),\(clinic),\(when),Step-ups,\(side),2,\(stepBase),,,\(note.isEmpty ? "" : "\"" + note.replacingQuotes() + "\"")\n")
+            day += "\(id),\(name),\(therapist),\(clinic),\(when),Step-ups,\(side),2,\(stepBase),,,\(note.isEmpty ? "" : "\"" + note.replacingQuotes() + "\"")\n"
             rows += 1
+        }
+        files[fileIndex].write(day)
+        if overlap > 0 && fileIndex + 1 < fileCount && (d - start) >= (fileIndex + 1) * daysPerFile - overlap {
+            files[fileIndex + 1].write(day)
+            repeated += rows - rowsBefore
         }
     }
 }
 for f in files { f.flush() }
 plans.flush()
 files.removeAll()
-complain("synth-export: \(patients) patients, \(days) days from \(iso(start)), \(rows) rows in \(fileCount) file(s) in \(outDir)/sessions, plans in \(outDir)/plans.csv")
+complain("synth-export: \(patients) patients, \(days) days from \(iso(start)), \(rows) rows in \(fileCount) file(s) in \(outDir)/sessions, plans in \(outDir)/plans.csv"
+         + (overlap > 0 ? "; \(repeated) rows repeated by overlapping exports" : ""))
