@@ -119,12 +119,13 @@ def figures(df, plans, month):
     default_active = entry.T.rolling(28, min_periods=1).max().T.astype(bool)
     planned = set(plans["pid"])
     frames = []
-    for key, (k, reps, hold) in {v[0]: v for v in EXERCISES.values()}.items():
-        d = default_active[~default_active.index.isin(planned)].stack()
-        d = d[d].reset_index()
-        d.columns = ["pid", "day", "active"]
+    active = default_active[~default_active.index.isin(planned)].stack()
+    active = active[active].reset_index().iloc[:, :2]
+    active.columns = ["pid", "day"]
+    for key, reps, hold in {v[0]: v for v in EXERCISES.values()}.values():
+        d = active.copy()
         d["key"], d["reps_per_side"], d["hold"], d["spw"] = key, reps if reps else np.nan, hold if hold else np.nan, 7
-        frames.append(d[["pid", "key", "day", "reps_per_side", "hold", "spw"]])
+        frames.append(d)
     for p in plans.itertuples():
         d = pd.DataFrame({"day": days[(days >= p.start) & (days <= p.end)]})
         d["pid"], d["key"], d["reps_per_side"], d["hold"], d["spw"] = p.pid, p.key, p.reps_per_side, p.hold, p.spw

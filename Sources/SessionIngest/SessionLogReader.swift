@@ -666,7 +666,8 @@ struct FileParser {
         let p = patientSlot(r, c.id)
         if options.keepEntries {
             // Names and last entry days are shown only with entries (a check of the files only counts).
-            update(Int(p), date.day, RowOrder(day: date.day, file: fileNumber, row: rowNumber), name, therapist, clinic)
+            FileParser.update(&out.patients[Int(p)], date.day, RowOrder(day: date.day, file: fileNumber, row: rowNumber),
+                              name, therapist, clinic)
         }
         if ex.id == nil { out.unknown[strings.texts[Int(ex.name)], default: 0] += 1 }
         guard options.span.contains(date.day) else { return .accepted }
@@ -701,10 +702,6 @@ struct FileParser {
         let utc = Int(day.raw) * 86_400 + seconds - offsetMinutes * 60
         let local = utc + zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utc)))
         return Day(raw: Int32((local - ((local % 86_400) + 86_400) % 86_400) / 86_400))
-    }
-
-    private mutating func update(_ p: Int, _ day: Day, _ order: RowOrder, _ name: Int32?, _ therapist: Int32?, _ clinic: Int32?) {
-        FileParser.update(&out.patients[p], day, order, name, therapist, clinic)
     }
 
     /// The patient's last entry day, and the latest name, therapist and clinic (by day, then file, then row).
