@@ -39,7 +39,7 @@ public enum AdhereExit: Int32, CaseIterable {
     public var meaning: String {
         switch self {
         case .ok: return "success"
-        case .rejectedRowsStrict: return "done, but rows were rejected (--strict)"
+        case .rejectedRowsStrict: return "done, but rows were rejected or exercise names are not known (--strict)"
         case .someFilesUnreadable: return "done without the input files that could not be read"
         case .usage: return "bad usage: unknown option or bad value"
         case .badData: return "no input usable as it is (columns, dates, plans)"

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import AdherenceAnalysis
 import SessionIngest
+import ReportBuilder
 
 /// `adhere check`: what adhere makes of each export file, without writing anything.
 public struct Check: ParsableCommand {
@@ -19,8 +20,14 @@ public struct Check: ParsableCommand {
 
     @OptionGroup public var input: InputOptions
 
-    @Flag(name: .long, help: "Exit with code 1 when any row would be rejected.")
+    @Flag(name: .long, help: "Exit with code 1 when any row would be rejected or an exercise name is not known.")
     public var strict = false
+
+    @Option(name: .customLong("write-catalog"), help: ArgumentHelp(
+        "Write a catalog file to finish: every exercise name in the files, with the key adhere reads it as, or blank where it cannot tell.",
+        discussion: "Fill in each blank key (an exercise key, or 'other' for a name that is not part of the programme), then pass the file with --catalog.",
+        valueName: "file"))
+    public var writeCatalog: String?
 
     public init() {}
 
@@ -87,12 +94,26 @@ public struct Check: ParsableCommand {
             for n in f.notices { console.out("  note: \(n)") }
         }
         if !result.unknownExercises.isEmpty {
-            console.out("exercise names not in the catalog: " + result.unknownExercises.map { "\($0.name) (\($0.rows))" }.joined(separator: ", "))
+            console.out("exercise names adhere does not know (their rows count as other reps, not towards adherence):")
+            for u in result.unknownExercises {
+                console.out("  '\(u.name)': \(u.rows) row\(u.rows == 1 ? "" : "s"), \(u.patients.count) patient\(u.patients.count == 1 ? "" : "s")")
+            }
+            console.out("  settle them: adhere check --write-catalog catalog.csv ..., fill in the blank keys, then pass --catalog catalog.csv")
+        }
+        if let path = writeCatalog {
+            do {
+                try OutputFiles.prepareFolder((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+                _ = try OutputFiles.writeAtomically(CatalogDraft.csv(names: result.exerciseNamesSeen, catalog: catalog), to: path)
+                console.out("wrote \(path): \(result.exerciseNamesSeen.count) exercise names, \(result.unknownExercises.count) with a blank key to fill in")
+            } catch {
+                console.err("cannot write the catalog file \(path): \(error)")
+                return .cannotWrite
+            }
         }
         console.out("\(result.files.count) file\(result.files.count == 1 ? "" : "s"): \(result.rowsRead) rows read, \(result.rowsRejected) rejected, \(result.duplicatesDropped) duplicates, \(result.failedFiles.count) unreadable")
         if result.failedFiles.count == result.files.count { return .noInput }
         if !result.failedFiles.isEmpty { return .someFilesUnreadable }
-        if strict && result.rowsRejected > 0 { return .rejectedRowsStrict }
+        if strict && (result.rowsRejected > 0 || !result.unknownExercises.isEmpty) { return .rejectedRowsStrict }
         return .ok
     }
 }

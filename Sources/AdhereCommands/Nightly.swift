@@ -118,16 +118,20 @@ public struct Nightly: ParsableCommand {
 
         var worst = AdhereExit.ok
         var summaries: [String] = []
+        var unknownNames: String?
         for (month, asOf) in jobs {
             let job = ReportJob(inputs: settings.inputs, month: month, asOf: asOf, grouping: settings.grouping,
                                 out: settings.out, json: settings.json.map { Nightly.jsonPath($0, month) },
                                 strict: settings.strict, quiet: true, thresholds: settings.thresholds)
             let o = job.execute(console: console)
+            unknownNames = o.unknownNames ?? unknownNames
             worst = Nightly.worse(worst, o.code)
             if o.code == .ok || o.code == .someFilesUnreadable || o.code == .rejectedRowsStrict {
                 summaries.append("\(month) as of \(asOf): \(o.written + o.unchanged) workbook\(o.written + o.unchanged == 1 ? "" : "s") (\(o.written) updated, \(o.unchanged) unchanged), \(o.patients) patients, \(o.attention) need attention, \(o.rowsRead) rows read, \(o.rejected) rejected")
             }
         }
+        // Said even with --quiet: cron mails it until the catalog settles the names.
+        if let warning = unknownNames { console.err(warning) }
         if !summaries.isEmpty {
             let line = "nightly: " + summaries.joined(separator: "; ")
             if settings.quiet { log.append(line) } else { console.out(line) }

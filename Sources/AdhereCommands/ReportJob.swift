@@ -65,10 +65,14 @@ struct ReportJob {
         var rowsRead = 0
         var rejected = 0
         var lines: [String] = []
+        /// The unknown-names warning, printed by the caller even when quiet (nightly prints one
+        /// per run, not one per month).
+        var unknownNames: String?
     }
 
     func run(console: Console) -> AdhereExit {
         let outcome = execute(console: console)
+        if let warning = outcome.unknownNames { console.err(warning) }
         if !quiet {
             let say = json == "-" ? console.err : console.out
             for l in outcome.lines { say(l) }
@@ -231,10 +235,16 @@ struct ReportJob {
             }
         }
         outcome.lines.append("read \(ingest.files.count) file\(ingest.files.count == 1 ? "" : "s"), \(ingest.rowsRead) rows: \(ingest.rowsRejected) rejected (see \(rejectsPath)), \(ingest.duplicatesDropped) duplicates dropped; \(report.patients.count) patients in \(month) as of \(asOf)")
+        // Said every run, even when quiet: a figure may be too low because of them.
+        outcome.unknownNames = UnknownNamesWarning.line(ingest.unknownExercises, inputs: inputs.paths)
         if !ingest.failedFiles.isEmpty || !missing.isEmpty {
             outcome.code = .someFilesUnreadable
-        } else if strict && ingest.rowsRejected > 0 {
-            console.err("\(ingest.rowsRejected) row\(ingest.rowsRejected == 1 ? " was" : "s were") rejected (--strict); see \(rejectsPath)")
+        } else if strict && (ingest.rowsRejected > 0 || !ingest.unknownExercises.isEmpty) {
+            if ingest.rowsRejected > 0 {
+                console.err("\(ingest.rowsRejected) row\(ingest.rowsRejected == 1 ? " was" : "s were") rejected (--strict); see \(rejectsPath)")
+            } else {
+                console.err("exercise names adhere does not know carry entries (--strict)")
+            }
             outcome.code = .rejectedRowsStrict
         }
         return outcome

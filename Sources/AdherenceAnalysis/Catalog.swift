@@ -25,17 +25,41 @@ public struct Exercise: Hashable, Sendable {
 /// Index of an exercise in an ``ExerciseCatalog``.
 public typealias ExerciseID = Int
 
+/// What a logged exercise name is, once read.
+public enum NameResolution: Hashable, Sendable {
+    /// One of the catalog's exercises.
+    case exercise(ExerciseID)
+    /// Settled in the catalog file as not part of the programme: still an entry, its reps
+    /// shown as other, never warned about.
+    case notInProgramme
+    /// Neither the catalog nor the rules settle it: an entry whose reps show as other, and a
+    /// name the run says out loud until the catalog settles it.
+    case unknown
+
+    /// The exercise, if the name is one.
+    public var exercise: ExerciseID? {
+        if case .exercise(let id) = self { return id }
+        return nil
+    }
+}
+
 /// The exercises adhere knows, with the names they are logged under.
 ///
-/// Names are matched ignoring case, spaces, underscores and punctuation, so
-/// "Step-ups", "step ups" and "STEP_UP" are the same exercise.
+/// A name is read in this order: a name or alias of the catalog (ignoring case, spaces,
+/// underscores and punctuation, so "Step-ups", "step ups" and "STEP_UP" are the same), a name
+/// the catalog file settled as not part of the programme, then ``ExerciseNameRules`` (word
+/// order, qualifiers, anatomical names). What none of them settles is unknown.
 public struct ExerciseCatalog: Sendable {
     public let exercises: [Exercise]
     /// The exercise whose volume is tracked (step-ups).
     public let volumeExercise: ExerciseID?
+    /// Names (normalised) the catalog file settled as not part of the programme.
+    public let notInProgramme: Set<String>
+    /// The names settled as not part of the programme, as written.
+    public let notInProgrammeNames: [String]
     private let byName: [String: ExerciseID]
 
-    public init(exercises: [Exercise], volumeKey: String = "step_up") {
+    public init(exercises: [Exercise], volumeKey: String = "step_up", notInProgramme: [String] = []) {
         self.exercises = exercises
         var map: [String: ExerciseID] = [:]
         for (i, e) in exercises.enumerated() {
@@ -45,17 +69,20 @@ public struct ExerciseCatalog: Sendable {
             }
         }
         byName = map
+        self.notInProgramme = Set(notInProgramme.map(ExerciseCatalog.normalize))
+        notInProgrammeNames = notInProgramme
         volumeExercise = exercises.firstIndex { $0.key == volumeKey }
     }
 
-    /// The runner's-knee protocol of domain.md.
+    /// The runner's-knee protocol of domain.md. Its aliases are spellings the rules
+    /// (``ExerciseNameRules``) would not read, such as abbreviations.
     public static let standard = ExerciseCatalog(exercises: [
         Exercise(key: "hip_flexor_stretch", displayName: "Hip flexor stretch",
                  aliases: ["hip flexor", "hip flexors", "hip flexor stretches", "kneeling hip flexor stretch",
                            "standing hip flexor stretch", "hip flexor str"],
                  defaultRepsPerSide: 10, defaultHoldCentis: 1000, inDefaultProtocol: true),
         Exercise(key: "calf_stretch", displayName: "Calf stretch",
-                 aliases: ["calf", "calf stretches", "wall calf stretch", "calf raise stretch", "heel drop stretch",
+                 aliases: ["calf", "calf stretches", "wall calf stretch", "heel drop stretch",
                            "gastroc stretch", "calf str"],
                  defaultRepsPerSide: 10, defaultHoldCentis: nil, inDefaultProtocol: true),
         Exercise(key: "step_up", displayName: "Step-ups",
@@ -64,8 +91,26 @@ public struct ExerciseCatalog: Sendable {
                  defaultRepsPerSide: nil, defaultHoldCentis: nil, inDefaultProtocol: true),
     ])
 
-    /// The exercise logged under `name`, or `nil` when the catalog does not know it.
-    public func lookup(_ name: String) -> ExerciseID? { byName[ExerciseCatalog.normalize(name)] }
+    /// The exercise logged under `name`, or `nil` when it is not one of the catalog's.
+    public func lookup(_ name: String) -> ExerciseID? { resolve(name).exercise }
+
+    /// What `name` is: an exercise of the catalog, settled as not part of the programme, or
+    /// unknown. Pure and not cheap: readers call it once per distinct spelling.
+    public func resolve(_ name: String) -> NameResolution {
+        let normalized = ExerciseCatalog.normalize(name)
+        if let id = byName[normalized] { return .exercise(id) }
+        if notInProgramme.contains(normalized) { return .notInProgramme }
+        if let key = ExerciseNameRules.key(for: name), let id = id(forKey: key) { return .exercise(id) }
+        return .unknown
+    }
+
+    /// The side written in a name ("Calf stretch - left"), if any.
+    public func sideWritten(in name: String) -> Side? { ExerciseNameRules.read(name).side }
+
+    /// The key the rules would suggest for `name` (for a catalog file to finish), if any.
+    public func suggestedKey(for name: String) -> String? {
+        resolve(name).exercise.map { exercises[$0].key }
+    }
 
     public func id(forKey key: String) -> ExerciseID? { exercises.firstIndex { $0.key == key } }
 

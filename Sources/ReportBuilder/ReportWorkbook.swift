@@ -21,6 +21,7 @@ public struct ReportWorkbook {
     static let red = CellFormat(fontColor: 0x9C0006, background: 0xFFC7CE)
     static let title = CellFormat(bold: true, fontSize: 14)
     static let bold = CellFormat(bold: true)
+    static let redText = CellFormat(bold: true, fontColor: 0x9C0006)
     static let wrapTop = CellFormat(wrap: true, alignTop: true)
     static let signedDecimal = CellFormat(numberFormat: "+0.0;-0.0;0.0")
     static let signedPercent = CellFormat(numberFormat: "+0%;-0%;0%")
@@ -102,14 +103,39 @@ public struct ReportWorkbook {
         return cols
     }
 
+    /// The Summary's table starts below its title and notices: the row of its header.
+    var summaryHeaderRow: Int { 2 + summaryNotices.count }
+
+    /// What the reader of this workbook must know before trusting its figures: exercise names
+    /// nobody settled, clinical columns the exports do not record (domain.md, "Understood, or
+    /// said"). One line each, at the top of the Summary.
+    var summaryNotices: [String] {
+        var notices: [String] = []
+        let ids = Set(group.patients.map(\.id))
+        let unknown = report.ingest.unknownExercises.filter { !$0.patients.isDisjoint(with: ids) }
+        if !unknown.isEmpty {
+            let patients = unknown.reduce(into: Set<String>()) { $0.formUnion($1.patients.intersection(ids)) }
+            let names = unknown.prefix(5).map { "'\($0.name)'" }.joined(separator: ", ") + (unknown.count > 5 ? ", ..." : "")
+            notices.append("Exercise names adhere does not know (\(names)) carry entries of \(patients.count) patient\(patients.count == 1 ? "" : "s") here: their reps count as Other reps, not towards adherence, so those figures may be too low. See Data issues; the clinic's admin settles them in the catalog file.")
+        }
+        notices += report.ingest.missingClinicalColumns.compactMap(\.summaryNotice)
+        return notices
+    }
+
     func writeSummary(_ ws: Worksheet, trendRows: [String: Int]) throws {
         let cols = summaryColumns
+        let s = report.settings
+        let top = summaryHeaderRow
+        try ws.write("Adherence report \(s.month), \(group.label), as of \(s.asOf)", row: 0, column: 0, format: ReportWorkbook.title)
+        for (i, notice) in summaryNotices.enumerated() {
+            try ws.write("Note: " + notice, row: 1 + i, column: 0, format: ReportWorkbook.redText)
+        }
         var widths = cols.map { Double(min($0.title.count, 14)) }
         for (c, col) in cols.enumerated() {
-            try ws.write(col.title, row: 0, column: c, format: .header)
+            try ws.write(col.title, row: top, column: c, format: .header)
         }
         for (r, p) in group.patients.enumerated() {
-            let row = r + 1
+            let row = top + r + 1
             for (c, col) in cols.enumerated() {
                 guard let v = col.value(p) else { continue }
                 switch v {
@@ -132,28 +158,28 @@ public struct ReportWorkbook {
         for (c, w) in widths.enumerated() {
             try ws.setColumns(c, c, width: min(w + 2, 60))
         }
-        let last = max(group.patients.count, 1)
-        try ws.setRowHeight(0, height: 30)
-        try ws.freezePanes(row: 1, column: 2)
-        try ws.autofilter(firstRow: 0, firstColumn: 0, lastRow: last, lastColumn: cols.count - 1)
-        try ws.setPrintLayout(landscape: true, fitWidth: 1, repeatRows: 0...0)
+        let last = top + max(group.patients.count, 1)
+        try ws.setRowHeight(top, height: 30)
+        try ws.freezePanes(row: top + 1, column: 2)
+        try ws.autofilter(firstRow: top, firstColumn: 0, lastRow: last, lastColumn: cols.count - 1)
+        try ws.setPrintLayout(landscape: true, fitWidth: 1, repeatRows: top...top)
         // Adherence bands on every adherence column, blanks left alone.
         let t = report.settings.thresholds
         let names = Set(exercises.map(\.displayName) + ["Overall adherence"])
         let adherenceColumns = cols.indices.filter { names.contains(cols[$0].title) }
         for c in adherenceColumns {
-            let ref = cellName(row: 1, column: c)
+            let ref = cellName(row: top + 1, column: c)
             let hi = formulaNumber(t.adherent), lo = formulaNumber(t.partial)
-            try ws.conditionalFormat(firstRow: 1, firstColumn: c, lastRow: last, lastColumn: c,
+            try ws.conditionalFormat(firstRow: top + 1, firstColumn: c, lastRow: last, lastColumn: c,
                                      rule: .formula("AND(ISNUMBER(\(ref)),\(ref)>=\(hi))"), format: ReportWorkbook.green)
-            try ws.conditionalFormat(firstRow: 1, firstColumn: c, lastRow: last, lastColumn: c,
+            try ws.conditionalFormat(firstRow: top + 1, firstColumn: c, lastRow: last, lastColumn: c,
                                      rule: .formula("AND(ISNUMBER(\(ref)),\(ref)>=\(lo),\(ref)<\(hi))"), format: ReportWorkbook.amber)
-            try ws.conditionalFormat(firstRow: 1, firstColumn: c, lastRow: last, lastColumn: c,
+            try ws.conditionalFormat(firstRow: top + 1, firstColumn: c, lastRow: last, lastColumn: c,
                                      rule: .formula("AND(ISNUMBER(\(ref)),\(ref)<\(lo))"), format: ReportWorkbook.red)
         }
         if let c = cols.firstIndex(where: { $0.title == "Needs attention" }) {
-            let ref = cellName(row: 1, column: c)
-            try ws.conditionalFormat(firstRow: 1, firstColumn: c, lastRow: last, lastColumn: c,
+            let ref = cellName(row: top + 1, column: c)
+            try ws.conditionalFormat(firstRow: top + 1, firstColumn: c, lastRow: last, lastColumn: c,
                                      rule: .formula("LEN(\(ref))>0"), format: ReportWorkbook.red)
         }
     }
@@ -171,7 +197,7 @@ public struct ReportWorkbook {
     func writeTrends(_ ws: Worksheet, workbook: Workbook) throws -> [String: Int] {
         var rows: [String: Int] = [:]
         var summaryRows: [String: Int] = [:]
-        for (i, p) in group.patients.enumerated() { summaryRows[p.id] = i + 1 }
+        for (i, p) in group.patients.enumerated() { summaryRows[p.id] = summaryHeaderRow + i + 1 }
         try ws.write("Weekly trends, \(report.settings.month) (as of \(report.settings.asOf)). Weeks run Monday to Sunday; the first and last may be cut short. Click a patient ID on Summary to jump here.",
                      row: 0, column: 0, format: ReportWorkbook.bold)
         let table = WeekTable(exercises: Array(exercises.indices), catalog: report.catalog)
@@ -268,11 +294,12 @@ public struct ReportWorkbook {
             row += 1
         }
         row += 1
-        row = try section(ws, "Exercise names not in the catalog (counted as entries; reps shown as Other reps)", headers: ["Exercise name", "Rows"], at: row)
+        row = try section(ws, "Exercise names adhere does not know (counted as entries; reps shown as Other reps). Settle each in the catalog file (adhere check --write-catalog FILE writes one to finish)", headers: ["Exercise name", "Rows", "Patients"], at: row)
         if ingest.unknownExercises.isEmpty { try ws.write("None.", row: row, column: 0); row += 1 }
         for u in ingest.unknownExercises {
             try ws.write(u.name, row: row, column: 0)
             try ws.write(u.rows, row: row, column: 1, format: .integer)
+            try ws.write(u.patients.count, row: row, column: 2, format: .integer)
             row += 1
         }
         try ws.setColumns(0, 0, width: min(fileWidth + 2, 60))

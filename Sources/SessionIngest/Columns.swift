@@ -65,7 +65,7 @@ public struct HeaderMatcher: Sendable {
 
     /// Maps each canonical column to a field index. Throws when a required column is missing,
     /// listing the columns found and the nearest candidates.
-    public func map(headers: [String], file: String) throws -> [Column: Int] {
+    public func map(headers: [String], file: String, sample: () throws -> [[String]] = { [] }) throws -> [Column: Int] {
         var map: [Column: Int] = [:]
         for (i, h) in headers.enumerated() {
             if let c = column(for: h), map[c] == nil { map[c] = i }
@@ -77,9 +77,9 @@ public struct HeaderMatcher: Sendable {
             throw IngestError.noHeader(file: file, fields: headers.count)
         }
         guard missing.isEmpty else {
-            let unused = headers.enumerated().filter { i, _ in !map.values.contains(i) }.map(\.element)
+            let unused = headers.indices.filter { !map.values.contains($0) }
             throw IngestError.missingColumns(file: file, missing: missing.map(\.rawValue), found: headers,
-                                             candidates: HeaderMatcher.nearest(unused, to: missing))
+                                             candidates: HeaderMatcher.nearest(unused, headers: headers, to: missing, sample: try sample()))
         }
         return map
     }
@@ -100,15 +100,18 @@ public struct HeaderMatcher: Sendable {
         return notes
     }
 
-    static func nearest(_ unused: [String], to missing: [Column]) -> [String] {
-        var result: [String] = []
+    /// Headers that may be the missing columns: close in name (at most 3 letters apart) and
+    /// with values that fit (a column of person names is never an id, dates are never reps).
+    static func nearest(_ unused: [Int], headers: [String], to missing: [Column], sample: [[String]]) -> [ColumnCandidate] {
+        var result: [ColumnCandidate] = []
         for c in missing {
             let targets = ([c.rawValue] + c.synonyms).map(normalize)
-            let scored = unused.map { h -> (String, Int) in
-                let n = normalize(h)
-                return (h, targets.map { editDistance(n, $0) }.min() ?? 99)
-            }.filter { $0.1 <= 3 }.sorted { $0.1 < $1.1 }
-            if let best = scored.first { result.append("\(best.0) for \(c.rawValue)") }
+            let fitting = unused.map { i -> (Int, Int) in
+                let n = normalize(headers[i])
+                return (i, targets.map { editDistance(n, $0) }.min() ?? 99)
+            }.filter { i, d in d <= 3 && ValueKind.fits(c, values: sample.compactMap { $0.indices.contains(i) ? $0[i] : nil }) }
+             .sorted { $0.1 < $1.1 }
+            if let best = fitting.first { result.append(ColumnCandidate(header: headers[best.0], column: c.rawValue)) }
         }
         return result
     }
@@ -128,5 +131,43 @@ public struct HeaderMatcher: Sendable {
             swap(&prev, &cur)
         }
         return prev[b.count]
+    }
+}
+
+/// What a column's values look like, so that a suggestion never proposes a column of names as
+/// an id or a column of dates as reps.
+enum ValueKind {
+    /// Whether most non-empty `values` fit `column`. No values: anything fits.
+    static func fits(_ column: Column, values: [String]) -> Bool {
+        let shown = values.filter { !$0.isEmpty }
+        guard !shown.isEmpty else { return true }
+        let fitting = shown.filter { fits(column, $0) }.count
+        return fitting * 2 > shown.count
+    }
+
+    static func fits(_ column: Column, _ v: String) -> Bool {
+        switch column {
+        case .patientID: return !looksLikePersonName(v) && !looksLikeDate(v)
+        case .performedAt: return looksLikeDate(v)
+        case .reps, .sets: return Array(v.utf8).withUnsafeBufferPointer { FieldParsing.wholeNumber($0) != nil }
+        case .exercise: return !looksLikeDate(v) && Double(v) == nil
+        default: return true
+        }
+    }
+
+    /// Two or more words of letters, no digits: "Avery Lindqvist", "Dr. Jane Smith".
+    static func looksLikePersonName(_ v: String) -> Bool {
+        let words = v.split(whereSeparator: { $0 == " " || $0 == "," })
+        return words.count >= 2 && !v.contains(where: \.isNumber) && v.contains(where: \.isLetter)
+    }
+
+    static func looksLikeDate(_ v: String) -> Bool {
+        Array(v.utf8).withUnsafeBufferPointer { b -> Bool in
+            switch DateParsing.parse(b, order: nil) {
+            case .success: return true
+            case .failure(.ambiguousSlash): return true
+            default: return false
+            }
+        }
     }
 }

@@ -1,7 +1,8 @@
 /// A problem that stops a whole input file (or the plans file) from being used.
 /// Its description says what went wrong, where, and what to do.
 public enum IngestError: Error, CustomStringConvertible, Sendable {
-    case missingColumns(file: String, missing: [String], found: [String], candidates: [String])
+    case missingColumns(file: String, missing: [String], found: [String], candidates: [ColumnCandidate],
+                        kind: TableKind = .export)
     case notCSV(file: String, looksLike: String)
     case empty(file: String)
     case unreadable(file: String, reason: String)
@@ -12,7 +13,7 @@ public enum IngestError: Error, CustomStringConvertible, Sendable {
 
     public var file: String {
         switch self {
-        case .missingColumns(let f, _, _, _), .notCSV(let f, _), .empty(let f), .unreadable(let f, _),
+        case .missingColumns(let f, _, _, _, _), .notCSV(let f, _), .empty(let f), .unreadable(let f, _),
              .ambiguousDates(let f, _, _), .conflictingDates(let f, _, _, _), .badPlans(let f, _), .noHeader(let f, _):
             return f
         }
@@ -20,11 +21,19 @@ public enum IngestError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case let .missingColumns(file, missing, found, candidates):
+        case let .missingColumns(file, missing, found, candidates, kind):
             var s = "\(file): required column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) not found. "
             s += "Columns found: \(found.map { "'\($0)'" }.joined(separator: ", ")). "
-            if !candidates.isEmpty { s += "Nearest: \(candidates.joined(separator: "; ")). " }
-            s += "Name the column with --column NAME=\(missing[0]) (for example --column 'Client Ref=patient_id')."
+            if !candidates.isEmpty { s += "Nearest: \(candidates.map { "'\($0.header)' for \($0.column)" }.joined(separator: "; ")). " }
+            switch kind {
+            case .export:
+                let example = candidates.first.map { "\($0.header)=\($0.column)" } ?? "Client Ref=\(missing[0])"
+                s += "Name the column on the command line with --column '\(example)', or in the config file with the line: column = \(example)"
+            case .plans:
+                s += "Rename the header in the plans file (its columns: patient_id, exercise, reps_per_side, hold_seconds, sessions_per_week, start_date, end_date)."
+            case .catalog:
+                s += "Rename the header in the catalog file (its columns: key, name, aliases, reps_per_side, hold_seconds, default_protocol)."
+            }
             return s
         case let .noHeader(file, fields):
             return "\(file): the first row (\(fields) fields) has none of the column names adhere knows, so the file seems to have no header row. "
@@ -47,4 +56,20 @@ public enum IngestError: Error, CustomStringConvertible, Sendable {
             return "\(file): the plans file has \(problems.count) problem\(problems.count == 1 ? "" : "s"); no report was written:\n  \(shown)\(more)\nFix these rows and run again."
         }
     }
+}
+
+/// Which kind of table a missing column was looked for in: the advice differs.
+public enum TableKind: Sendable {
+    /// A session-log export: columns are named with `--column` or `column =`.
+    case export
+    /// The plans file: its headers are fixed.
+    case plans
+    /// The catalog file: its headers are fixed.
+    case catalog
+}
+
+/// A header that may be the missing column, by its name and its values.
+public struct ColumnCandidate: Sendable, Hashable {
+    public var header: String
+    public var column: String
 }

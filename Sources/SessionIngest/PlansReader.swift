@@ -50,7 +50,7 @@ public enum PlansReader {
         }
         let missing = PlanColumn.allCases.filter { $0.required && map[$0] == nil }
         if !missing.isEmpty {
-            throw IngestError.missingColumns(file: path, missing: missing.map(\.rawValue), found: headers, candidates: [])
+            throw IngestError.missingColumns(file: path, missing: missing.map(\.rawValue), found: headers, candidates: [], kind: .plans)
         }
 
         var result = PlansFile(path: path, sha256: table.sha256, periods: [:], therapist: [:], clinic: [:], name: [:],

@@ -59,10 +59,66 @@ public struct InputFileSummary: Sendable {
     public var dateFormat = ""
     public var columns: [String: String] = [:]
     public var notices: [String] = []
+    /// Clinical columns this file does not record (pain, hold, side, sets): the figures they
+    /// drive cannot come from its rows. Side counts as recorded when its exercise names say it.
+    public var missingClinical: [Column] = []
     /// Set when the whole file could not be used.
     public var error: IngestError?
 
     public init(path: String) { self.path = path }
+}
+
+/// An exercise name nobody settled, and how much of the input it carries.
+public struct UnknownName: Sendable, Hashable {
+    public var name: String
+    public var rows: Int
+    /// Ids of the patients with rows under this name.
+    public var patients: Set<String>
+
+    public init(name: String, rows: Int, patients: Set<String>) {
+        self.name = name
+        self.rows = rows
+        self.patients = patients
+    }
+}
+
+/// A clinical column that some export files do not record, and what that means for the
+/// figures (domain.md, "Understood, or said").
+public struct MissingClinicalColumn: Sendable, Hashable {
+    /// The columns whose absence changes what can be said (sets default to 1 by the rules,
+    /// and are only noted per file).
+    public static let clinical: [Column] = [.pain, .holdSeconds, .side, .sets]
+
+    public var column: Column
+    public var files: [String]
+    public var readableFiles: Int
+
+    /// "2 of 3 export files" or "the export files".
+    var whichFiles: String {
+        let names = files.prefix(3).map { ($0 as NSString).lastPathComponent }.joined(separator: ", ") + (files.count > 3 ? ", ..." : "")
+        return files.count == readableFiles ? "the exports (\(names))" : "\(files.count) of \(readableFiles) export files (\(names))"
+    }
+
+    /// One sentence for the top of a Summary, or `nil` for a column whose absence the rules cover.
+    public var summaryNotice: String? {
+        switch column {
+        case .pain: return "\(whichFiles.prefix(1).uppercased() + whichFiles.dropFirst()) record no pain: no pain flags can be raised for their rows, and pain figures from them are not recorded."
+        case .holdSeconds: return "\(whichFiles.prefix(1).uppercased() + whichFiles.dropFirst()) record no hold time: holds are not checked for their rows."
+        case .side: return "\(whichFiles.prefix(1).uppercased() + whichFiles.dropFirst()) record no side: their entries count for both sides, and side balance from them is not recorded."
+        default: return nil
+        }
+    }
+
+    /// The per-file note (`check`, the About sheet).
+    public var fileNote: String {
+        switch column {
+        case .pain: return "no pain column: no pain flags from this file"
+        case .holdSeconds: return "no hold column: holds not checked"
+        case .side: return "no side column (nor sides in exercise names): entries count for both sides"
+        case .sets: return "no sets column: each row is one set"
+        default: return "no \(column.rawValue) column"
+        }
+    }
 }
 
 /// One patient's validated entries and the names shown for them.
@@ -75,6 +131,8 @@ public struct PatientLog: Sendable {
     public var entries: [Entry]
     /// Latest entry day up to the as-of date, over everything read.
     public var lastEntry: Day?
+    /// Rows (up to the as-of date) under exercise names nobody settled.
+    public var unknownNameRows = 0
 }
 
 /// How to read the inputs.
@@ -115,12 +173,29 @@ public struct IngestResult: Sendable {
     public var patients: [PatientLog]
     public var files: [InputFileSummary]
     public var rejects: [RejectedRow]
-    /// Exercise names the catalog does not know, with how many rows used them, most used first.
-    public var unknownExercises: [(name: String, rows: Int)]
+    /// Exercise names neither the catalog nor the naming rules settle, with how many rows
+    /// (up to the as-of date) and patients used them, most used first.
+    public var unknownExercises: [UnknownName]
     /// Accepted rows dated after the as-of date (not counted in this report).
     public var rowsAfterAsOf: Int
+    /// Every distinct exercise name written in the files, sorted (for a catalog file to finish).
+    public var exerciseNamesSeen: [String] = []
     /// In a one-patient read, the ids of the other patients seen (rows not checked).
     public var otherPatientIDs: [String] = []
+
+    /// The clinical columns some readable files do not record, each with those files.
+    public var missingClinicalColumns: [MissingClinicalColumn] {
+        let readable = files.filter { $0.error == nil }
+        return MissingClinicalColumn.clinical.compactMap { column in
+            let lacking = readable.filter { $0.missingClinical.contains(column) }.map(\.path)
+            return lacking.isEmpty ? nil : MissingClinicalColumn(column: column, files: lacking, readableFiles: readable.count)
+        }
+    }
+
+    /// Whether no readable file records `column`: the figures it drives are not recorded at all.
+    public func notRecorded(_ column: Column) -> Bool {
+        missingClinicalColumns.contains { $0.column == column && $0.files.count == $0.readableFiles }
+    }
 
     public var rowsRead: Int { files.reduce(0) { $0 + $1.rows } }
     public var rowsRejected: Int { files.reduce(0) { $0 + $1.rejected } }
@@ -223,7 +298,8 @@ struct ParsedFile {
     var rejects: [RejectedRow] = []
     var patients: [LocalPatient] = []
     var strings: [String] = []
-    var unknown: [String: Int] = [:]
+    var unknown: [String: UnknownName] = [:]
+    var namesSeen: [String] = []
     var rowsAfterAsOf = 0
     /// Accepted rows inside the span, in file order: checked for duplicates when merged.
     var keptFingerprints: [RowFingerprint] = []
@@ -235,6 +311,7 @@ struct ParsedFile {
 struct LocalPatient {
     var id: String
     var lastEntry: Day?
+    var unknownNameRows = 0
     var name: (order: RowOrder, text: Int32)?
     var therapist: (order: RowOrder, text: Int32)?
     var clinic: (order: RowOrder, text: Int32)?
@@ -253,7 +330,8 @@ struct Merger {
     var patients: [(log: PatientLog, name: (RowOrder, String)?, therapist: (RowOrder, String)?, clinic: (RowOrder, String)?)] = []
     var files: [InputFileSummary] = []
     var rejects: [RejectedRow] = []
-    var unknown: [String: Int] = [:]
+    var unknown: [String: UnknownName] = [:]
+    var namesSeen = Set<String>()
     var rowsAfterAsOf = 0
     var otherPatientIDs = Set<String>()
 
@@ -272,6 +350,7 @@ struct Merger {
             }
             local.append(g)
             if let d = p.lastEntry, patients[g].log.lastEntry.map({ $0 < d }) ?? true { patients[g].log.lastEntry = d }
+            patients[g].log.unknownNameRows += p.unknownNameRows
             func newer(_ current: (RowOrder, String)?, _ candidate: (order: RowOrder, text: Int32)?) -> (RowOrder, String)? {
                 guard let c = candidate else { return current }
                 if let cur = current, c.order < cur.0 { return current }
@@ -293,8 +372,12 @@ struct Merger {
             }
         }
         rejects += file.rejects
-        for (k, v) in file.unknown { unknown[k, default: 0] += v }
+        for (k, v) in file.unknown {
+            unknown[k, default: UnknownName(name: k, rows: 0, patients: [])].rows += v.rows
+            unknown[k]!.patients.formUnion(v.patients)
+        }
         rowsAfterAsOf += file.rowsAfterAsOf
+        namesSeen.formUnion(file.namesSeen)
         otherPatientIDs.formUnion(file.otherPatientIDs)
         files.append(summary)
     }
@@ -307,11 +390,11 @@ struct Merger {
             log.clinic = p.clinic?.1
             return log
         }
-        let unknownList = unknown.map { (name: $0.key, rows: $0.value) }
+        let unknownList = unknown.values
             .sorted { $0.rows != $1.rows ? $0.rows > $1.rows : $0.name < $1.name }
         return IngestResult(patients: logs, files: files, rejects: rejects,
                             unknownExercises: unknownList, rowsAfterAsOf: rowsAfterAsOf,
-                            otherPatientIDs: otherPatientIDs.sorted())
+                            exerciseNamesSeen: namesSeen.sorted(), otherPatientIDs: otherPatientIDs.sorted())
     }
 }
 
@@ -381,6 +464,8 @@ struct FileParser {
     /// The file's texts (names, therapists, clinics, exercise names), each kept once.
     let strings = StringTable()
     var exerciseCache: [(bytes: [UInt8], exercise: ExerciseLookup)] = []
+    /// Every spelling read in this file (names are read once per distinct spelling).
+    var exercisesSeen: [[UInt8]: ExerciseLookup] = [:]
     var idCache = LastValueCache()
     var dateCache = LastValueCache()
     var lastDate: ParsedDate?
@@ -412,6 +497,7 @@ struct FileParser {
         }
         out.otherPatientIDs = knownIDs
         out.strings = strings.texts
+        out.namesSeen = exercisesSeen.values.map { strings.texts[Int($0.name)] }
         if out.summary.error != nil {
             // A file that cannot be used contributes nothing but its error.
             let summary = out.summary
@@ -442,7 +528,14 @@ struct FileParser {
             headers.append(reader.withField(i) { decode($0).0.trimmingSpaces })
         }
         let matcher = HeaderMatcher(extra: options.extraColumns)
-        let map = try matcher.map(headers: headers, file: path)
+        let map = try matcher.map(headers: headers, file: path) {
+            // Only when a column is missing: the first rows' values, so a suggestion fits them.
+            var sample: [[String]] = []
+            while sample.count < 50, try reader.next() {
+                sample.append((0..<reader.fieldCount).map { i in reader.withField(i) { decode($0).0.trimmingSpaces } })
+            }
+            return sample
+        }
         out.summary.notices += matcher.competing(headers: headers)
         for (c, i) in map { out.summary.columns[c.rawValue] = headers[i] }
         let columns = ColumnIndexes(map)
@@ -480,6 +573,11 @@ struct FileParser {
             out.summary.notices.append("text is not UTF-8; read as Windows-1252")
         }
         out.summary.dateFormat = context.dateFormat ?? "none read"
+        for column in MissingClinicalColumn.clinical where map[column] == nil {
+            if column == .side && exercisesSeen.values.contains(where: { $0.side != nil }) { continue }
+            out.summary.missingClinical.append(column)
+            out.summary.notices.append(MissingClinicalColumn(column: column, files: [path], readableFiles: 1).fileNote)
+        }
     }
 
     struct RowContext {
@@ -605,12 +703,15 @@ struct FileParser {
         }
         guard let ex = exercise else { return .rejected("missing exercise name") }
 
-        // Side.
-        var side = Side.both
-        if let i = c.side {
+        // Side: the side column, else the side written in the exercise name, else both.
+        var side = ex.side ?? Side.both
+        if let i = c.side, !r.withField(i, { (FieldParsing.trimmed($0).count == 0) }) {
             let s: Side?? = r.withField(i) { FieldParsing.side(FieldParsing.trimmed($0)) }
             guard case .some(.some(let v)) = s else {
                 return .rejected("side must be left, right or both, found '\(fieldText(r, i))'")
+            }
+            if let named = ex.side, named != v {
+                return .rejected("side column says \(v) but the exercise name says \(named), found '\(fieldText(r, i))'")
             }
             side = v
         }
@@ -669,7 +770,12 @@ struct FileParser {
             FileParser.update(&out.patients[Int(p)], date.day, RowOrder(day: date.day, file: fileNumber, row: rowNumber),
                               name, therapist, clinic)
         }
-        if ex.id == nil { out.unknown[strings.texts[Int(ex.name)], default: 0] += 1 }
+        if ex.unknown {
+            let name = strings.texts[Int(ex.name)]
+            out.unknown[name, default: UnknownName(name: name, rows: 0, patients: [])].rows += 1
+            out.unknown[name]!.patients.insert(out.patients[Int(p)].id)
+            out.patients[Int(p)].unknownNameRows += 1
+        }
         guard options.span.contains(date.day) else { return .accepted }
         // The row's identity after normalisation, to drop it if an overlapping export repeats it.
         // Text columns come as the fingerprints of their bytes, kept with the last value seen.
@@ -754,20 +860,33 @@ struct FileParser {
         var id: ExerciseID?
         var name: Int32
         var print: RowFingerprint
+        /// Neither the catalog nor the rules settle the name (said out loud).
+        var unknown: Bool
+        /// The side written in the name ("Calf stretch - left"), if any.
+        var side: Side?
     }
 
+    /// The name's reading: from the last few spellings seen (a byte compare), else from all
+    /// spellings seen in this file, else read once by the catalog and its rules.
     private mutating func lookupExercise(_ t: UnsafeBufferPointer<UInt8>) -> ExerciseLookup {
         for entry in exerciseCache where entry.bytes.count == t.count {
             if entry.bytes.withUnsafeBufferPointer({ ByteCompare.equal($0.baseAddress!, t.baseAddress!, t.count) }) {
                 return entry.exercise
             }
         }
+        let bytes = Array(t)
+        if let known = exercisesSeen[bytes] { return known }
         let text = decode(t).0
-        let id = options.catalog.lookup(text)
+        let resolution = options.catalog.resolve(text)
+        let id = resolution.exercise
         var print = RowFingerprint()
+        // The side is part of the row's fingerprint already; the name's other words are not
+        // once it is read as an exercise.
         if let id { print.add(UInt64(id)) } else { print = RowFingerprint(t) }
-        let result = ExerciseLookup(id: id, name: strings.intern(text), print: print)
-        if exerciseCache.count < 64 { exerciseCache.append((Array(t), result)) }
+        let result = ExerciseLookup(id: id, name: strings.intern(text), print: print, unknown: resolution == .unknown,
+                                    side: options.catalog.sideWritten(in: text))
+        if exerciseCache.count < 64 { exerciseCache.append((bytes, result)) }
+        exercisesSeen[bytes] = result
         return result
     }
 

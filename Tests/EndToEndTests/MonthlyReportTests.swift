@@ -72,7 +72,7 @@ final class MonthlyReportTests: XCTestCase {
         let dump = try allWorkbook()
         try checkSummary(dump, FixtureExpectations.october, asOf: "2026-10-31")
         let s = try XCTUnwrap(dump.sheet("Summary"))
-        XCTAssertEqual(Array(s.texts(inColumn: "A").dropFirst()), FixtureExpectations.octoberOrder,
+        XCTAssertEqual(s.summaryIDs, FixtureExpectations.octoberOrder,
                        "needs attention first, then lowest overall adherence, then id")
         for id in FixtureExpectations.notInOctober { XCTAssertNil(s.row(is: id), "\(id) must not be in October") }
     }
@@ -93,7 +93,7 @@ final class MonthlyReportTests: XCTestCase {
                                   ("adhere-2026-10-Sam-Okafor.xlsx", "Sam Okafor"),
                                   ("adhere-2026-10-unassigned.xlsx", "")] {
             let s = try XCTUnwrap(WorkbookDump.read(out.appendingPathComponent(file).path).sheet("Summary"))
-            let ids = Array(s.texts(inColumn: "A").dropFirst())
+            let ids = s.summaryIDs
             let expected = FixtureExpectations.octoberOrder.filter { id in
                 FixtureExpectations.october.first { $0.id == id }?.therapist == therapist
             }
@@ -119,14 +119,18 @@ final class MonthlyReportTests: XCTestCase {
         let dump = try allWorkbook()
         let s = try XCTUnwrap(dump.sheet("Summary"))
         let n = FixtureExpectations.october.count
-        XCTAssertEqual(s.freeze, "C2", "header row and patient columns frozen")
+        // Title, one notice (the fixture's unknown name 'Wall sit'), a blank row, then the table.
+        XCTAssertEqual(s["A1"]?.v.string, "Adherence report 2026-10, all, as of 2026-10-31")
+        XCTAssertEqual(s["A2"]?.v.string?.hasPrefix("Note: Exercise names adhere does not know ('Wall sit')"), true)
+        XCTAssertEqual(s.tableHeaderRow, 4)
+        XCTAssertEqual(s.freeze, "C5", "header row and patient columns frozen")
         let lastColumn = try XCTUnwrap(s.column(titled: "Other reps"))
-        XCTAssertEqual(s.autofilter, "A1:\(lastColumn)\(n + 1)")
+        XCTAssertEqual(s.autofilter, "A4:\(lastColumn)\(n + 4)")
         XCTAssertEqual(s.orientation, "landscape")
         XCTAssertTrue(s.fit_to_page)
         XCTAssertEqual(s.fit_height, 0, "one page wide, as many tall as needed")
         XCTAssertEqual(s.fit_width ?? 1, 1)
-        XCTAssertEqual(s.print_title_rows, "$1:$1", "header repeated on every page")
+        XCTAssertEqual(s.print_title_rows, "$4:$4", "header repeated on every page")
         let titles = ["Patient ID", "Patient", "Therapist", "Clinic", "Sessions/week", "Expected sessions",
                       "Overall adherence", "Hip flexor stretch", "Calf stretch", "Step-ups", "Session days",
                       "Monitoring days (30)", "Step-up reps", "Step-up trend (%/week)", "Step-up trend",
@@ -134,16 +138,16 @@ final class MonthlyReportTests: XCTestCase {
         for t in titles { XCTAssertNotNil(s.column(titled: t), "Summary header \(t)") }
         // Fractions are percentages; the name column is wide enough for the longest name.
         let overall = try XCTUnwrap(s.column(titled: "Overall adherence"))
-        XCTAssertEqual(s["\(overall)2"]?.fmt, "0.0%")
+        XCTAssertEqual(s["\(overall)5"]?.fmt, "0.0%")
         let nameCol = try XCTUnwrap(s.column(titled: "Patient"))
         let longest = FixtureExpectations.october.map(\.name.count).max()!
         XCTAssertGreaterThanOrEqual(s.widths[nameCol] ?? 0, Double(longest))
         // Adherence bands: green >= 80%, amber 50-79%, red < 50%, blanks untouched.
-        let rules = s.conditional.filter { $0.range == "\(overall)2:\(overall)\(n + 1)" }
+        let rules = s.conditional.filter { $0.range == "\(overall)5:\(overall)\(n + 4)" }
         XCTAssertEqual(Set(rules.flatMap(\.formula)), [
-            "AND(ISNUMBER(\(overall)2),\(overall)2>=0.8)",
-            "AND(ISNUMBER(\(overall)2),\(overall)2>=0.5,\(overall)2<0.8)",
-            "AND(ISNUMBER(\(overall)2),\(overall)2<0.5)"])
+            "AND(ISNUMBER(\(overall)5),\(overall)5>=0.8)",
+            "AND(ISNUMBER(\(overall)5),\(overall)5>=0.5,\(overall)5<0.8)",
+            "AND(ISNUMBER(\(overall)5),\(overall)5<0.5)"])
         XCTAssertEqual(Set(rules.compactMap(\.fill)), ["FFC6EFCE", "FFFFEB9C", "FFFFC7CE"])
         // Each patient id links to its block on Trends, whose heading names the patient.
         let trends = try XCTUnwrap(dump.sheet("Trends"))

@@ -100,8 +100,21 @@ public struct WorkbookDump: Decodable, Sendable {
             return nil
         }
 
-        /// Column letter whose row-1 header is `title`.
-        public func column(titled title: String, headerRow: Int = 1) -> String? {
+        /// The row (1-based) of the Summary's table header (below its title and notices).
+        public var tableHeaderRow: Int { row(is: "Patient ID") ?? 1 }
+
+        /// Patient ids of the Summary's table, top to bottom.
+        public var summaryIDs: [String] {
+            let top = tableHeaderRow
+            return (top + 1..<max(max_row + 1, top + 1)).compactMap { r in
+                if case .string(let s)? = cells["A\(r)"]?.v { return s }
+                return nil
+            }
+        }
+
+        /// Column letter whose header is `title`, in `headerRow` (default: the table header row).
+        public func column(titled title: String, headerRow: Int? = nil) -> String? {
+            let headerRow = headerRow ?? tableHeaderRow
             for (ref, c) in cells {
                 let letters = String(ref.prefix { $0.isLetter })
                 if ref == "\(letters)\(headerRow)", case .string(let s) = c.v, s == title { return letters }
