@@ -151,7 +151,7 @@ struct ReportJob {
         }
         let badData = ingest.failedFiles.contains {
             switch $0.error {
-            case .ambiguousDates, .conflictingDates, .missingColumns: return true
+            case .ambiguousDates, .conflictingDates, .missingColumns, .twoReadings: return true
             default: return false
             }
         }

@@ -109,7 +109,8 @@ public struct Trend: ParsableCommand {
             var only = p
             only.periods = p.periods.filter { $0.key == patientID }
             return only
-        })
+        }, catalog: catalog)
+        if let warning = UnknownNamesWarning.line(ingest.unknownExercises, inputs: jobInputs.paths) { console.err(warning) }
         guard let record = records.first(where: { $0.id == patientID }) else {
             let known = Set(ingest.otherPatientIDs).union(plans?.periods.keys.map { $0 } ?? [])
             let nearest = Trend.nearest(patientID, in: known)

@@ -13,6 +13,9 @@ public struct Entry: Hashable, Sendable {
     private var storedExercise: Int16
     private var storedPain: Int16
     public var side: Side
+    /// The row said "done" instead of a number of reps: `reps` holds the sets, and the reps
+    /// are the prescription's (see ``resolvingDone(_:catalog:)``).
+    public private(set) var isDone: Bool = false
 
     /// Catalog index, or `nil` for an exercise the catalog does not know ("other").
     public var exercise: ExerciseID? {
@@ -35,7 +38,37 @@ public struct Entry: Hashable, Sendable {
         set { storedPain = newValue.map { Int16(clamping: $0) } ?? -1 }
     }
 
+    /// An entry logged as done (`sets` times) instead of with reps.
+    public static func done(day: Day, exercise: ExerciseID?, side: Side, sets: Int, holdCentis: Int? = nil,
+                            painCentis: Int? = nil) -> Entry {
+        var e = Entry(day: day, exercise: exercise, side: side, reps: sets, holdCentis: holdCentis, painCentis: painCentis)
+        e.isDone = true
+        return e
+    }
+
+    /// The entry with a "done" turned into reps: the prescribed reps per side on its day
+    /// (the plan's, else the catalog's default), or one rep for an exercise without a target,
+    /// times its sets. Other entries are returned as they are.
+    public func resolvingDone(_ prescription: Prescription, catalog: ExerciseCatalog) -> Entry {
+        guard isDone else { return self }
+        var e = self
+        e.isDone = false
+        var perSet = 1
+        if let x = exercise {
+            switch prescription {
+            case .plan(let periods):
+                let covering = periods.filter { $0.exercise == x && $0.covers(day) }.max { $0.start < $1.start }
+                if let p = covering { perSet = p.repsPerSide ?? 1 } else { perSet = catalog.exercises[x].defaultRepsPerSide ?? 1 }
+            case .defaultProtocol:
+                perSet = catalog.exercises[x].defaultRepsPerSide ?? 1
+            }
+        }
+        e.reps = reps * perSet
+        return e
+    }
+
     public init(day: Day, exercise: ExerciseID?, side: Side, reps: Int, holdCentis: Int? = nil, painCentis: Int? = nil) {
+
         self.day = day
         self.side = side
         storedReps = Int32(clamping: reps)

@@ -57,7 +57,7 @@ public struct MonthlyReport: Sendable {
         self.plans = plans
         self.catalog = catalog
         let analyzer = Analyzer(catalog: catalog, thresholds: settings.thresholds)
-        let records = MonthlyReport.records(ingest: ingest, plans: plans)
+        let records = MonthlyReport.records(ingest: ingest, plans: plans, catalog: catalog)
         let window = settings.window
         patients = ParallelMap.map(records) { analyzer.isActive($0, in: window) ? analyzer.analyze($0, window: window) : nil }
             .compactMap { $0 }
@@ -65,18 +65,21 @@ public struct MonthlyReport: Sendable {
     }
 
     /// Patient records from the logs, plus patients known only from the plans file.
-    public static func records(ingest: IngestResult, plans: PlansFile?) -> [PatientRecord] {
+    /// Entries logged as "done" take their reps from the patient's prescription here.
+    public static func records(ingest: IngestResult, plans: PlansFile?, catalog: ExerciseCatalog) -> [PatientRecord] {
         var result: [PatientRecord] = []
         var seen = Set<String>()
         for log in ingest.patients {
             seen.insert(log.id)
+            let prescription: Prescription = plans?.periods[log.id].map { .plan($0) } ?? .defaultProtocol
+            let entries = log.hasDoneEntries ? log.entries.map { $0.resolvingDone(prescription, catalog: catalog) } : log.entries
             result.append(PatientRecord(
                 id: log.id,
                 name: log.name ?? plans?.name[log.id],
                 therapist: log.therapist ?? plans?.therapist[log.id],
                 clinic: log.clinic ?? plans?.clinic[log.id],
-                entries: log.entries, lastEntry: log.lastEntry,
-                prescription: plans?.periods[log.id].map { .plan($0) } ?? .defaultProtocol))
+                entries: entries, lastEntry: log.lastEntry,
+                prescription: prescription))
         }
         if let plans {
             for id in plans.periods.keys.sorted() where !seen.contains(id) {

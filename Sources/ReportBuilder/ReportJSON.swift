@@ -177,7 +177,11 @@ public enum ReportJSON {
 /// reason it was rejected for, and the row exactly as it was written.
 public enum RejectsFile {
     public static func csv(_ rejects: [RejectedRow]) -> Data {
-        let columns = Column.allCases
+        // The canonical columns, plus the shape columns (set number, left/right reps, done)
+        // that some rejected row has, so the file can be corrected and read back in.
+        let columns = Column.canonical + [Column.setNumber, .repsLeft, .repsRight, .done].filter { c in
+            rejects.contains { $0.fields[c] != nil }
+        }
         var out = (columns.map(\.rawValue) + ["rejected_file", "rejected_line", "rejected_reason", "raw"]).joined(separator: ",") + "\n"
         for r in rejects {
             var cells = columns.map { quote(r.fields[$0] ?? "") }

@@ -15,8 +15,24 @@ public enum Column: String, CaseIterable, Sendable {
     case holdSeconds = "hold_seconds"
     case pain
     case notes
+    /// One row per set: the set's number (each row is one set).
+    case setNumber = "set_number"
+    /// Left and right reps in two columns of one row.
+    case repsLeft = "reps_left"
+    case repsRight = "reps_right"
+    /// Done or not done instead of reps: done = the prescribed reps per side (one rep for an
+    /// exercise without a target), not done = an entry with no reps.
+    case done
+    /// A column the user tells adhere not to read (`--column 'Reps=ignore'`), to settle a file
+    /// that could be read two ways.
+    case ignored = "ignore"
 
-    public var isRequired: Bool { [.patientID, .performedAt, .exercise, .reps].contains(self) }
+    /// Required whatever the shape; reps are required unless left/right reps or done stand in.
+    public var isRequired: Bool { [.patientID, .performedAt, .exercise].contains(self) }
+
+    /// The columns of the canonical export (the rejects file's columns).
+    public static let canonical: [Column] = [.patientID, .patientName, .therapist, .clinic, .performedAt, .exercise,
+                                             .side, .sets, .reps, .holdSeconds, .pain, .notes]
 
     /// Header names clinics' exports use for this column (matched after ``HeaderMatcher/normalize(_:)``).
     public var synonyms: [String] {
@@ -38,6 +54,13 @@ public enum Column: String, CaseIterable, Sendable {
                                    "hold secs", "hold duration", "seconds held"]
         case .pain: return ["pain", "pain 0 10", "pain score", "pain rating", "nprs", "pain nprs", "vas"]
         case .notes: return ["notes", "note", "comment", "comments", "remarks"]
+        case .setNumber: return ["set number", "set no", "set #", "set nr", "set index", "set num"]
+        case .repsLeft: return ["reps left", "left reps", "reps l", "l reps", "left leg reps", "reps left side",
+                                "repetitions left", "left repetitions", "left"]
+        case .repsRight: return ["reps right", "right reps", "reps r", "r reps", "right leg reps", "reps right side",
+                                 "repetitions right", "right repetitions", "right"]
+        case .done: return ["done", "is done", "done?", "did it", "completed flag", "performed?"]
+        case .ignored: return []
         }
     }
 }
@@ -70,7 +93,10 @@ public struct HeaderMatcher: Sendable {
         for (i, h) in headers.enumerated() {
             if let c = column(for: h), map[c] == nil { map[c] = i }
         }
-        let missing = Column.allCases.filter { $0.isRequired && map[$0] == nil }
+        map[.ignored] = nil
+        var missing = Column.allCases.filter { $0.isRequired && map[$0] == nil }
+        let pairedReps = map[.repsLeft] != nil || map[.repsRight] != nil
+        if map[.reps] == nil && !pairedReps && map[.done] == nil { missing.append(.reps) }
         if map.isEmpty {
             // Nothing looks like a header: the first row is probably data (with names in it),
             // so it is not repeated here.
@@ -81,7 +107,37 @@ public struct HeaderMatcher: Sendable {
             throw IngestError.missingColumns(file: file, missing: missing.map(\.rawValue), found: headers,
                                              candidates: HeaderMatcher.nearest(unused, headers: headers, to: missing, sample: try sample()))
         }
+        try HeaderMatcher.checkShape(map, headers: headers, file: file)
         return map
+    }
+
+    /// A file that could be read two ways is an error naming the option that settles it.
+    static func checkShape(_ map: [Column: Int], headers: [String], file: String) throws {
+        func h(_ c: Column) -> String { map[c].map { headers[$0] } ?? c.rawValue }
+        func twoWays(_ a: Column, _ b: Column, _ what: String) -> IngestError {
+            .twoReadings(file: file, what: what, settle: ["--column '\(h(a))=ignore'", "--column '\(h(b))=ignore'"])
+        }
+        let paired = map[.repsLeft] ?? map[.repsRight]
+        if map[.reps] != nil, let p = paired {
+            throw twoWays(.reps, map[.repsLeft] == p ? .repsLeft : .repsRight,
+                          "it has a reps column ('\(h(.reps))') and left/right reps columns ('\(headers[p])')")
+        }
+        if map[.side] != nil, let p = paired {
+            throw twoWays(.side, map[.repsLeft] == p ? .repsLeft : .repsRight,
+                          "it has a side column ('\(h(.side))') and left/right reps columns ('\(headers[p])')")
+        }
+        if map[.done] != nil, map[.reps] != nil || paired != nil {
+            throw twoWays(.done, map[.reps] != nil ? .reps : .repsLeft,
+                          "it has a done column ('\(h(.done))') and reps")
+        }
+        if map[.sets] != nil, map[.setNumber] != nil {
+            throw twoWays(.sets, .setNumber, "it has a sets count ('\(h(.sets))') and a set number ('\(h(.setNumber))')")
+        }
+        // A bare "Set" is a count of sets or the number of the set in a one-row-per-set export.
+        if let i = headers.firstIndex(where: { normalize($0) == "set" }), !map.values.contains(i) {
+            throw IngestError.twoReadings(file: file, what: "its column '\(headers[i])' could be the number of sets or the set's number (one row per set)",
+                                          settle: ["--column '\(headers[i])=sets'", "--column '\(headers[i])=set_number'"])
+        }
     }
 
     /// Notes on header names that several columns answer to ("'Date' and 'Completed at' both

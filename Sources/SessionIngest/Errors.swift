@@ -10,11 +10,13 @@ public enum IngestError: Error, CustomStringConvertible, Sendable {
     case conflictingDates(file: String, column: String, dayFirst: String, monthFirst: String)
     case badPlans(file: String, problems: [String])
     case noHeader(file: String, fields: Int)
+    /// The file's columns can be read two ways; `settle` lists the options that choose.
+    case twoReadings(file: String, what: String, settle: [String])
 
     public var file: String {
         switch self {
         case .missingColumns(let f, _, _, _, _), .notCSV(let f, _), .empty(let f), .unreadable(let f, _),
-             .ambiguousDates(let f, _, _), .conflictingDates(let f, _, _, _), .badPlans(let f, _), .noHeader(let f, _):
+             .ambiguousDates(let f, _, _), .conflictingDates(let f, _, _, _), .badPlans(let f, _), .noHeader(let f, _), .twoReadings(let f, _, _):
             return f
         }
     }
@@ -35,6 +37,9 @@ public enum IngestError: Error, CustomStringConvertible, Sendable {
                 s += "Rename the header in the catalog file (its columns: key, name, aliases, reps_per_side, hold_seconds, default_protocol)."
             }
             return s
+        case let .twoReadings(file, what, settle):
+            return "\(file): the file could be read two ways: \(what). adhere does not guess: run again with "
+                + settle.joined(separator: " or ") + " (in a config file: column = ... without the quotes)."
         case let .noHeader(file, fields):
             return "\(file): the first row (\(fields) fields) has none of the column names adhere knows, so the file seems to have no header row. "
                 + "Export it with column names (patient_id, performed_at, exercise, reps, ...), or name the columns with --column."

@@ -71,6 +71,17 @@ enum FieldParsing {
 
     /// `left`/`L`/`lt`, `right`/`R`/`rt`, `both`/`B`/`bilateral`/`bil`/`L+R`/`L/R`/blank, any
     /// case; `nil` for anything else.
+    /// A done/not-done value: yes/no, y/n, true/false, 1/0, done/not done, x/blank is not
+    /// accepted (a blank says nothing). `nil` when it is none of these.
+    static func done(_ f: UnsafeBufferPointer<UInt8>) -> Bool? {
+        let text = String(decoding: f, as: UTF8.self).lowercased()
+        switch text {
+        case "yes", "y", "true", "1", "done", "completed", "complete", "x", "✓", "✔": return true
+        case "no", "n", "false", "0", "not done", "skipped", "missed", "not completed", "incomplete": return false
+        default: return nil
+        }
+    }
+
     static func side(_ f: UnsafeBufferPointer<UInt8>) -> Side?? {
         if f.count == 0 { return .some(.both) }
         if f.count == 9 {

@@ -133,6 +133,8 @@ public struct PatientLog: Sendable {
     public var lastEntry: Day?
     /// Rows (up to the as-of date) under exercise names nobody settled.
     public var unknownNameRows = 0
+    /// Whether some entries were logged as done instead of reps (resolved with the prescription).
+    public var hasDoneEntries: Bool { entries.contains { $0.isDone } }
 }
 
 /// How to read the inputs.
@@ -320,6 +322,8 @@ struct LocalPatient {
 struct KeptRow {
     var patient: Int32
     var entry: Entry
+    /// The right side of a row written with left and right reps columns (`entry` is the left).
+    var right: Entry?
 }
 
 /// Merges parsed files in order: patients by id, duplicates across files, names by recency.
@@ -365,6 +369,7 @@ struct Merger {
                 if keepEntries {
                     let row = file.kept[k]
                     patients[local[Int(row.patient)]].log.entries.append(row.entry)
+                    if let right = row.right { patients[local[Int(row.patient)]].log.entries.append(right) }
                 }
             } else {
                 summary.duplicates += 1
@@ -602,12 +607,18 @@ struct FileParser {
     }
 
     struct ColumnIndexes {
-        let id, date, exercise, reps: Int
-        let name, therapist, clinic, side, sets, hold, pain, notes: Int?
+        let id, date, exercise: Int
+        /// How reps are written: one reps column, left and right columns, or done/not done.
+        enum Reps { case total(Int), paired(left: Int?, right: Int?), done(Int) }
+        let reps: Reps
+        let name, therapist, clinic, side, sets, hold, pain, notes, setNumber: Int?
         init(_ m: [Column: Int]) {
-            id = m[.patientID]!; date = m[.performedAt]!; exercise = m[.exercise]!; reps = m[.reps]!
+            id = m[.patientID]!; date = m[.performedAt]!; exercise = m[.exercise]!
+            if let r = m[.reps] { reps = .total(r) } else if let d = m[.done] { reps = .done(d) } else {
+                reps = .paired(left: m[.repsLeft], right: m[.repsRight])
+            }
             name = m[.patientName]; therapist = m[.therapist]; clinic = m[.clinic]; side = m[.side]
-            sets = m[.sets]; hold = m[.holdSeconds]; pain = m[.pain]; notes = m[.notes]
+            sets = m[.sets]; hold = m[.holdSeconds]; pain = m[.pain]; notes = m[.notes]; setNumber = m[.setNumber]
         }
     }
 
@@ -728,17 +739,57 @@ struct FileParser {
             }
             sets = s
         }
-        let repsValue: Int?? = r.withField(c.reps) { f in
-            let t = FieldParsing.trimmed(f)
-            return t.count == 0 ? .none : .some(FieldParsing.wholeNumber(t, decimalComma: ctx.decimalComma))
+        // One row per set: the set's number tells rows apart; each row is one set.
+        var setNumber = 0
+        if let i = c.setNumber, !r.withField(i, { (FieldParsing.trimmed($0).count == 0) }) {
+            guard let n = r.withField(i, { FieldParsing.wholeNumber(FieldParsing.trimmed($0), decimalComma: ctx.decimalComma) }), n >= 1 else {
+                return .rejected("set number must be a whole number 1 or more, found '\(fieldText(r, i))'")
+            }
+            setNumber = n
         }
-        guard case .some(let repsParsed) = repsValue else { return .rejected("missing reps") }
-        guard let repsPerSet = repsParsed else {
-            return .rejected("reps must be a whole number 0 or more, found '\(fieldText(r, c.reps))'")
+        func readReps(_ i: Int) -> Int?? {
+            r.withField(i) { f in
+                let t = FieldParsing.trimmed(f)
+                return t.count == 0 ? .none : .some(FieldParsing.wholeNumber(t, decimalComma: ctx.decimalComma))
+            }
         }
-        let (total, overflow) = sets.multipliedReportingOverflow(by: repsPerSet)
-        if overflow || total > 1_000_000 {
-            return .rejected("too many reps: sets x reps is \(overflow ? "beyond counting" : String(total)), more than the 1,000,000 a row may hold")
+        func times(_ perSet: Int) -> Int? {
+            let (total, overflow) = sets.multipliedReportingOverflow(by: perSet)
+            return overflow || total > 1_000_000 ? nil : total
+        }
+        let tooMany = "too many reps: sets x reps is more than the 1,000,000 a row may hold"
+        var repsPerSet = 0, total = 0
+        /// The right side's reps of a row with left and right columns (the entry holds the left).
+        var rightReps: Int?
+        var done: Bool?
+        switch c.reps {
+        case .total(let i):
+            guard case .some(let parsed) = readReps(i) else { return .rejected("missing reps") }
+            guard let v = parsed else { return .rejected("reps must be a whole number 0 or more, found '\(fieldText(r, i))'") }
+            guard let t = times(v) else { return .rejected(tooMany) }
+            repsPerSet = v; total = t
+        case .paired(let li, let ri):
+            var values: [Int?] = []
+            for i in [li, ri] {
+                guard let i, case .some(let parsed) = readReps(i) else { values.append(nil); continue }
+                guard let v = parsed else { return .rejected("reps must be a whole number 0 or more, found '\(fieldText(r, i))'") }
+                guard times(v) != nil else { return .rejected(tooMany) }
+                values.append(v)
+            }
+            if values.allSatisfy({ $0 == nil }) { return .rejected("missing reps (neither left nor right)") }
+            if let l = values[0] {
+                side = .left; repsPerSet = l; total = times(l)!
+                rightReps = values[1].map { times($0)! }
+            } else {
+                side = .right; repsPerSet = values[1]!; total = times(repsPerSet)!
+            }
+        case .done(let i):
+            guard let d = r.withField(i, { FieldParsing.done(FieldParsing.trimmed($0)) }) else {
+                return .rejected("done must be yes or no, found '\(fieldText(r, i))'")
+            }
+            done = d
+            repsPerSet = d ? -2 : 0
+            total = d ? sets : 0
         }
 
         // Hold and pain.
@@ -784,8 +835,8 @@ struct FileParser {
         fp.add(UInt64(UInt32(bitPattern: date.day.raw)) << 32 | UInt64(UInt32(bitPattern: Int32(date.seconds ?? -1))))
         fp.add(UInt64(UInt32(bitPattern: Int32(date.offsetMinutes ?? 99_999))) << 32 | UInt64(side.rawValue))
         fp.add(ex.print)
-        fp.add(UInt64(sets))
-        fp.add(UInt64(repsPerSet))
+        fp.add(UInt64(sets) | UInt64(setNumber) << 32)
+        fp.add(UInt64(bitPattern: Int64(repsPerSet)) ^ UInt64(bitPattern: Int64(rightReps ?? -1)) << 21)
         fp.add(UInt64(bitPattern: Int64(hold ?? -1)))
         fp.add(UInt64(bitPattern: Int64(pain ?? -1)))
         func addText(_ column: Int?, _ value: Int32?, _ cache: RowFingerprint) {
@@ -797,8 +848,14 @@ struct FileParser {
         if let i = c.notes { r.withField(i) { fp.add(RowFingerprint(FieldParsing.trimmed($0))) } } else { fp.add(0) }
         out.keptFingerprints.append(fp)
         if options.keepEntries {
-            out.kept.append(KeptRow(patient: p, entry: Entry(day: date.day, exercise: ex.id, side: side, reps: total,
-                                                             holdCentis: hold, painCentis: pain)))
+            let entry = done == true
+                ? Entry.done(day: date.day, exercise: ex.id, side: side, sets: sets, holdCentis: hold, painCentis: pain)
+                : Entry(day: date.day, exercise: ex.id, side: side, reps: total, holdCentis: hold, painCentis: pain)
+            var kept = KeptRow(patient: p, entry: entry)
+            if let right = rightReps {
+                kept.right = Entry(day: date.day, exercise: ex.id, side: .right, reps: right, holdCentis: hold, painCentis: pain)
+            }
+            out.kept.append(kept)
         }
         return .accepted
     }
