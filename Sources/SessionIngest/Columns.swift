@@ -59,7 +59,7 @@ public enum Column: String, CaseIterable, Sendable {
                                 "repetitions left", "left repetitions", "left"]
         case .repsRight: return ["reps right", "right reps", "reps r", "r reps", "right leg reps", "reps right side",
                                  "repetitions right", "right repetitions", "right"]
-        case .done: return ["done", "is done", "done?", "did it", "completed flag", "performed?"]
+        case .done: return ["done", "is done", "did it", "completed flag"]
         case .ignored: return []
         }
     }

@@ -80,7 +80,7 @@ final class FieldParsingTests: XCTestCase {
             let text = "\(error)"
             XCTAssertTrue(text.contains("performed_at"), text)
             XCTAssertTrue(text.contains("'Dat'"), "lists the columns found: \(text)")
-            XCTAssertTrue(text.contains("Dat for performed_at"), "suggests the nearest: \(text)")
+            XCTAssertTrue(text.contains("'Dat' for performed_at"), "suggests the nearest: \(text)")
             XCTAssertTrue(text.contains("--column"), "says how to fix it: \(text)")
         }
         XCTAssertEqual(m.competing(headers: ["Date", "Patient ID", "Completed at"]),
