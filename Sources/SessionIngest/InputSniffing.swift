@@ -48,6 +48,7 @@ enum InputSniffing {
         let reader = CSVRecordReader(separator: separator, source: input.source)
         if try reader.peek(3).starts(with: [0xEF, 0xBB, 0xBF]) { try reader.skip(3) }
         _ = try reader.next()
+        reader.expectedFields = reader.fieldCount
         var dayFirst: String?, monthFirst: String?, example: String?
         while try reader.next() {
             guard column < reader.fieldCount else { continue }

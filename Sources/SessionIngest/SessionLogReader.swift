@@ -441,6 +441,7 @@ struct FileParser {
         for i in 0..<reader.fieldCount {
             headers.append(reader.withField(i) { decode($0).0.trimmingSpaces })
         }
+        reader.expectedFields = headers.count
         let matcher = HeaderMatcher(extra: options.extraColumns)
         let map = try matcher.map(headers: headers, file: path)
         out.summary.notices += matcher.competing(headers: headers)

@@ -140,6 +140,28 @@ final class SessionLogReaderTests: XCTestCase {
         XCTAssertEqual(r.patients.first?.entries.count, 4)
     }
 
+    /// A note starting with a quote that never closes, on row 4 of 2,000: that row is
+    /// rejected with its file and line, and every other row counts.
+    func testAStrayQuoteIsRejectedAloneAndEveryOtherRowCounts() throws {
+        var text = header
+        for i in 1...2_000 {
+            let day = 1 + i % 28
+            let note = i == 4 ? "\"knee sore after" : (i == 9 ? "\"sore, then fine\"" : "ok")
+            text += "P\(i % 7),Ann,Dana,2026-10-\(day < 10 ? "0" : "")\(day)T08:\(i % 60 < 10 ? "0" : "")\(i % 60),Step-ups,,1,\(i),,,\(note)\n"
+        }
+        let f = try file("stray.csv", text)
+        let r = read([f])
+        XCTAssertNil(r.files[0].error)
+        XCTAssertEqual(r.rowsRead, 2_000)
+        XCTAssertEqual(r.rowsRejected, 1)
+        XCTAssertEqual(r.files[0].accepted, 1_999)
+        XCTAssertEqual(r.rowsRead, r.files[0].accepted + r.duplicatesDropped + r.rowsRejected)
+        XCTAssertEqual(r.rejects.first?.line, 5, "row 4 is on line 5, after the header")
+        XCTAssertEqual(r.rejects.first?.file, f)
+        XCTAssertEqual(r.rejects.first?.reason, "malformed CSV: a quote opens a field that is not closed before the next row")
+        XCTAssertEqual(r.patients.reduce(0) { $0 + $1.entries.count }, 1_999)
+    }
+
     func testEveryRowIsAcceptedDroppedOrRejectedWithItsLineAndReason() throws {
         let a = try file("a.csv", header + """
         P1,Ann,Dana,2026-10-01T08:00,Calf stretch,left,1,10,,2,
