@@ -52,6 +52,9 @@ public final class CSVRecordReader {
     /// The most line breaks one quoted field may hold; a field running over more ends the
     /// record there, malformed (bounds how far a quote that never closes can run).
     public static let maxLinesInField = 1_000
+    /// Reading back adhere's rejects file: a field starting with `'` and then a formula
+    /// character (or another `'`) loses that one `'` (see ``RejectsFormat``).
+    public var unguardFormulas = false
 
     /// Field bounds of the current record: start, end (exclusive) and "has doubled quotes" per field.
     private var fieldStart: UnsafeMutablePointer<Int>
@@ -134,7 +137,16 @@ public final class CSVRecordReader {
             nextLine += pendingNewlines
             start = consumed
             if fieldCount == 1 && fieldEnd[0] == fieldStart[0] && !isQuoted(0) { continue } // blank line
+            if unguardFormulas { unguard() }
             return true
+        }
+    }
+
+    /// Removes the `'` that guards a field of a rejects file against running as a formula.
+    private func unguard() {
+        for i in 0..<fieldCount {
+            let s = fieldStart[i]
+            if fieldEnd[i] - s >= 2 && RejectsFormat.isGuarded(buffer[s], buffer[s + 1]) { fieldStart[i] = s + 1 }
         }
     }
 

@@ -126,6 +126,42 @@ final class CSVRecordReaderTests: XCTestCase {
         XCTAssertEqual(stray.fieldCount, 3)
     }
 
+    /// The rejects file's fields: RFC 4180 quoting, formulas guarded with `'`, numbers left alone
+    /// (expected texts written out by hand).
+    func testRejectsFileFieldsAreQuotedAndNeverRunAsFormulas() {
+        let cases: [(String, String)] = [
+            ("plain", "plain"), ("", ""), ("-3", "-3"), ("+5", "+5"), ("-3.5", "-3.5"), ("12", "12"),
+            ("-3,5", "\"-3,5\""),
+            ("=SUM(A1)", "\"'=SUM(A1)\""), ("@SUM(A1)", "\"'@SUM(A1)\""), ("+1+1", "\"'+1+1\""), ("-", "\"'-\""),
+            ("-3+cmd|' /C calc'!A0", "\"'-3+cmd|' /C calc'!A0\""),
+            ("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
+            ("\tx", "\"'\tx\""), ("\rx", "\"'\rx\""),
+            ("a\r\nb", "\"a\r\nb\""), ("a\nb", "\"a\nb\""), ("a\rb", "\"a\rb\""), ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("a,b", "\"a,b\""), (" x", "\" x\""),
+            ("'=x", "\"''=x\""), ("''", "\"'''\""), ("'x", "'x"), ("x=1", "x=1"),
+        ]
+        for (text, written) in cases {
+            XCTAssertEqual(RejectsFormat.csvField(text), written, text.debugDescription)
+        }
+    }
+
+    /// Whatever the text, a rejects file's field reads back as it was (the guard removed once).
+    func testRejectsFileFieldsReadBackExactly() throws {
+        let texts = ["=SUM(A1)", "-3", "-3,5", "@x", "\tx", "\rx", "'=x", "''", "'x", "a\r\nb", "say \"hi\"", "+1+1", "-", "'", "plain"]
+        let header = (["patient_id"] + RejectsFormat.extraColumns).joined(separator: ",")
+        let text = header + "\n" + texts.map { RejectsFormat.csvField($0) + ",f,1,r,raw" }.joined(separator: "\n") + "\n"
+        let reader = CSVRecordReader(bytes: Array(text.utf8))
+        _ = try reader.next()
+        reader.unguardFormulas = true
+        var back: [String] = []
+        while try reader.next() { back.append(reader.withField(0) { String(decoding: $0, as: UTF8.self) }) }
+        XCTAssertEqual(back, texts)
+        XCTAssertTrue(RejectsFormat.isRejectsFileName("rejects-2026-10.csv"))
+        XCTAssertTrue(RejectsFormat.isRejectsFileName("REJECTS-2026-10.CSV"))
+        XCTAssertFalse(RejectsFormat.isRejectsFileName("rejects-2026-1.csv"))
+        XCTAssertFalse(RejectsFormat.isRejectsFileName("my-rejects-2026-10.csv"))
+    }
+
     func testRawBytesAreTheRecordAsWritten() throws {
         let reader = CSVRecordReader(bytes: Array("h1,h2\r\n\"a,\"\"b\",c\r\n".utf8))
         _ = try reader.next()

@@ -162,6 +162,21 @@ final class SessionLogReaderTests: XCTestCase {
         XCTAssertEqual(r.patients.reduce(0) { $0 + $1.entries.count }, 1_999)
     }
 
+    /// A fixed rejects file read back: the `'` that kept a field from running as a formula is
+    /// removed, once; in any other file a leading `'` is the export's own text.
+    func testAGuardedFieldOfARejectsFileLosesItsQuoteWhenReadBack() throws {
+        let rejectsHeader = (Column.allCases.map(\.rawValue) + RejectsFormat.extraColumns).joined(separator: ",") + "\n"
+        let fixed = try file("fixed.csv", rejectsHeader
+            + "\"'=P7\",Bo,Dana,,2026-10-05,Step-ups,,1,3,,,\"'@home\",x.csv,3,reps,raw\n"
+            + "\"''-P8\",Bo,Dana,,2026-10-05,Step-ups,,1,3,,,,x.csv,4,reps,raw\n"
+            + "'P9,Bo,Dana,,2026-10-05,Step-ups,,1,3,,,,x.csv,5,reps,raw\n")
+        let r = read([fixed])
+        XCTAssertEqual(r.rowsRejected, 0, "\(r.rejects)")
+        XCTAssertEqual(r.patients.map(\.id).sorted(), ["'-P8", "'P9", "=P7"])
+        let export = try file("export.csv", header + "'=P7,Bo,Dana,2026-10-05,Step-ups,,1,3,,,\n")
+        XCTAssertEqual(read([export]).patients.map(\.id), ["'=P7"], "only a rejects file is unguarded")
+    }
+
     func testEveryRowIsAcceptedDroppedOrRejectedWithItsLineAndReason() throws {
         let a = try file("a.csv", header + """
         P1,Ann,Dana,2026-10-01T08:00,Calf stretch,left,1,10,,2,
