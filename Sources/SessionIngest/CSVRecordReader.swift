@@ -471,19 +471,34 @@ public final class FileBytes: @unchecked Sendable {
 
     public init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw FileReadError(path: path, reason: "cannot be opened (\(String(cString: strerror(errno))))")
-        }
+        // Only regular files are read: a named pipe would block the run forever, a device
+        // never ends. Looked at before opening, and again on what was opened (non-blocking,
+        // so even a pipe swapped in between cannot hold the run).
         var st = stat()
-        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+        if stat(path, &st) == 0, let problem = FileBytes.notAFile(st.st_mode) {
+            throw FileReadError(path: path, reason: problem)
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            let err = errno
+            throw FileReadError(path: path, reason: err == ELOOP ? InputFiles.linkProblem(err) : "cannot be opened (\(String(cString: strerror(err))))")
+        }
+        if fstat(fd, &st) == 0, let problem = FileBytes.notAFile(st.st_mode) {
             close(fd)
-            throw FileReadError(path: path, reason: "is a folder, not a file")
+            throw FileReadError(path: path, reason: problem)
         }
         self.fd = fd
     }
 
     deinit { close(fd) }
+
+    static func notAFile(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "is a folder, not a file"
+        default: return InputFiles.specialFile(mode)
+        }
+    }
 
     public var source: ByteSource {
         { [self] out in

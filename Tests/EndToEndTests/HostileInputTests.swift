@@ -56,4 +56,135 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(again.stdout.contains("\"patient_id\":\"=P7\"") || again.stdout.contains("\"patient_id\" : \"=P7\""), again.stdout)
         XCTAssertFalse(again.stdout.contains("'=P7"), "the guard is removed on reading back")
     }
+
+    /// Runs adhere with a time limit: a run that hangs (reading a FIFO) is killed and reported.
+    struct Run { let code: Int32; let stdout: String; let stderr: String }
+
+    func run(_ arguments: [String], seconds: Double = 60, asUser user: Int32? = nil) throws -> Run {
+        let p = Process()
+        if let user {
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            p.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", AdhereProcess.binary.path] + arguments
+        } else {
+            p.executableURL = AdhereProcess.binary
+            p.arguments = arguments
+        }
+        p.currentDirectoryURL = AdhereProcess.packageRoot
+        let outPipe = Pipe(), errPipe = Pipe()
+        p.standardOutput = outPipe
+        p.standardError = errPipe
+        try p.run()
+        nonisolated(unsafe) var timedOut = false
+        let pid = p.processIdentifier
+        let watchdog = DispatchWorkItem { timedOut = true; kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: watchdog)
+        nonisolated(unsafe) var errData = Data()
+        let errThread = Thread { errData = errPipe.fileHandleForReading.readDataToEndOfFile() }
+        errThread.start()
+        let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        watchdog.cancel()
+        while !errThread.isFinished { usleep(1000) }
+        XCTAssertFalse(timedOut, "adhere \(arguments.joined(separator: " ")) hung and was killed after \(seconds) s")
+        return Run(code: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                                    stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A named pipe called x.csv, in a folder or named on the command line, is never opened
+    /// (it would block the run forever): report, check, nightly and trend name it and finish,
+    /// with the partial-input code 2.
+    func testAFIFONamedCSVIsNeverOpenedAndIsSaid() throws {
+        let dir = try temporaryFolder(self)
+        let inputs = dir.appendingPathComponent("in")
+        try write(header + "P1,Ann,Dana,2026-10-05,Step-ups,,1,10,ok\n", to: inputs.appendingPathComponent("a.csv"))
+        let fifo = inputs.appendingPathComponent("x.csv").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let out = dir.appendingPathComponent("out").path
+        let report = try run(["report", "--month", "2026-10", "--by", "all", "--out", out, inputs.path], seconds: 30)
+        XCTAssertEqual(report.code, 2, report.stderr)
+        XCTAssertTrue(report.stderr.contains("\(fifo): is a named pipe (FIFO), not a file"), report.stderr)
+        XCTAssertTrue(report.stdout.contains("read 1 file, 1 rows"), "the FIFO is not counted as read: \(report.stdout)")
+        let dump = try WorkbookDump.read(out + "/adhere-2026-10-all.xlsx")
+        let issues = try XCTUnwrap(dump.sheet("Data issues"))
+        XCTAssertTrue(issues.cells.values.contains { $0.v.string?.contains("named pipe") == true }, "named in Data issues")
+        let explicit = try run(["report", "--month", "2026-10", "--by", "all", "--out", out, inputs.appendingPathComponent("a.csv").path, fifo], seconds: 30)
+        XCTAssertEqual(explicit.code, 2, explicit.stderr)
+        XCTAssertTrue(explicit.stderr.contains("named pipe"), explicit.stderr)
+        let check = try run(["check", inputs.path], seconds: 30)
+        XCTAssertEqual(check.code, 2, check.stdout + check.stderr)
+        XCTAssertTrue(check.stdout.contains("named pipe"), check.stdout)
+        let nightly = try run(["nightly", "--today", "2026-10-20", "--settle-seconds", "0", "--out", out, inputs.path], seconds: 30)
+        XCTAssertEqual(nightly.code, 2, nightly.stderr)
+        XCTAssertTrue(nightly.stderr.contains("named pipe"), nightly.stderr)
+        let trend = try run(["trend", "P1", "--as-of", "2026-10-20", inputs.path], seconds: 30)
+        XCTAssertEqual(trend.code, 2, trend.stderr)
+        XCTAssertTrue(trend.stderr.contains("named pipe"), trend.stderr)
+    }
+
+    /// A link back into the folder being read, and two links pointing at each other: named as
+    /// loops, the rest read once, exit 2.
+    func testSymbolicLinkLoopsAreSaidAndTheRestIsReadOnce() throws {
+        let dir = try temporaryFolder(self)
+        let inputs = dir.appendingPathComponent("in")
+        try write(header + "P1,Ann,Dana,2026-10-05,Step-ups,,1,10,ok\n", to: inputs.appendingPathComponent("sub/a.csv"))
+        let fm = FileManager.default
+        try fm.createSymbolicLink(atPath: inputs.appendingPathComponent("sub/back").path, withDestinationPath: "..")
+        try fm.createSymbolicLink(atPath: inputs.appendingPathComponent("p.csv").path, withDestinationPath: "q.csv")
+        try fm.createSymbolicLink(atPath: inputs.appendingPathComponent("q.csv").path, withDestinationPath: "p.csv")
+        let out = dir.appendingPathComponent("out").path
+        let r = try run(["report", "--month", "2026-10", "--by", "all", "--out", out, inputs.path], seconds: 30)
+        XCTAssertEqual(r.code, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("sub/back: is a symbolic link loop"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("p.csv: is a symbolic link loop"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("q.csv: is a symbolic link loop"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("1 rows"), "a.csv read once: \(r.stdout)")
+    }
+
+    /// A folder that cannot be listed is named, the rest is reported, exit 2. Root reads any
+    /// folder whatever its mode, so as root adhere runs as `nobody` (setpriv) for this test.
+    func testAFolderThatCannotBeReadIsSaid() throws {
+        let dir = try temporaryFolder(self)
+        let inputs = dir.appendingPathComponent("in")
+        try write(header + "P1,Ann,Dana,2026-10-05,Step-ups,,1,10,ok\n", to: inputs.appendingPathComponent("a.csv"))
+        try write(header + "P2,Bo,Dana,2026-10-05,Step-ups,,1,10,ok\n", to: inputs.appendingPathComponent("locked/b.csv"))
+        let locked = inputs.appendingPathComponent("locked").path
+        XCTAssertEqual(chmod(locked, 0o000), 0)
+        defer { chmod(locked, 0o755) }
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+        var user: Int32?
+        if geteuid() == 0 {
+            guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { throw XCTSkip("running as root without setpriv") }
+            user = 65534
+        }
+        let r = try run(["report", "--month", "2026-10", "--by", "all", "--out", out.path, inputs.path], seconds: 30, asUser: user)
+        XCTAssertEqual(r.code, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(locked): is a folder that cannot be read (Permission denied)"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("1 rows"), r.stdout)
+    }
+
+    /// A rejects file in an input folder (by its name, or by its columns under another name) is
+    /// not read as an export, and that is said; named on the command line, it is read.
+    func testARejectsFileInAnInputFolderIsNotReadAsData() throws {
+        let dir = try temporaryFolder(self)
+        let inputs = dir.appendingPathComponent("in")
+        try write(header + "P1,Ann,Dana,2026-10-05,Step-ups,,1,10,ok\n", to: inputs.appendingPathComponent("a.csv"))
+        let rejectsHeader = "patient_id,patient_name,therapist,clinic,performed_at,exercise,side,sets,reps,hold_seconds,pain,notes,rejected_file,rejected_line,rejected_reason,raw\n"
+        let row = "P2,Bo,Dana,,2026-10-05,Step-ups,,1,10,,,,x.csv,3,missing reps,raw\n"
+        try write(rejectsHeader + row, to: inputs.appendingPathComponent("rejects-2026-09.csv"))
+        try write(rejectsHeader + row, to: inputs.appendingPathComponent("fixed-by-hand.csv"))
+        let out = dir.appendingPathComponent("out").path
+        let r = try run(["report", "--month", "2026-10", "--by", "all", "--out", out, inputs.path])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("read 1 file, 1 rows"), r.stdout)
+        for name in ["rejects-2026-09.csv", "fixed-by-hand.csv"] {
+            XCTAssertTrue(r.stderr.contains("not read: \(inputs.path)/\(name) is a rejects file written by adhere"), r.stderr)
+        }
+        let check = try run(["check", inputs.path])
+        XCTAssertTrue(check.stdout.contains("not read: a rejects file written by adhere"), check.stdout)
+        let named = try run(["report", "--month", "2026-10", "--by", "all", "--out", out, inputs.path,
+                             inputs.appendingPathComponent("fixed-by-hand.csv").path])
+        XCTAssertEqual(named.code, 0, named.stderr)
+        XCTAssertTrue(named.stdout.contains("read 2 files, 2 rows"), named.stdout)
+    }
 }
