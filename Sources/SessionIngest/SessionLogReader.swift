@@ -558,8 +558,16 @@ struct FileParser {
             }
         }
         // Patient id.
-        let idBytesEmpty = r.withField(c.id) { (FieldParsing.trimmed($0).count == 0) }
-        if idBytesEmpty { return .rejected("missing patient id") }
+        // 1: empty, 2: holds a control character (it would name a patient nobody can type or see).
+        let idProblem: UInt8 = r.withField(c.id) { f in
+            let t = FieldParsing.trimmed(f)
+            if t.count == 0 { return 1 }
+            if idCache.matches(t) { return 0 }
+            for b in t where b < 0x20 || b == 0x7F { return 2 }
+            return 0
+        }
+        if idProblem == 1 { return .rejected("missing patient id") }
+        if idProblem == 2 { return .rejected("patient id holds a control character") }
 
         // Date.
         var parsedDate: ParsedDate?

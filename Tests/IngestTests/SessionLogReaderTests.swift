@@ -177,6 +177,23 @@ final class SessionLogReaderTests: XCTestCase {
         XCTAssertEqual(read([export]).patients.map(\.id), ["'=P7"], "only a rejects file is unguarded")
     }
 
+    /// A patient id with a NUL, an escape, a tab inside or DEL names nobody: the row is rejected.
+    func testPatientIdsWithControlCharactersAreRejected() throws {
+        let f = try file("ids.csv", header
+            + "P1,Ann,Dana,2026-10-01,Step-ups,,1,10,,,\n"
+            + "P\u{0}2,Bo,Dana,2026-10-01,Step-ups,,1,10,,,\n"
+            + "P\u{1B}[2J3,Cy,Dana,2026-10-01,Step-ups,,1,10,,,\n"
+            + "P\t4,Di,Dana,2026-10-01,Step-ups,,1,10,,,\n"
+            + "P5\u{7F},Ed,Dana,2026-10-01,Step-ups,,1,10,,,\n"
+            + "\tP1 ,Ann,Dana,2026-10-02,Step-ups,,1,10,,,\n")
+        let r = read([f])
+        XCTAssertEqual(r.rowsRead, 6)
+        XCTAssertEqual(r.rejects.map(\.line), [3, 4, 5, 6])
+        XCTAssertEqual(Set(r.rejects.map(\.reason)), ["patient id holds a control character"])
+        XCTAssertEqual(r.patients.map(\.id), ["P1"], "a tab around the id is trimmed, not a control character inside it")
+        XCTAssertEqual(r.patients.first?.entries.count, 2)
+    }
+
     func testEveryRowIsAcceptedDroppedOrRejectedWithItsLineAndReason() throws {
         let a = try file("a.csv", header + """
         P1,Ann,Dana,2026-10-01T08:00,Calf stretch,left,1,10,,2,
