@@ -187,4 +187,24 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(named.code, 0, named.stderr)
         XCTAssertTrue(named.stdout.contains("read 2 files, 2 rows"), named.stdout)
     }
+
+    /// A headerless export or plans file: the messages never show its first row (a patient's name).
+    func testAHeaderlessExportOrPlansFileIsNotPrinted() throws {
+        let dir = try temporaryFolder(self)
+        let export = dir.appendingPathComponent("export.csv")
+        try write("P1,Avery Lindqvist,Dana,2026-10-05,Step-ups,,1,10,Completed\n", to: export)
+        let good = dir.appendingPathComponent("good.csv")
+        try write(header + "P1,Avery Lindqvist,Dana,2026-10-05,Step-ups,,1,10,ok\n", to: good)
+        let plans = dir.appendingPathComponent("plans.csv")
+        try write("P1,Step-ups,,,5,2026-09-01,,Dana,Avery Lindqvist\n", to: plans)
+        let out = dir.appendingPathComponent("out").path
+        for args in [["report", "--month", "2026-10", "--out", out, export.path],
+                     ["report", "--month", "2026-10", "--out", out, "--plans", plans.path, good.path],
+                     ["check", export.path], ["check", "--plans", plans.path, good.path]] {
+            let r = try run(args)
+            XCTAssertNotEqual(r.code, 0, args.joined(separator: " "))
+            XCTAssertTrue((r.stdout + r.stderr).contains("no header row"), r.stdout + r.stderr)
+            XCTAssertFalse((r.stdout + r.stderr).contains("Avery"), "a patient's name printed: \(r.stdout + r.stderr)")
+        }
+    }
 }

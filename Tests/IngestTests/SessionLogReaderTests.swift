@@ -282,6 +282,25 @@ final class SessionLogReaderTests: XCTestCase {
         XCTAssertEqual(r.patients.count, 1)
     }
 
+    /// A headerless export whose first row happens to match a column name (a note
+    /// "Completed" reads like performed_at), and a headerless plans file: the error says there
+    /// is no header and never repeats the row, which holds a patient's name.
+    func testAHeaderlessFileNeverRepeatsItsFirstRow() throws {
+        let export = try file("noheader.csv", "P1,Avery Lindqvist,Dana,2026-10-01,Step-ups,,1,10,,,Completed\n")
+        let error = "\(try XCTUnwrap(read([export]).files[0].error))"
+        XCTAssertTrue(error.contains("no header row"), error)
+        XCTAssertFalse(error.contains("Avery") || error.contains("Lindqvist"), error)
+        let plans = try file("plans-noheader.csv", "P1,Step-ups,,,5,2026-09-01,,Dana,Avery Lindqvist\n")
+        XCTAssertThrowsError(try PlansReader.read(path: plans, catalog: .standard)) { e in
+            XCTAssertTrue("\(e)".contains("no header row"), "\(e)")
+            XCTAssertFalse("\(e)".contains("Avery"), "\(e)")
+        }
+        // A real header missing a column still lists the columns it has, to help name them.
+        let misnamed = try file("misnamed.csv", "Client Ref,Date,Exercise,Reps\nP1,2026-10-01,Step-ups,10\n")
+        let missing = "\(try XCTUnwrap(read([misnamed]).files[0].error))"
+        XCTAssertTrue(missing.contains("'Client Ref'"), missing)
+    }
+
     func testSemicolonWindows1252WithDayFirstDatesAndDecimalComma() throws {
         // "Müller" in Windows-1252: M, 0xFC, ller.
         var bytes = Array("Patient ID;Name;Datum;Exercise name;Repetitions;Hold (s);Pain (0-10)\r\n".utf8)
