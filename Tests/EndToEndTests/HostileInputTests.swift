@@ -207,4 +207,51 @@ final class HostileInputTests: XCTestCase {
             XCTAssertFalse((r.stdout + r.stderr).contains("Avery"), "a patient's name printed: \(r.stdout + r.stderr)")
         }
     }
+
+    /// A lock file planted as a symbolic link is never followed: the run stops (73) and the
+    /// link's target is neither created nor touched.
+    func testTheLockFileIsNeverFollowedThroughASymbolicLink() throws {
+        let dir = try temporaryFolder(self)
+        let inputs = dir.appendingPathComponent("in")
+        try write(header + "P1,Ann,Dana,2026-10-05,Step-ups,,1,10,ok\n", to: inputs.appendingPathComponent("a.csv"))
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let victim = dir.appendingPathComponent("victim").path
+        try FileManager.default.createSymbolicLink(atPath: out.appendingPathComponent(".adhere.lock").path, withDestinationPath: victim)
+        for args in [["nightly", "--today", "2026-10-20", "--settle-seconds", "0", "--out", out.path, inputs.path],
+                     ["report", "--month", "2026-10", "--out", out.path, inputs.path]] {
+            let r = try run(args)
+            XCTAssertEqual(r.code, 73, r.stderr)
+            XCTAssertTrue(r.stderr.contains("the lock file is a symbolic link"), r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: victim), "the link's target was created")
+        }
+    }
+
+    /// Each file renamed into place is followed by an fsync of the output folder (seen with strace).
+    func testTheOutputFolderIsFlushedAfterEachRename() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/strace") else { throw XCTSkip("strace is not installed") }
+        let dir = try temporaryFolder(self)
+        let inputs = dir.appendingPathComponent("in")
+        try write(header + "P1,Ann,Dana,2026-10-05,Step-ups,,1,10,ok\nP2,Bo,Sam,2026-10-05,Step-ups,,1,10,ok\n",
+                  to: inputs.appendingPathComponent("a.csv"))
+        let out = dir.appendingPathComponent("out").path
+        let trace = dir.appendingPathComponent("trace.txt").path
+        let r = try Process.runCollecting(URL(fileURLWithPath: "/usr/bin/strace"),
+                                          ["-f", "-o", trace, "-e", "trace=openat,rename,renameat,renameat2,fsync",
+                                           AdhereProcess.binary.path, "report", "--month", "2026-10", "--out", out, inputs.path])
+        guard r.code == 0 else { throw XCTSkip("strace cannot trace here: \(r.stderr)") }
+        let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").map(String.init)
+        // Final names: the two workbooks and the rejects file.
+        let renames = lines.indices.filter { lines[$0].contains("rename") && lines[$0].contains(".tmp\"") && lines[$0].hasSuffix("= 0") }
+        XCTAssertEqual(renames.count, 3, lines.joined(separator: "\n"))
+        for i in renames {
+            let pid = lines[i].split(separator: " ").first.map(String.init) ?? ""
+            let after = lines[(i + 1)...].filter { $0.hasPrefix(pid + " ") }.prefix(2)
+            guard let open = after.first, open.contains("openat("), open.contains("O_DIRECTORY"), open.contains("\"\(out)\""),
+                  let fd = open.split(separator: "=").last?.trimmingCharacters(in: .whitespaces) else {
+                XCTFail("no open of the output folder after \(lines[i]): \(Array(after))"); continue
+            }
+            XCTAssertTrue(after.dropFirst().first?.contains("fsync(\(fd))") == true, "fsync of the folder after \(lines[i]): \(Array(after))")
+        }
+    }
 }
