@@ -52,16 +52,14 @@ public struct Check: ParsableCommand {
             console.err("\(error)")
             return .badData
         }
-        let files: [String]
-        do {
-            let found = try InputFiles.expandNotingIgnored(inputs.paths)
-            files = found.files
-            for f in found.ignored { console.out("\(f)\n  not read: not a .csv file; export the data as CSV to include it") }
-        } catch {
-            console.err("\(error)")
+        let found = InputFiles.expansion(inputs.paths)
+        if let m = found.missing.first {
+            console.err("\(m): does not exist")
             return .noInput
         }
-        guard !files.isEmpty else {
+        let files = found.files
+        for f in found.notRead { console.out("\(f.path)\n  not read: \(f.reason)") }
+        guard !files.isEmpty || !found.unreadable.isEmpty else {
             console.err("no CSV files found in \(inputs.paths.joined(separator: ", ")).")
             return .noInput
         }
@@ -70,7 +68,8 @@ public struct Check: ParsableCommand {
         var options = inputs.ingestOptions(span: all, asOf: all.last, catalog: catalog)
         options.computeDigests = false
         options.keepEntries = false
-        let result = SessionLogReader(options: options).read(files: files)
+        var result = SessionLogReader(options: options).read(files: files)
+        result.addUnreadable(found.unreadable)
         for f in result.files {
             console.out(f.path)
             if let e = f.error {

@@ -181,8 +181,16 @@ final class RunLock {
 
     init(folder: String) throws {
         path = (folder as NSString).appendingPathComponent(".adhere.lock")
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+        // Never through a symbolic link: a planted link would make adhere create or lock
+        // a file elsewhere.
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else {
+            let err = errno
+            if err == ELOOP {
+                throw OutputError(path: path, reason: "the lock file is a symbolic link, which adhere does not follow; remove it and run again")
+            }
+            throw OutputError(path: path, reason: String(cString: strerror(err)))
+        }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let busy = errno == EWOULDBLOCK
             let why = String(cString: strerror(errno))

@@ -84,20 +84,18 @@ struct ReportJob {
         umask(0o077)
         var timer = PhaseTimer()
         var files: [String]
-        var missing: [String] = []
-        do {
-            let found = try InputFiles.expandNotingIgnored(inputs.paths, missing: &missing)
-            // Never read our own output back (the output folder may sit inside an input folder).
-            let outFolder = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path + "/"
-            func inOutput(_ path: String) -> Bool {
-                URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path.hasPrefix(outFolder)
-            }
-            files = found.files.filter { !inOutput($0) }
-            for f in found.ignored where !inOutput(f) { console.err("not read: \(f) is not a .csv file; export the data as CSV to include it") }
-        } catch {
-            console.err("\(error). Check the input paths given.")
-            return Outcome(code: .noInput)
+        let found = InputFiles.expansion(inputs.paths)
+        let missing = found.missing
+        // Never read our own output back (the output folder may sit inside an input folder).
+        let outFolder = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path + "/"
+        func inOutput(_ path: String) -> Bool {
+            URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path.hasPrefix(outFolder)
         }
+        files = found.files.filter { !inOutput($0) }
+        for f in found.notRead where !inOutput(f.path) { console.err("not read: \(f.path) is \(f.reason)") }
+        // Inputs that should have been read and cannot be: named, in Data issues, exit 2.
+        let unreadable = found.unreadable.filter { !inOutput($0.path) }
+        for u in unreadable { console.err("skipped \(u.path): \(u.reason)") }
         for path in missing {
             console.err("skipped \(path): it does not exist (an export folder not mounted?); the other inputs are read")
         }
@@ -143,19 +141,21 @@ struct ReportJob {
         let analyzer = Analyzer(catalog: catalog, thresholds: thresholds)
         let options = inputs.ingestOptions(span: analyzer.span(for: settings.window), asOf: asOf, catalog: catalog)
         timer.lap("setup")
-        let ingest = SessionLogReader(options: options).read(files: files)
+        var ingest = SessionLogReader(options: options).read(files: files)
         timer.lap("read \(files.count) files")
 
         for f in ingest.failedFiles {
             console.err("skipped \(f.error.map { "\($0)" } ?? f.path)")
         }
+        let allFailed = ingest.failedFiles.count == files.count
+        ingest.addUnreadable(unreadable)
         let badData = ingest.failedFiles.contains {
             switch $0.error {
             case .ambiguousDates, .conflictingDates, .missingColumns, .twoReadings: return true
             default: return false
             }
         }
-        if ingest.failedFiles.count == files.count {
+        if allFailed {
             return Outcome(code: badData ? .badData : .noInput)
         }
 
@@ -234,7 +234,7 @@ struct ReportJob {
                 return Outcome(code: .cannotWrite)
             }
         }
-        outcome.lines.append("read \(ingest.files.count) file\(ingest.files.count == 1 ? "" : "s"), \(ingest.rowsRead) rows: \(ingest.rowsRejected) rejected (see \(rejectsPath)), \(ingest.duplicatesDropped) duplicates dropped; \(report.patients.count) patients in \(month) as of \(asOf)")
+        outcome.lines.append("read \(files.count) file\(files.count == 1 ? "" : "s"), \(ingest.rowsRead) rows: \(ingest.rowsRejected) rejected (see \(rejectsPath)), \(ingest.duplicatesDropped) duplicates dropped; \(report.patients.count) patients in \(month) as of \(asOf)")
         // Said every run, even when quiet: a figure may be too low because of them.
         outcome.unknownNames = UnknownNamesWarning.line(ingest.unknownExercises, inputs: inputs.paths)
         if !ingest.failedFiles.isEmpty || !missing.isEmpty {

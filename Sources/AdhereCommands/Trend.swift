@@ -82,11 +82,13 @@ public struct Trend: ParsableCommand {
             return .badData
         }
         let analyzer = Analyzer(catalog: catalog, thresholds: settings.thresholds)
-        let files: [String]
-        do { files = try InputFiles.expand(jobInputs.paths) } catch {
-            console.err("\(error). Check the path given on the command line.")
+        let found = InputFiles.expansion(jobInputs.paths)
+        if let m = found.missing.first {
+            console.err("\(m): does not exist. Check the path given on the command line.")
             return .noInput
         }
+        let files = found.files
+        for u in found.unreadable { console.err("skipped \(u.path): \(u.reason)") }
         guard !files.isEmpty else {
             console.err("no CSV files found in \(jobInputs.paths.joined(separator: ", ")).")
             return .noInput
@@ -143,7 +145,7 @@ public struct Trend: ParsableCommand {
             let color = isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
             console.raw(trend.text(color: color))
         }
-        return ingest.failedFiles.isEmpty ? .ok : .someFilesUnreadable
+        return ingest.failedFiles.isEmpty && found.unreadable.isEmpty ? .ok : .someFilesUnreadable
     }
 
     /// Up to five known ids closest to `id` (edit distance, then numeric closeness).

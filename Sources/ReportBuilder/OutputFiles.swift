@@ -105,7 +105,18 @@ public enum OutputFiles {
             unlink(temporary)
             throw OutputError(path: final, reason: why)
         }
+        // The rename itself is only durable once the folder is flushed too.
+        syncFolder(of: final)
         return true
+    }
+
+    /// Flushes the folder holding `path` to disk (its entries: a rename or a new file).
+    static func syncFolder(of path: String) {
+        let folder = (path as NSString).deletingLastPathComponent
+        let fd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
     }
 
     /// Removes temporary files that a killed run left in `folder` (the caller holds the lock,

@@ -174,7 +174,8 @@ public enum ReportJSON {
 
 /// The rejects file: every rejected row, with its fields under the canonical column names
 /// (so the file can be fixed and given back to adhere as an input), then the file, line and
-/// reason it was rejected for, and the row exactly as it was written.
+/// reason it was rejected for, and the row exactly as it was written. RFC 4180 CSV; text a
+/// spreadsheet would run as a formula is guarded (see ``RejectsFormat``).
 public enum RejectsFile {
     public static func csv(_ rejects: [RejectedRow]) -> Data {
         // The canonical columns, plus the shape columns (set number, left/right reps, done)
@@ -182,7 +183,7 @@ public enum RejectsFile {
         let columns = Column.canonical + [Column.setNumber, .repsLeft, .repsRight, .done].filter { c in
             rejects.contains { $0.fields[c] != nil }
         }
-        var out = (columns.map(\.rawValue) + ["rejected_file", "rejected_line", "rejected_reason", "raw"]).joined(separator: ",") + "\n"
+        var out = (columns.map(\.rawValue) + RejectsFormat.extraColumns).joined(separator: ",") + "\n"
         for r in rejects {
             var cells = columns.map { quote(r.fields[$0] ?? "") }
             cells += [quote(r.file), String(r.line), quote(r.reason), quote(r.raw)]
@@ -191,10 +192,5 @@ public enum RejectsFile {
         return Data(out.utf8)
     }
 
-    static func quote(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || s.hasPrefix(" ") || s.hasSuffix(" ") {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
-    }
+    static func quote(_ s: String) -> String { RejectsFormat.csvField(s) }
 }

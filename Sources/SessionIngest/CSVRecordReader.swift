@@ -43,6 +43,18 @@ public final class CSVRecordReader {
     public private(set) var malformed: String?
     /// Length in bytes of the current record's longest field (as written, quotes included).
     public private(set) var longestField = 0
+    /// The header's number of fields, once known (0 = not known: no containment). A quoted
+    /// field may then not run across a line break into a line that is a row of its own (see
+    /// ``lineIsRecord(from:)``): the record with the quote that never closed ends there, is
+    /// malformed, and the next line is read as the next record. So one stray quote costs one
+    /// row, not the rest of the file.
+    public var expectedFields = 0
+    /// The most line breaks one quoted field may hold; a field running over more ends the
+    /// record there, malformed (bounds how far a quote that never closes can run).
+    public static let maxLinesInField = 1_000
+    /// Reading back adhere's rejects file: a field starting with `'` and then a formula
+    /// character (or another `'`) loses that one `'` (see ``RejectsFormat``).
+    public var unguardFormulas = false
 
     /// Field bounds of the current record: start, end (exclusive) and "has doubled quotes" per field.
     private var fieldStart: UnsafeMutablePointer<Int>
@@ -125,7 +137,16 @@ public final class CSVRecordReader {
             nextLine += pendingNewlines
             start = consumed
             if fieldCount == 1 && fieldEnd[0] == fieldStart[0] && !isQuoted(0) { continue } // blank line
+            if unguardFormulas { unguard() }
             return true
+        }
+    }
+
+    /// Removes the `'` that guards a field of a rejects file against running as a formula.
+    private func unguard() {
+        for i in 0..<fieldCount {
+            let s = fieldStart[i]
+            if fieldEnd[i] - s >= 2 && RejectsFormat.isGuarded(buffer[s], buffer[s + 1]) { fieldStart[i] = s + 1 }
         }
     }
 
@@ -265,8 +286,34 @@ public final class CSVRecordReader {
                         closed = true
                         break
                     }
-                    if c == lf { newlines += 1 }
-                    else if c == cr && (q + 1 >= end || buf[q + 1] != lf) { newlines += 1 }
+                    if c == lf || (c == cr && (q + 1 >= end || buf[q + 1] != lf)) {
+                        newlines += 1
+                        // Containment of a quote that never closes: the field may not run into a
+                        // line that is a row of its own, nor over too many lines.
+                        if expectedFields > 1 || newlines > CSVRecordReader.maxLinesInField {
+                            if c == cr && q + 1 >= end && !eof { return -1 }
+                            var broken: String?
+                            if newlines > CSVRecordReader.maxLinesInField {
+                                broken = "a quoted field runs over more than \(CSVRecordReader.maxLinesInField) lines"
+                            } else {
+                                switch lineIsRecord(from: q + 1) {
+                                case nil: return -1
+                                case true?: broken = "a quote opens a field that is not closed before the next row"
+                                case false?: break
+                                }
+                            }
+                            if let broken {
+                                let lineEnd = (c == lf && q > p && buf[q - 1] == cr) ? q - 1 : q
+                                add(p + 1, lineEnd, hasEscape)
+                                longestField = longest
+                                malformed = broken
+                                recordEnd = lineEnd
+                                fieldCount = count
+                                pendingNewlines = newlines
+                                return q + 1
+                            }
+                        }
+                    }
                     q += 1
                 }
                 if !closed {
@@ -319,6 +366,49 @@ public final class CSVRecordReader {
             pendingNewlines = newlines + 1
             return p
         }
+    }
+
+    /// Whether the line starting at `from` is, on its own, a well-formed record with the
+    /// header's number of fields (more only when the extra ones are empty, as spreadsheets add):
+    /// every quoted field closed on the line and followed by a separator or the line end, no
+    /// quote inside an unquoted field. `nil` when the line's end is not buffered yet.
+    func lineIsRecord(from: Int) -> Bool? {
+        let buf = buffer, end = self.end, eof = atEOF, sep = separator
+        let quote = CSVRecordReader.quote, lf = CSVRecordReader.lf, cr = CSVRecordReader.cr
+        var p = from
+        var count = 0
+        var lastFilled = -1
+        while true {
+            let fieldBegin = p
+            if p < end && buf[p] == quote {
+                var q = p + 1
+                while true {
+                    if q >= end { return eof ? false : nil }
+                    let c = buf[q]
+                    if c == quote {
+                        if q + 1 == end && !eof { return nil }
+                        if q + 1 < end && buf[q + 1] == quote { q += 2; continue }
+                        break
+                    }
+                    if c == lf || c == cr { return false }
+                    q += 1
+                }
+                p = q + 1
+                if p < end, buf[p] != sep, buf[p] != lf, buf[p] != cr { return false }
+            } else {
+                while p < end, buf[p] != sep, buf[p] != lf, buf[p] != cr {
+                    if buf[p] == quote { return false }
+                    p += 1
+                }
+            }
+            if p > fieldBegin { lastFilled = count }
+            count += 1
+            if p >= end && !eof { return nil }
+            if p >= end || buf[p] != sep { break }
+            p += 1
+        }
+        if count == 1 && lastFilled < 0 { return false } // a blank line
+        return count == expectedFields || (count > expectedFields && lastFilled < expectedFields)
     }
 
     /// The end of a run of ordinary bytes starting at `from`: the position of the first
@@ -381,19 +471,34 @@ public final class FileBytes: @unchecked Sendable {
 
     public init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw FileReadError(path: path, reason: "cannot be opened (\(String(cString: strerror(errno))))")
-        }
+        // Only regular files are read: a named pipe would block the run forever, a device
+        // never ends. Looked at before opening, and again on what was opened (non-blocking,
+        // so even a pipe swapped in between cannot hold the run).
         var st = stat()
-        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+        if stat(path, &st) == 0, let problem = FileBytes.notAFile(st.st_mode) {
+            throw FileReadError(path: path, reason: problem)
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            let err = errno
+            throw FileReadError(path: path, reason: err == ELOOP ? InputFiles.linkProblem(err) : "cannot be opened (\(String(cString: strerror(err))))")
+        }
+        if fstat(fd, &st) == 0, let problem = FileBytes.notAFile(st.st_mode) {
             close(fd)
-            throw FileReadError(path: path, reason: "is a folder, not a file")
+            throw FileReadError(path: path, reason: problem)
         }
         self.fd = fd
     }
 
     deinit { close(fd) }
+
+    static func notAFile(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "is a folder, not a file"
+        default: return InputFiles.specialFile(mode)
+        }
+    }
 
     public var source: ByteSource {
         { [self] out in

@@ -97,9 +97,9 @@ public struct HeaderMatcher: Sendable {
         var missing = Column.allCases.filter { $0.isRequired && map[$0] == nil }
         let pairedReps = map[.repsLeft] != nil || map[.repsRight] != nil
         if map[.reps] == nil && !pairedReps && map[.done] == nil { missing.append(.reps) }
-        if map.isEmpty {
-            // Nothing looks like a header: the first row is probably data (with names in it),
-            // so it is not repeated here.
+        if map.isEmpty || (!missing.isEmpty && HeaderMatcher.looksLikeData(headers)) {
+            // Nothing looks like a header, or a required column is missing and the row holds a
+            // date: the first row is data (with names in it), so it is not repeated here.
             throw IngestError.noHeader(file: file, fields: headers.count)
         }
         guard missing.isEmpty else {
@@ -137,6 +137,20 @@ public struct HeaderMatcher: Sendable {
         if let i = headers.firstIndex(where: { normalize($0) == "set" }), !map.values.contains(i) {
             throw IngestError.twoReadings(file: file, what: "its column '\(headers[i])' could be the number of sets or the set's number (one row per set)",
                                           settle: ["--column '\(headers[i])=sets'", "--column '\(headers[i])=set_number'"])
+        }
+    }
+
+    /// Whether a first row is data rather than a header: no header name is a date, and every
+    /// data row of an export or a plans file holds one. (A data row can still match a column
+    /// name by chance, like a note "Completed".)
+    public static func looksLikeData(_ fields: [String]) -> Bool {
+        fields.contains { field in
+            let bytes = Array(field.utf8)
+            guard bytes.contains(where: { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return false }
+            switch bytes.withUnsafeBufferPointer({ DateParsing.parse(FieldParsing.trimmed($0), order: nil) }) {
+            case .success, .failure(.ambiguousSlash), .failure(.impossible), .failure(.outOfRange): return true
+            default: return false
+            }
         }
     }
 

@@ -41,7 +41,7 @@ public enum IngestError: Error, CustomStringConvertible, Sendable {
             return "\(file): the file could be read two ways: \(what). adhere does not guess: run again with "
                 + settle.joined(separator: " or ") + " (in a config file: column = ... without the quotes)."
         case let .noHeader(file, fields):
-            return "\(file): the first row (\(fields) fields) has none of the column names adhere knows, so the file seems to have no header row. "
+            return "\(file): the first row (\(fields) fields) does not look like column names (it holds a date, or none of the names adhere knows), so the file seems to have no header row; its values are not repeated here. "
                 + "Export it with column names (patient_id, performed_at, exercise, reps, ...), or name the columns with --column."
         case let .notCSV(file, kind):
             return "\(file): not a CSV export (it looks like \(kind)). Export the data as CSV, or move this file out of the input folder."

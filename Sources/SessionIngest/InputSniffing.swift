@@ -48,6 +48,7 @@ enum InputSniffing {
         let reader = CSVRecordReader(separator: separator, source: input.source)
         if try reader.peek(3).starts(with: [0xEF, 0xBB, 0xBF]) { try reader.skip(3) }
         _ = try reader.next()
+        reader.expectedFields = reader.fieldCount
         var dayFirst: String?, monthFirst: String?, example: String?
         while try reader.next() {
             guard column < reader.fieldCount else { continue }
@@ -74,9 +75,36 @@ enum InputSniffing {
 }
 
 /// Turns the command line's inputs (files and folders) into the list of files to read.
+///
+/// Only regular files are ever opened. Folders are walked by hand (hidden entries skipped), so
+/// whatever is not read is named with its reason: a `.csv` that is a named pipe, a device or a
+/// socket (never opened: a pipe would block the run forever), a folder that cannot be listed,
+/// a symbolic link that leads back into a folder being read or in a circle, a link to
+/// nothing, files that look like exports but are not `.csv`, and adhere's own rejects files.
 public enum InputFiles {
+    /// An input not read, and why (the reason reads after the path: "x.csv is ...").
+    public struct NotRead: Sendable, Equatable {
+        public let path: String
+        public let reason: String
+    }
+
+    /// What the inputs hold.
+    public struct Expansion: Sendable {
+        /// Regular files to read: as named, and every `*.csv` inside folders, each folder's in
+        /// path order.
+        public var files: [String] = []
+        /// Files deliberately left alone (not `.csv`, or a rejects file found in a folder):
+        /// said, but nothing is missing from the report.
+        public var notRead: [NotRead] = []
+        /// Inputs that should have been read and could not be (special files named `*.csv`,
+        /// folders that cannot be listed, link loops, broken links): the report is partial.
+        public var unreadable: [NotRead] = []
+        /// Inputs that do not exist.
+        public var missing: [String] = []
+    }
+
     /// Files as given; folders expanded to every `*.csv` inside (recursively, hidden files
-    /// skipped), sorted by path so the order is stable.
+    /// skipped), sorted by path so the order is stable. Throws for an input that does not exist.
     public static func expand(_ inputs: [String]) throws -> [String] {
         try expandNotingIgnored(inputs).files
     }
@@ -84,9 +112,9 @@ public enum InputFiles {
     /// Like ``expandNotingIgnored(_:)``, but inputs that do not exist are collected in
     /// `missing` instead of stopping everything (an unmounted share must not stop the rest).
     public static func expandNotingIgnored(_ inputs: [String], missing: inout [String]) throws -> (files: [String], ignored: [String]) {
-        let present = inputs.filter { FileManager.default.fileExists(atPath: $0) }
-        missing = inputs.filter { !FileManager.default.fileExists(atPath: $0) }
-        return try expandNotingIgnored(present)
+        let e = expansion(inputs)
+        missing = e.missing
+        return (e.files, e.notRead.map(\.path))
     }
 
     /// Extensions of files people drop into an export folder by mistake: named so the admin
@@ -96,35 +124,155 @@ public enum InputFiles {
     /// Like ``expand(_:)``, and also the files inside folders that were not read because they
     /// are not `.csv` but look like exports (a workbook, a PDF, a text file).
     public static func expandNotingIgnored(_ inputs: [String]) throws -> (files: [String], ignored: [String]) {
-        var ignored: [String] = []
+        let e = expansion(inputs)
+        if let m = e.missing.first { throw FileReadError(path: m, reason: "does not exist") }
+        return (e.files, e.notRead.map(\.path))
+    }
+
+    static let notCSVReason = "not a .csv file; export the data as CSV to include it"
+    static let rejectsReason = "a rejects file written by adhere (the rows it refused), not an export; to read it back in, fix it and name it on the command line"
+
+    /// Everything the inputs hold, read or not, with reasons.
+    public static func expansion(_ inputs: [String]) -> Expansion {
+        var e = Expansion()
         var result: [String] = []
-        let fm = FileManager.default
         for input in inputs {
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: input, isDirectory: &isDir) else {
-                throw FileReadError(path: input, reason: "does not exist")
+            var st = stat()
+            guard stat(input, &st) == 0 else {
+                let err = errno
+                if err == ENOENT && lstat(input, &st) != 0 { e.missing.append(input) } else { e.unreadable.append(NotRead(path: input, reason: linkProblem(err))) }
+                continue
             }
-            if !isDir.boolValue { result.append(input); continue }
-            guard let walker = fm.enumerator(atPath: input) else {
-                throw FileReadError(path: input, reason: "folder cannot be read")
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR:
+                var found: [String] = []
+                var walker = FolderWalker()
+                walker.walk(input, st, into: &found, &e)
+                result += found.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            case S_IFREG:
+                result.append(input)  // named on the command line: read, even a rejects file
+            default:
+                e.unreadable.append(NotRead(path: input, reason: specialFile(st.st_mode)))
             }
-            var found: [String] = []
-            while let rel = walker.nextObject() as? String {
-                let name = (rel as NSString).lastPathComponent
+        }
+        var seen = Set<String>()
+        e.files = result.filter { seen.insert($0).inserted }
+        e.notRead.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
+        return e
+    }
+
+    /// Why a path that is not a regular file or folder is not read.
+    static func specialFile(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "is a named pipe (FIFO), not a file; it is never opened (reading it could wait forever)"
+        case S_IFCHR, S_IFBLK: return "is a device, not a file; it is not read"
+        case S_IFSOCK: return "is a socket, not a file; it is not read"
+        default: return "is not a regular file; it is not read"
+        }
+    }
+
+    /// Why `stat` failed on a path that exists as a name (a link loop, a broken link, no access).
+    static func linkProblem(_ err: Int32) -> String {
+        switch err {
+        case ELOOP: return "is a symbolic link loop (it leads back to itself); it is not read"
+        case ENOENT: return "is a symbolic link to nothing (its target is gone); it is not read"
+        default: return "cannot be looked at (\(String(cString: strerror(err)))); it is not read"
+        }
+    }
+
+    /// Whether a file's first line is the rejects file's header.
+    static func hasRejectsHeader(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return false }
+        var head = Array(buffer[0..<n])
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { head.removeFirst(3) }
+        let line = head.prefix { $0 != 0x0A && $0 != 0x0D }
+        let fields = String(decoding: line, as: UTF8.self).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        return RejectsFormat.isRejectsHeader(fields)
+    }
+
+    /// A recursive walk of one input folder that never follows a link back into a folder it
+    /// is inside of.
+    struct FolderWalker {
+        struct FolderID: Hashable { let device: UInt64; let inode: UInt64 }
+        /// Folders on the way down to the current one (a link to one of them is a loop).
+        var ancestors = Set<FolderID>()
+        /// Every folder listed (a second link to one is not read twice).
+        var listed = Set<FolderID>()
+
+        mutating func walk(_ folder: String, _ st: stat, into found: inout [String], _ e: inout Expansion) {
+            let id = FolderID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+            ancestors.insert(id)
+            listed.insert(id)
+            defer { ancestors.remove(id) }
+            guard let dir = opendir(folder) else {
+                e.unreadable.append(NotRead(path: folder, reason: "is a folder that cannot be read (\(String(cString: strerror(errno)))); the files in it are not read"))
+                return
+            }
+            var names: [String] = []
+            while let entry = readdir(dir) {
+                let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+                }
                 if name.hasPrefix(".") { continue }
-                let full = (input as NSString).appendingPathComponent(rel)
-                if name.lowercased().hasSuffix(".csv") {
-                    var d: ObjCBool = false
-                    if fm.fileExists(atPath: full, isDirectory: &d), !d.boolValue { found.append(full) }
-                } else if noticed.contains((name as NSString).pathExtension.lowercased()) {
-                    ignored.append(full)
+                names.append(name)
+            }
+            closedir(dir)
+            for name in names.sorted() {
+                let full = (folder as NSString).appendingPathComponent(name)
+                let isCSV = name.lowercased().hasSuffix(".csv")
+                var sub = stat()
+                guard stat(full, &sub) == 0 else {
+                    let err = errno
+                    var link = stat()
+                    // A link that leads nowhere or in a circle: said when it could be an export or a folder.
+                    if lstat(full, &link) == 0, (link.st_mode & S_IFMT) == S_IFLNK, isCSV || err == ELOOP {
+                        e.unreadable.append(NotRead(path: full, reason: InputFiles.linkProblem(err)))
+                    } else if isCSV {
+                        e.unreadable.append(NotRead(path: full, reason: InputFiles.linkProblem(err)))
+                    }
+                    continue
+                }
+                switch sub.st_mode & S_IFMT {
+                case S_IFDIR:
+                    let subID = FolderID(device: UInt64(sub.st_dev), inode: UInt64(sub.st_ino))
+                    if ancestors.contains(subID) {
+                        e.unreadable.append(NotRead(path: full, reason: "is a symbolic link loop (it leads back into a folder being read); it is not followed"))
+                    } else if listed.contains(subID) {
+                        e.notRead.append(NotRead(path: full, reason: "a link to a folder already read; its files are read once"))
+                    } else {
+                        walk(full, sub, into: &found, &e)
+                    }
+                case S_IFREG:
+                    if isCSV {
+                        if RejectsFormat.isRejectsFileName(name) || InputFiles.hasRejectsHeader(full) {
+                            e.notRead.append(NotRead(path: full, reason: InputFiles.rejectsReason))
+                        } else {
+                            found.append(full)
+                        }
+                    } else if InputFiles.noticed.contains((name as NSString).pathExtension.lowercased()) {
+                        e.notRead.append(NotRead(path: full, reason: InputFiles.notCSVReason))
+                    }
+                default:
+                    if isCSV { e.unreadable.append(NotRead(path: full, reason: InputFiles.specialFile(sub.st_mode))) }
                 }
             }
-            result += found.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         }
-        var unique: [String] = []
-        var seen = Set<String>()
-        for f in result where seen.insert(f).inserted { unique.append(f) }
-        return (unique, ignored.sorted())
+    }
+}
+
+extension IngestResult {
+    /// Records inputs that could not be read at all (special files, unlistable folders, link
+    /// loops) as files that failed, so they are named in Data issues and make the run partial.
+    public mutating func addUnreadable(_ inputs: [InputFiles.NotRead]) {
+        for u in inputs {
+            var summary = InputFileSummary(path: u.path)
+            summary.error = .unreadable(file: u.path, reason: u.reason)
+            files.append(summary)
+        }
     }
 }

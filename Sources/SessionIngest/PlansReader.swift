@@ -49,6 +49,10 @@ public enum PlansReader {
             }
         }
         let missing = PlanColumn.allCases.filter { $0.required && map[$0] == nil }
+        if !missing.isEmpty && (map.isEmpty || HeaderMatcher.looksLikeData(headers)) {
+            // The first row is a plan, not a header: its values (names) are not repeated.
+            throw IngestError.noHeader(file: path, fields: headers.count)
+        }
         if !missing.isEmpty {
             throw IngestError.missingColumns(file: path, missing: missing.map(\.rawValue), found: headers, candidates: [], kind: .plans)
         }

@@ -532,6 +532,9 @@ struct FileParser {
         for i in 0..<reader.fieldCount {
             headers.append(reader.withField(i) { decode($0).0.trimmingSpaces })
         }
+        reader.expectedFields = headers.count
+        // adhere's own rejects file, fixed and given back: its guarded fields lose their `'`.
+        reader.unguardFormulas = RejectsFormat.isRejectsHeader(headers)
         let matcher = HeaderMatcher(extra: options.extraColumns)
         let map = try matcher.map(headers: headers, file: path) {
             // Only when a column is missing: the first rows' values, so a suggestion fits them.
@@ -664,8 +667,16 @@ struct FileParser {
             }
         }
         // Patient id.
-        let idBytesEmpty = r.withField(c.id) { (FieldParsing.trimmed($0).count == 0) }
-        if idBytesEmpty { return .rejected("missing patient id") }
+        // 1: empty, 2: holds a control character (it would name a patient nobody can type or see).
+        let idProblem: UInt8 = r.withField(c.id) { f in
+            let t = FieldParsing.trimmed(f)
+            if t.count == 0 { return 1 }
+            if idCache.matches(t) { return 0 }
+            for b in t where b < 0x20 || b == 0x7F { return 2 }
+            return 0
+        }
+        if idProblem == 1 { return .rejected("missing patient id") }
+        if idProblem == 2 { return .rejected("patient id holds a control character") }
 
         // Date.
         var parsedDate: ParsedDate?

@@ -19,6 +19,7 @@ struct SmallTable {
         }
         guard try reader.next() else { throw IngestError.empty(file: path) }
         let headers = fields()
+        reader.expectedFields = headers.count
         var rows: [(line: Int, fields: [String])] = []
         while try reader.next() { rows.append((reader.line, fields())) }
         return SmallTable(headers: headers, rows: rows, sha256: input.sha256 ?? "")

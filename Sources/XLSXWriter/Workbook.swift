@@ -86,10 +86,28 @@ public final class Workbook {
         return p
     }
 
-    /// Text safe to hand to C: no NUL bytes (which would cut the string short).
-    static func cSafe(_ s: String) -> String {
-        s.contains("\0") ? s.replacingNULs() : s
+    /// Text safe to hand to C and to put in the workbook's XML: every character XML 1.0 cannot
+    /// hold (control characters other than tab, line feed and carriage return, and the
+    /// non-characters U+FFFE and U+FFFF) becomes U+FFFD, the replacement character. A NUL would
+    /// also cut a C string short. Every text of the workbook passes through here: cells, links,
+    /// sheet names, chart titles, axis and series names, document properties.
+    public static func xmlSafe(_ s: String) -> String {
+        // Fast path: most text has no byte below 0x20 other than tab/LF/CR, and no EF BF BE/BF.
+        var clean = true
+        for b in s.utf8 where (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0xEF {
+            clean = false
+            break
+        }
+        if clean { return s }
+        var scalars = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            let v = u.value
+            scalars.append((v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || v == 0xFFFE || v == 0xFFFF ? "\u{FFFD}" : u)
+        }
+        return String(scalars)
     }
+
+    static func cSafe(_ s: String) -> String { xmlSafe(s) }
 
     func live(_ operation: @autoclosure () -> String) throws -> UnsafeMutablePointer<lxw_workbook> {
         guard let wb = raw else { throw XLSXError(operation: operation(), message: "the workbook is already closed") }
@@ -98,7 +116,8 @@ public final class Workbook {
 
     /// Adds a worksheet. Names are checked as Excel does (1-31 characters, none of `[]:*?/\`,
     /// no leading or trailing apostrophe, unique ignoring case).
-    public func addWorksheet(_ name: String) throws -> Worksheet {
+    public func addWorksheet(_ given: String) throws -> Worksheet {
+        let name = Workbook.cSafe(given)
         let wb = try live("adding worksheet '\(name)'")
         try Workbook.validateSheetName(name, existing: sheetNames)
         guard let ws = name.withCString({ workbook_add_worksheet(wb, $0) }) else {
@@ -131,7 +150,7 @@ public final class Workbook {
         guard let f = workbook_add_format(wb) else {
             throw XLSXError(operation: "adding a cell format", message: "libxlsxwriter could not create the format")
         }
-        if let nf = spec.numberFormat { nf.withCString { format_set_num_format(f, $0) } }
+        if let nf = spec.numberFormat { Workbook.cSafe(nf).withCString { format_set_num_format(f, $0) } }
         if spec.bold { format_set_bold(f) }
         if spec.italic { format_set_italic(f) }
         if let c = spec.fontColor { format_set_font_color(f, lxw_color_t(c)) }
@@ -202,8 +221,3 @@ extension Workbook {
     }
 }
 
-extension String {
-    func replacingNULs() -> String {
-        String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\0" ? "\u{FFFD}" : $0 }))
-    }
-}

@@ -68,7 +68,7 @@ public final class Worksheet {
     public func writeLink(_ text: String, toSheet sheet: String, cell: String, row: Int, column: Int,
                           format: CellFormat? = nil) throws {
         try checkCell(row, column, "a link")
-        let target = "internal:'\(sheet.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''"))'!\(cell)"
+        let target = "internal:'\(Workbook.cSafe(sheet).split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''"))'!\(cell)"
         guard target.utf8.count <= 255 else {
             throw XLSXError(operation: "writing a link at \(place(row, column))", message: "the link is longer than Excel allows")
         }

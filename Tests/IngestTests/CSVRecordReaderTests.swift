@@ -8,6 +8,13 @@ final class CSVRecordReaderTests: XCTestCase {
     }
 
     func records(_ bytes: [UInt8], separator: Character = ",", chunk: Int? = nil) throws -> [(Int, [String])] {
+        try recordsWithProblems(bytes, separator: separator, chunk: chunk).map { ($0.0, $0.1) }
+    }
+
+    /// Records with their start line, fields and problem; with `contained`, the header's field
+    /// count is given to the reader after the first record (as the session-log reader does).
+    func recordsWithProblems(_ bytes: [UInt8], separator: Character = ",", chunk: Int? = nil,
+                             contained: Bool = false) throws -> [(Int, [String], String?)] {
         let reader: CSVRecordReader
         if let chunk {
             var offset = 0
@@ -20,11 +27,68 @@ final class CSVRecordReaderTests: XCTestCase {
         } else {
             reader = CSVRecordReader(bytes: bytes, separator: separator.asciiValue!)
         }
-        var out: [(Int, [String])] = []
+        var out: [(Int, [String], String?)] = []
         while try reader.next() {
-            out.append((reader.line, (0..<reader.fieldCount).map { i in reader.withField(i) { String(decoding: $0, as: UTF8.self) } }))
+            out.append((reader.line, (0..<reader.fieldCount).map { i in reader.withField(i) { String(decoding: $0, as: UTF8.self) } },
+                        reader.malformed))
+            if contained && out.count == 1 { reader.expectedFields = reader.fieldCount }
         }
         return out
+    }
+
+    /// A quote that never closes may not swallow the rows after it: the field cannot run
+    /// across a line break into a line that is a row of its own (3 fields, like the header).
+    /// Legitimate quoted fields, with separators or line breaks, still read whole.
+    func testAStrayQuoteCostsOneRowNotTheRestOfTheFile() throws {
+        for ending in ["\n", "\r\n", "\r"] {
+            let text = ["id,date,notes", "P1,d1,ok", "P2,d2,ok", "P3,d3,\"knee sore", "P4,d4,ok", "P5,d5,\"fine, thanks\"",
+                        "P6,d6,\"line one", "line two\"", "P7,d7,ok"].joined(separator: ending) + ending
+            for chunk in [nil, 1, 2, 3, 5, 7] {
+                let r = try recordsWithProblems(Array(text.utf8), chunk: chunk, contained: true)
+                let what = "\(ending.debugDescription), chunk \(chunk.map(String.init) ?? "all")"
+                XCTAssertEqual(r.map(\.1), [["id", "date", "notes"], ["P1", "d1", "ok"], ["P2", "d2", "ok"], ["P3", "d3", "knee sore"],
+                                            ["P4", "d4", "ok"], ["P5", "d5", "fine, thanks"], ["P6", "d6", "line one\(ending)line two"],
+                                            ["P7", "d7", "ok"]], what)
+                XCTAssertEqual(r.map(\.0), [1, 2, 3, 4, 5, 6, 7, 9], what)
+                XCTAssertEqual(r.map(\.2), [nil, nil, nil, "a quote opens a field that is not closed before the next row", nil, nil, nil, nil], what)
+            }
+        }
+        // The broken record's raw text is its own line only, without the line end.
+        let reader = CSVRecordReader(bytes: Array("a,b\r\nx,\"y\r\nc,d\r\n".utf8))
+        _ = try reader.next()
+        reader.expectedFields = 2
+        _ = try reader.next()
+        XCTAssertEqual(String(decoding: reader.rawBytes, as: UTF8.self), "x,\"y")
+        XCTAssertTrue(try reader.next())
+        XCTAssertEqual(reader.line, 3)
+        XCTAssertEqual(reader.withField(0) { String(decoding: $0, as: UTF8.self) }, "c")
+    }
+
+    /// Lines that are not rows of their own (wrong field count, a quote of their own) do not
+    /// stop the open field; a blank line does not either.
+    func testAnOpenQuoteRunsOnlyOverLinesThatAreNotRows() throws {
+        let text = "id,date,notes\nP1,d1,\"a\n\njust text\nx,y\nP2,d2,\"q\"\nP3,d3,ok\n"
+        let r = try recordsWithProblems(Array(text.utf8), contained: true)
+        // "x,y" has 2 fields, not 3; "P2,d2,"q"" is a row of its own: the field stops before it.
+        XCTAssertEqual(r.map(\.0), [1, 2, 6, 7])
+        XCTAssertEqual(r[1].1, ["P1", "d1", "a\n\njust text\nx,y"])
+        XCTAssertNotNil(r[1].2)
+        XCTAssertEqual(r[2].1, ["P2", "d2", "q"])
+        XCTAssertNil(r[2].2)
+    }
+
+    /// However the lines look, one quoted field holds at most 1,000 line breaks.
+    func testAnOpenQuoteRunsOverAtMostAThousandLines() throws {
+        // Line 2 opens a quote; lines 3-1501 are "x". The 1,001st line break inside the field
+        // (the end of line 1002) ends the record; lines 1003-1501 are 499 records of their own.
+        let text = "a\n\"" + String(repeating: "x\n", count: 1500)
+        let r = try recordsWithProblems(Array(text.utf8))
+        XCTAssertEqual(r.count, 501)
+        XCTAssertEqual(r[1].0, 2)
+        XCTAssertEqual(r[1].2, "a quoted field runs over more than 1000 lines")
+        XCTAssertEqual(r[2].0, 1003)
+        XCTAssertEqual(r.last?.0, 1501)
+        XCTAssertTrue(r[2...].allSatisfy { $0.1 == ["x"] && $0.2 == nil })
     }
 
     func testQuotedFieldsHoldSeparatorsQuotesAndLineBreaks() throws {
@@ -60,6 +124,42 @@ final class CSVRecordReaderTests: XCTestCase {
         XCTAssertTrue(try stray.next())
         XCTAssertEqual(stray.malformed, "text after a closing quote")
         XCTAssertEqual(stray.fieldCount, 3)
+    }
+
+    /// The rejects file's fields: RFC 4180 quoting, formulas guarded with `'`, numbers left alone
+    /// (expected texts written out by hand).
+    func testRejectsFileFieldsAreQuotedAndNeverRunAsFormulas() {
+        let cases: [(String, String)] = [
+            ("plain", "plain"), ("", ""), ("-3", "-3"), ("+5", "+5"), ("-3.5", "-3.5"), ("12", "12"),
+            ("-3,5", "\"-3,5\""),
+            ("=SUM(A1)", "\"'=SUM(A1)\""), ("@SUM(A1)", "\"'@SUM(A1)\""), ("+1+1", "\"'+1+1\""), ("-", "\"'-\""),
+            ("-3+cmd|' /C calc'!A0", "\"'-3+cmd|' /C calc'!A0\""),
+            ("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
+            ("\tx", "\"'\tx\""), ("\rx", "\"'\rx\""),
+            ("a\r\nb", "\"a\r\nb\""), ("a\nb", "\"a\nb\""), ("a\rb", "\"a\rb\""), ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("a,b", "\"a,b\""), (" x", "\" x\""),
+            ("'=x", "\"''=x\""), ("''", "\"'''\""), ("'x", "'x"), ("x=1", "x=1"),
+        ]
+        for (text, written) in cases {
+            XCTAssertEqual(RejectsFormat.csvField(text), written, text.debugDescription)
+        }
+    }
+
+    /// Whatever the text, a rejects file's field reads back as it was (the guard removed once).
+    func testRejectsFileFieldsReadBackExactly() throws {
+        let texts = ["=SUM(A1)", "-3", "-3,5", "@x", "\tx", "\rx", "'=x", "''", "'x", "a\r\nb", "say \"hi\"", "+1+1", "-", "'", "plain"]
+        let header = (["patient_id"] + RejectsFormat.extraColumns).joined(separator: ",")
+        let text = header + "\n" + texts.map { RejectsFormat.csvField($0) + ",f,1,r,raw" }.joined(separator: "\n") + "\n"
+        let reader = CSVRecordReader(bytes: Array(text.utf8))
+        _ = try reader.next()
+        reader.unguardFormulas = true
+        var back: [String] = []
+        while try reader.next() { back.append(reader.withField(0) { String(decoding: $0, as: UTF8.self) }) }
+        XCTAssertEqual(back, texts)
+        XCTAssertTrue(RejectsFormat.isRejectsFileName("rejects-2026-10.csv"))
+        XCTAssertTrue(RejectsFormat.isRejectsFileName("REJECTS-2026-10.CSV"))
+        XCTAssertFalse(RejectsFormat.isRejectsFileName("rejects-2026-1.csv"))
+        XCTAssertFalse(RejectsFormat.isRejectsFileName("my-rejects-2026-10.csv"))
     }
 
     func testRawBytesAreTheRecordAsWritten() throws {

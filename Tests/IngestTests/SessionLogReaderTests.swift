@@ -140,6 +140,60 @@ final class SessionLogReaderTests: XCTestCase {
         XCTAssertEqual(r.patients.first?.entries.count, 4)
     }
 
+    /// A note starting with a quote that never closes, on row 4 of 2,000: that row is
+    /// rejected with its file and line, and every other row counts.
+    func testAStrayQuoteIsRejectedAloneAndEveryOtherRowCounts() throws {
+        var text = header
+        for i in 1...2_000 {
+            let day = 1 + i % 28
+            let note = i == 4 ? "\"knee sore after" : (i == 9 ? "\"sore, then fine\"" : "ok")
+            text += "P\(i % 7),Ann,Dana,2026-10-\(day < 10 ? "0" : "")\(day)T08:\(i % 60 < 10 ? "0" : "")\(i % 60),Step-ups,,1,\(i),,,\(note)\n"
+        }
+        let f = try file("stray.csv", text)
+        let r = read([f])
+        XCTAssertNil(r.files[0].error)
+        XCTAssertEqual(r.rowsRead, 2_000)
+        XCTAssertEqual(r.rowsRejected, 1)
+        XCTAssertEqual(r.files[0].accepted, 1_999)
+        XCTAssertEqual(r.rowsRead, r.files[0].accepted + r.duplicatesDropped + r.rowsRejected)
+        XCTAssertEqual(r.rejects.first?.line, 5, "row 4 is on line 5, after the header")
+        XCTAssertEqual(r.rejects.first?.file, f)
+        XCTAssertEqual(r.rejects.first?.reason, "malformed CSV: a quote opens a field that is not closed before the next row")
+        XCTAssertEqual(r.patients.reduce(0) { $0 + $1.entries.count }, 1_999)
+    }
+
+    /// A fixed rejects file read back: the `'` that kept a field from running as a formula is
+    /// removed, once; in any other file a leading `'` is the export's own text.
+    func testAGuardedFieldOfARejectsFileLosesItsQuoteWhenReadBack() throws {
+        let rejectsHeader = (Column.canonical.map(\.rawValue) + RejectsFormat.extraColumns).joined(separator: ",") + "\n"
+        let fixed = try file("fixed.csv", rejectsHeader
+            + "\"'=P7\",Bo,Dana,,2026-10-05,Step-ups,,1,3,,,\"'@home\",x.csv,3,reps,raw\n"
+            + "\"''-P8\",Bo,Dana,,2026-10-05,Step-ups,,1,3,,,,x.csv,4,reps,raw\n"
+            + "'P9,Bo,Dana,,2026-10-05,Step-ups,,1,3,,,,x.csv,5,reps,raw\n")
+        let r = read([fixed])
+        XCTAssertEqual(r.rowsRejected, 0, "\(r.rejects)")
+        XCTAssertEqual(r.patients.map(\.id).sorted(), ["'-P8", "'P9", "=P7"])
+        let export = try file("export.csv", header + "'=P7,Bo,Dana,2026-10-05,Step-ups,,1,3,,,\n")
+        XCTAssertEqual(read([export]).patients.map(\.id), ["'=P7"], "only a rejects file is unguarded")
+    }
+
+    /// A patient id with a NUL, an escape, a tab inside or DEL names nobody: the row is rejected.
+    func testPatientIdsWithControlCharactersAreRejected() throws {
+        let f = try file("ids.csv", header
+            + "P1,Ann,Dana,2026-10-01,Step-ups,,1,10,,,\n"
+            + "P\u{0}2,Bo,Dana,2026-10-01,Step-ups,,1,10,,,\n"
+            + "P\u{1B}[2J3,Cy,Dana,2026-10-01,Step-ups,,1,10,,,\n"
+            + "P\t4,Di,Dana,2026-10-01,Step-ups,,1,10,,,\n"
+            + "P5\u{7F},Ed,Dana,2026-10-01,Step-ups,,1,10,,,\n"
+            + "\tP1 ,Ann,Dana,2026-10-02,Step-ups,,1,10,,,\n")
+        let r = read([f])
+        XCTAssertEqual(r.rowsRead, 6)
+        XCTAssertEqual(r.rejects.map(\.line), [3, 4, 5, 6])
+        XCTAssertEqual(Set(r.rejects.map(\.reason)), ["patient id holds a control character"])
+        XCTAssertEqual(r.patients.map(\.id), ["P1"], "a tab around the id is trimmed, not a control character inside it")
+        XCTAssertEqual(r.patients.first?.entries.count, 2)
+    }
+
     func testEveryRowIsAcceptedDroppedOrRejectedWithItsLineAndReason() throws {
         let a = try file("a.csv", header + """
         P1,Ann,Dana,2026-10-01T08:00,Calf stretch,left,1,10,,2,
@@ -226,6 +280,25 @@ final class SessionLogReaderTests: XCTestCase {
         XCTAssertTrue(headerless.contains("no header row"), headerless)
         XCTAssertFalse(headerless.contains("Avery"), "a data row read as a header is not repeated: \(headerless)")
         XCTAssertEqual(r.patients.count, 1)
+    }
+
+    /// A headerless export whose first row happens to match a column name (a note
+    /// "Completed" reads like performed_at), and a headerless plans file: the error says there
+    /// is no header and never repeats the row, which holds a patient's name.
+    func testAHeaderlessFileNeverRepeatsItsFirstRow() throws {
+        let export = try file("noheader.csv", "P1,Avery Lindqvist,Dana,2026-10-01,Step-ups,,1,10,,,Completed\n")
+        let error = "\(try XCTUnwrap(read([export]).files[0].error))"
+        XCTAssertTrue(error.contains("no header row"), error)
+        XCTAssertFalse(error.contains("Avery") || error.contains("Lindqvist"), error)
+        let plans = try file("plans-noheader.csv", "P1,Step-ups,,,5,2026-09-01,,Dana,Avery Lindqvist\n")
+        XCTAssertThrowsError(try PlansReader.read(path: plans, catalog: .standard)) { e in
+            XCTAssertTrue("\(e)".contains("no header row"), "\(e)")
+            XCTAssertFalse("\(e)".contains("Avery"), "\(e)")
+        }
+        // A real header missing a column still lists the columns it has, to help name them.
+        let misnamed = try file("misnamed.csv", "Client Ref,Date,Exercise,Reps\nP1,2026-10-01,Step-ups,10\n")
+        let missing = "\(try XCTUnwrap(read([misnamed]).files[0].error))"
+        XCTAssertTrue(missing.contains("'Client Ref'"), missing)
     }
 
     func testSemicolonWindows1252WithDayFirstDatesAndDecimalComma() throws {

@@ -88,6 +88,53 @@ final class WorkbookTests: XCTestCase {
         XCTAssertEqual(dump.sheet("Summary")?["A1"]?.v.string?.count, 32_767)
     }
 
+    /// Characters XML cannot hold become U+FFFD wherever text reaches the workbook: cells,
+    /// links, sheet names, chart titles and series names, document properties. The file opens
+    /// in openpyxl and in LibreOffice.
+    func testTextXMLCannotHoldIsReplacedEverywhere() throws {
+        let bad = "a\u{0}b\u{1}c\u{8}d\u{B}e\u{C}f\u{1F}g\u{FFFE}h\u{FFFF}i\tj\nk"
+        let shown = "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}f\u{FFFD}g\u{FFFD}h\u{FFFD}i\tj\nk"
+        let wb = try Workbook(path: path("control.xlsx"), properties: .init(title: "T\u{3}itle", created: 1_790_000_000))
+        let printed = try capturingStderr {
+            let ws = try wb.addWorksheet("Data\u{1}")
+            XCTAssertEqual(ws.name, "Data\u{FFFD}")
+            try ws.write(bad, row: 0, column: 0)
+            try ws.write("P\u{1B}1", row: 1, column: 0)
+            try ws.write(1, row: 1, column: 1)
+            try ws.write(2, row: 2, column: 1)
+            try ws.writeLink("P\u{4}1", toSheet: "Data\u{1}", cell: "A5", row: 3, column: 0)
+            let chart = try wb.addLineChart(title: "Step\u{2}ups", yAxisTitle: "reps\u{7}")
+            try chart.addSeries(name: "left\u{5}", sheet: "Data\u{1}", categoryColumn: 0, valueColumn: 1, firstRow: 1, lastRow: 2)
+            try ws.insertChart(chart, row: 5, column: 3)
+            try wb.close()
+        }
+        XCTAssertEqual(printed, "", "libxlsxwriter printed warnings")
+        let dump = try WorkbookDump.read(path("control.xlsx"))
+        let s = try XCTUnwrap(dump.sheet("Data\u{FFFD}"), "\(dump.sheets.map(\.name))")
+        XCTAssertEqual(s["A1"]?.v.string, shown)
+        XCTAssertEqual(s["A2"]?.v.string, "P\u{FFFD}1")
+        XCTAssertEqual(s["A4"]?.v.string, "P\u{FFFD}1")
+        XCTAssertEqual(s.links["A4"], "'Data\u{FFFD}'!A5")
+        XCTAssertEqual(dump.properties.title, "T\u{FFFD}itle")
+        XCTAssertEqual(dump.charts.count, 1)
+        XCTAssertTrue(dump.charts[0].contains("Step\u{FFFD}ups"), dump.charts[0])
+        XCTAssertTrue(dump.charts[0].contains("reps\u{FFFD}"), dump.charts[0])
+
+        let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let office = try XCTUnwrap(soffice, "LibreOffice is needed for this check; scripts/test.sh installs it")
+        let conv = folder.appendingPathComponent("conv")
+        let profile = folder.appendingPathComponent("profile")
+        let r = try Process.runCollecting(URL(fileURLWithPath: office),
+                                          ["-env:UserInstallation=file://\(profile.path)", "--headless", "--norestore",
+                                           "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+                                           "--outdir", conv.path, path("control.xlsx")])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let produced = (try? FileManager.default.contentsOfDirectory(atPath: conv.path)) ?? []
+        let csv = try XCTUnwrap(produced.first, "LibreOffice could not open the workbook: \(r.stdout) \(r.stderr)")
+        let text = try String(contentsOf: conv.appendingPathComponent(csv), encoding: .utf8)
+        XCTAssertTrue(text.contains("P\u{FFFD}1"), text)
+    }
+
     func testCloseChecksTheDestinationFirstAndNeverCrashes() throws {
         let missing = folder.appendingPathComponent("no/such/folder/x.xlsx").path
         let wb = try Workbook(path: missing, properties: .init(title: "t", created: 0))

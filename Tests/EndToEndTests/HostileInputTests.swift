@@ -1,0 +1,257 @@
+import Foundation
+import XCTest
+import TestSupport
+
+/// Input made to break things, or broken by accident: the real `adhere` process on real files.
+final class HostileInputTests: XCTestCase {
+    let header = "patient_id,patient_name,therapist,performed_at,exercise,side,sets,reps,notes\n"
+
+    func write(_ text: String, to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    /// Reads a CSV file with Python's csv module (an independent reader) into rows of fields.
+    func pythonCSV(_ path: String) throws -> [[String]] {
+        let script = "import csv, json, sys\nwith open(sys.argv[1], newline='', encoding='utf-8') as f:\n    json.dump(list(csv.reader(f)), sys.stdout)\n"
+        let r = try Process.runCollecting(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, path])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        return try JSONDecoder().decode([[String]].self, from: Data(r.stdout.utf8))
+    }
+
+    /// The rejects file is RFC 4180 CSV that a spreadsheet cannot run as formulas, numbers stay
+    /// numbers, and once fixed it reads back in with the guards removed.
+    func testRejectsFileIsCorrectCSVWithFormulasGuardedAndReadsBackIn() throws {
+        let dir = try temporaryFolder(self)
+        let input = dir.appendingPathComponent("in/export.csv")
+        try write(header
+            + "P1,Ann,Dana,2026-10-05,Step-ups,,1,10,ok\n"
+            + "=P7,Bo,Dana,2026-10-05,Step-ups,,1,-3,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\n"
+            + "P8,Cy,Dana,2026-10-06,@Step-ups,,1,x,\"line one\r\nline two\"\n", to: input)
+        let out = dir.appendingPathComponent("out")
+        let r = try AdhereProcess.run(["report", "--month", "2026-10", "--by", "all", "--out", out.path, input.path])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let rejects = out.appendingPathComponent("rejects-2026-10.csv")
+        let rows = try pythonCSV(rejects.path)
+        XCTAssertEqual(rows.count, 3, "header and two rejected rows: \(rows)")
+        let h = rows[0]
+        func cell(_ row: Int, _ column: String) -> String? { h.firstIndex(of: column).map { rows[row][$0] } }
+        XCTAssertEqual(cell(1, "patient_id"), "'=P7")
+        XCTAssertEqual(cell(1, "reps"), "-3", "a negative number is not a formula")
+        XCTAssertEqual(cell(1, "notes"), "'=HYPERLINK(\"http://x\",\"y\")")
+        XCTAssertEqual(cell(1, "raw"), "'=P7,Bo,Dana,2026-10-05,Step-ups,,1,-3,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"")
+        XCTAssertEqual(cell(2, "exercise"), "'@Step-ups")
+        XCTAssertEqual(cell(2, "notes"), "line one\r\nline two", "a CRLF inside a field is kept, quoted")
+        XCTAssertEqual(cell(2, "rejected_line"), "4")
+
+        // Fixed (-3 made 3) and given back by name: the row counts, under the patient id as exported.
+        let text = try String(contentsOf: rejects, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: ",1,-3,", with: ",1,3,")
+        XCTAssertNotEqual(edited, text)
+        let fixed = dir.appendingPathComponent("fixed.csv")
+        try Data(edited.utf8).write(to: fixed)
+        let again = try AdhereProcess.run(["report", "--month", "2026-10", "--by", "all", "--out", dir.appendingPathComponent("out2").path,
+                                           "--json", "-", fixed.path])
+        XCTAssertEqual(again.code, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("\"patient_id\":\"=P7\"") || again.stdout.contains("\"patient_id\" : \"=P7\""), again.stdout)
+        XCTAssertFalse(again.stdout.contains("'=P7"), "the guard is removed on reading back")
+    }
+
+    /// Runs adhere with a time limit: a run that hangs (reading a FIFO) is killed and reported.
+    struct Run { let code: Int32; let stdout: String; let stderr: String }
+
+    func run(_ arguments: [String], seconds: Double = 60, asUser user: Int32? = nil) throws -> Run {
+        let p = Process()
+        if let user {
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            p.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", AdhereProcess.binary.path] + arguments
+        } else {
+            p.executableURL = AdhereProcess.binary
+            p.arguments = arguments
+        }
+        p.currentDirectoryURL = AdhereProcess.packageRoot
+        let outPipe = Pipe(), errPipe = Pipe()
+        p.standardOutput = outPipe
+        p.standardError = errPipe
+        try p.run()
+        nonisolated(unsafe) var timedOut = false
+        let pid = p.processIdentifier
+        let watchdog = DispatchWorkItem { timedOut = true; kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: watchdog)
+        nonisolated(unsafe) var errData = Data()
+        let errThread = Thread { errData = errPipe.fileHandleForReading.readDataToEndOfFile() }
+        errThread.start()
+        let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        watchdog.cancel()
+        while !errThread.isFinished { usleep(1000) }
+        XCTAssertFalse(timedOut, "adhere \(arguments.joined(separator: " ")) hung and was killed after \(seconds) s")
+        return Run(code: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                                    stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A named pipe called x.csv, in a folder or named on the command line, is never opened
+    /// (it would block the run forever): report, check, nightly and trend name it and finish,
+    /// with the partial-input code 2.
+    func testAFIFONamedCSVIsNeverOpenedAndIsSaid() throws {
+        let dir = try temporaryFolder(self)
+        let inputs = dir.appendingPathComponent("in")
+        try write(header + "P1,Ann,Dana,2026-10-05,Step-ups,,1,10,ok\n", to: inputs.appendingPathComponent("a.csv"))
+        let fifo = inputs.appendingPathComponent("x.csv").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let out = dir.appendingPathComponent("out").path
+        let report = try run(["report", "--month", "2026-10", "--by", "all", "--out", out, inputs.path], seconds: 30)
+        XCTAssertEqual(report.code, 2, report.stderr)
+        XCTAssertTrue(report.stderr.contains("\(fifo): is a named pipe (FIFO), not a file"), report.stderr)
+        XCTAssertTrue(report.stdout.contains("read 1 file, 1 rows"), "the FIFO is not counted as read: \(report.stdout)")
+        let dump = try WorkbookDump.read(out + "/adhere-2026-10-all.xlsx")
+        let issues = try XCTUnwrap(dump.sheet("Data issues"))
+        XCTAssertTrue(issues.cells.values.contains { $0.v.string?.contains("named pipe") == true }, "named in Data issues")
+        let explicit = try run(["report", "--month", "2026-10", "--by", "all", "--out", out, inputs.appendingPathComponent("a.csv").path, fifo], seconds: 30)
+        XCTAssertEqual(explicit.code, 2, explicit.stderr)
+        XCTAssertTrue(explicit.stderr.contains("named pipe"), explicit.stderr)
+        let check = try run(["check", inputs.path], seconds: 30)
+        XCTAssertEqual(check.code, 2, check.stdout + check.stderr)
+        XCTAssertTrue(check.stdout.contains("named pipe"), check.stdout)
+        let nightly = try run(["nightly", "--today", "2026-10-20", "--settle-seconds", "0", "--out", out, inputs.path], seconds: 30)
+        XCTAssertEqual(nightly.code, 2, nightly.stderr)
+        XCTAssertTrue(nightly.stderr.contains("named pipe"), nightly.stderr)
+        let trend = try run(["trend", "P1", "--as-of", "2026-10-20", inputs.path], seconds: 30)
+        XCTAssertEqual(trend.code, 2, trend.stderr)
+        XCTAssertTrue(trend.stderr.contains("named pipe"), trend.stderr)
+    }
+
+    /// A link back into the folder being read, and two links pointing at each other: named as
+    /// loops, the rest read once, exit 2.
+    func testSymbolicLinkLoopsAreSaidAndTheRestIsReadOnce() throws {
+        let dir = try temporaryFolder(self)
+        let inputs = dir.appendingPathComponent("in")
+        try write(header + "P1,Ann,Dana,2026-10-05,Step-ups,,1,10,ok\n", to: inputs.appendingPathComponent("sub/a.csv"))
+        let fm = FileManager.default
+        try fm.createSymbolicLink(atPath: inputs.appendingPathComponent("sub/back").path, withDestinationPath: "..")
+        try fm.createSymbolicLink(atPath: inputs.appendingPathComponent("p.csv").path, withDestinationPath: "q.csv")
+        try fm.createSymbolicLink(atPath: inputs.appendingPathComponent("q.csv").path, withDestinationPath: "p.csv")
+        let out = dir.appendingPathComponent("out").path
+        let r = try run(["report", "--month", "2026-10", "--by", "all", "--out", out, inputs.path], seconds: 30)
+        XCTAssertEqual(r.code, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("sub/back: is a symbolic link loop"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("p.csv: is a symbolic link loop"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("q.csv: is a symbolic link loop"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("1 rows"), "a.csv read once: \(r.stdout)")
+    }
+
+    /// A folder that cannot be listed is named, the rest is reported, exit 2. Root reads any
+    /// folder whatever its mode, so as root adhere runs as `nobody` (setpriv) for this test.
+    func testAFolderThatCannotBeReadIsSaid() throws {
+        let dir = try temporaryFolder(self)
+        let inputs = dir.appendingPathComponent("in")
+        try write(header + "P1,Ann,Dana,2026-10-05,Step-ups,,1,10,ok\n", to: inputs.appendingPathComponent("a.csv"))
+        try write(header + "P2,Bo,Dana,2026-10-05,Step-ups,,1,10,ok\n", to: inputs.appendingPathComponent("locked/b.csv"))
+        let locked = inputs.appendingPathComponent("locked").path
+        XCTAssertEqual(chmod(locked, 0o000), 0)
+        defer { chmod(locked, 0o755) }
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+        var user: Int32?
+        if geteuid() == 0 {
+            guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { throw XCTSkip("running as root without setpriv") }
+            user = 65534
+        }
+        let r = try run(["report", "--month", "2026-10", "--by", "all", "--out", out.path, inputs.path], seconds: 30, asUser: user)
+        XCTAssertEqual(r.code, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(locked): is a folder that cannot be read (Permission denied)"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("1 rows"), r.stdout)
+    }
+
+    /// A rejects file in an input folder (by its name, or by its columns under another name) is
+    /// not read as an export, and that is said; named on the command line, it is read.
+    func testARejectsFileInAnInputFolderIsNotReadAsData() throws {
+        let dir = try temporaryFolder(self)
+        let inputs = dir.appendingPathComponent("in")
+        try write(header + "P1,Ann,Dana,2026-10-05,Step-ups,,1,10,ok\n", to: inputs.appendingPathComponent("a.csv"))
+        let rejectsHeader = "patient_id,patient_name,therapist,clinic,performed_at,exercise,side,sets,reps,hold_seconds,pain,notes,rejected_file,rejected_line,rejected_reason,raw\n"
+        let row = "P2,Bo,Dana,,2026-10-05,Step-ups,,1,10,,,,x.csv,3,missing reps,raw\n"
+        try write(rejectsHeader + row, to: inputs.appendingPathComponent("rejects-2026-09.csv"))
+        try write(rejectsHeader + row, to: inputs.appendingPathComponent("fixed-by-hand.csv"))
+        let out = dir.appendingPathComponent("out").path
+        let r = try run(["report", "--month", "2026-10", "--by", "all", "--out", out, inputs.path])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("read 1 file, 1 rows"), r.stdout)
+        for name in ["rejects-2026-09.csv", "fixed-by-hand.csv"] {
+            XCTAssertTrue(r.stderr.contains("not read: \(inputs.path)/\(name) is a rejects file written by adhere"), r.stderr)
+        }
+        let check = try run(["check", inputs.path])
+        XCTAssertTrue(check.stdout.contains("not read: a rejects file written by adhere"), check.stdout)
+        let named = try run(["report", "--month", "2026-10", "--by", "all", "--out", out, inputs.path,
+                             inputs.appendingPathComponent("fixed-by-hand.csv").path])
+        XCTAssertEqual(named.code, 0, named.stderr)
+        XCTAssertTrue(named.stdout.contains("read 2 files, 2 rows"), named.stdout)
+    }
+
+    /// A headerless export or plans file: the messages never show its first row (a patient's name).
+    func testAHeaderlessExportOrPlansFileIsNotPrinted() throws {
+        let dir = try temporaryFolder(self)
+        let export = dir.appendingPathComponent("export.csv")
+        try write("P1,Avery Lindqvist,Dana,2026-10-05,Step-ups,,1,10,Completed\n", to: export)
+        let good = dir.appendingPathComponent("good.csv")
+        try write(header + "P1,Avery Lindqvist,Dana,2026-10-05,Step-ups,,1,10,ok\n", to: good)
+        let plans = dir.appendingPathComponent("plans.csv")
+        try write("P1,Step-ups,,,5,2026-09-01,,Dana,Avery Lindqvist\n", to: plans)
+        let out = dir.appendingPathComponent("out").path
+        for args in [["report", "--month", "2026-10", "--out", out, export.path],
+                     ["report", "--month", "2026-10", "--out", out, "--plans", plans.path, good.path],
+                     ["check", export.path], ["check", "--plans", plans.path, good.path]] {
+            let r = try run(args)
+            XCTAssertNotEqual(r.code, 0, args.joined(separator: " "))
+            XCTAssertTrue((r.stdout + r.stderr).contains("no header row"), r.stdout + r.stderr)
+            XCTAssertFalse((r.stdout + r.stderr).contains("Avery"), "a patient's name printed: \(r.stdout + r.stderr)")
+        }
+    }
+
+    /// A lock file planted as a symbolic link is never followed: the run stops (73) and the
+    /// link's target is neither created nor touched.
+    func testTheLockFileIsNeverFollowedThroughASymbolicLink() throws {
+        let dir = try temporaryFolder(self)
+        let inputs = dir.appendingPathComponent("in")
+        try write(header + "P1,Ann,Dana,2026-10-05,Step-ups,,1,10,ok\n", to: inputs.appendingPathComponent("a.csv"))
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let victim = dir.appendingPathComponent("victim").path
+        try FileManager.default.createSymbolicLink(atPath: out.appendingPathComponent(".adhere.lock").path, withDestinationPath: victim)
+        for args in [["nightly", "--today", "2026-10-20", "--settle-seconds", "0", "--out", out.path, inputs.path],
+                     ["report", "--month", "2026-10", "--out", out.path, inputs.path]] {
+            let r = try run(args)
+            XCTAssertEqual(r.code, 73, r.stderr)
+            XCTAssertTrue(r.stderr.contains("the lock file is a symbolic link"), r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: victim), "the link's target was created")
+        }
+    }
+
+    /// Each file renamed into place is followed by an fsync of the output folder (seen with strace).
+    func testTheOutputFolderIsFlushedAfterEachRename() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/strace") else { throw XCTSkip("strace is not installed") }
+        let dir = try temporaryFolder(self)
+        let inputs = dir.appendingPathComponent("in")
+        try write(header + "P1,Ann,Dana,2026-10-05,Step-ups,,1,10,ok\nP2,Bo,Sam,2026-10-05,Step-ups,,1,10,ok\n",
+                  to: inputs.appendingPathComponent("a.csv"))
+        let out = dir.appendingPathComponent("out").path
+        let trace = dir.appendingPathComponent("trace.txt").path
+        let r = try Process.runCollecting(URL(fileURLWithPath: "/usr/bin/strace"),
+                                          ["-f", "-o", trace, "-e", "trace=openat,rename,renameat,renameat2,fsync",
+                                           AdhereProcess.binary.path, "report", "--month", "2026-10", "--out", out, inputs.path])
+        guard r.code == 0 else { throw XCTSkip("strace cannot trace here: \(r.stderr)") }
+        let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").map(String.init)
+        // Final names: the two workbooks and the rejects file.
+        let renames = lines.indices.filter { lines[$0].contains("rename") && lines[$0].contains(".tmp\"") && lines[$0].hasSuffix("= 0") }
+        XCTAssertEqual(renames.count, 3, lines.joined(separator: "\n"))
+        for i in renames {
+            let pid = lines[i].split(separator: " ").first.map(String.init) ?? ""
+            let after = lines[(i + 1)...].filter { $0.hasPrefix(pid + " ") }.prefix(2)
+            guard let open = after.first, open.contains("openat("), open.contains("O_DIRECTORY"), open.contains("\"\(out)\""),
+                  let fd = open.split(separator: "=").last?.trimmingCharacters(in: .whitespaces) else {
+                XCTFail("no open of the output folder after \(lines[i]): \(Array(after))"); continue
+            }
+            XCTAssertTrue(after.dropFirst().first?.contains("fsync(\(fd))") == true, "fsync of the folder after \(lines[i]): \(Array(after))")
+        }
+    }
+}
