@@ -49,8 +49,9 @@ public final class CSVRecordReader {
     /// malformed, and the next line is read as the next record. So one stray quote costs one
     /// row, not the rest of the file.
     public var expectedFields = 0
-    /// The most line breaks one quoted field may hold; a field running over more ends the
-    /// record there, malformed (bounds how far a quote that never closes can run).
+    /// The most line breaks the quoted fields of one record may hold; a record running over
+    /// more ends there, malformed (bounds how far a quote that never closes can run, and the
+    /// buffer it would fill).
     public static let maxLinesInField = 1_000
     /// Reading back adhere's rejects file: a field starting with `'` and then a formula
     /// character (or another `'`) loses that one `'` (see ``RejectsFormat``).

@@ -182,7 +182,7 @@ public enum InputFiles {
 
     /// Whether a file's first line is the rejects file's header.
     static func hasRejectsHeader(_ path: String) -> Bool {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 1024)

@@ -19,6 +19,9 @@ public final class Chart {
         guard firstRow <= lastRow, firstRow >= 0, lastRow <= ExcelLimits.maxRow else {
             throw XLSXError(operation: "adding series '\(name)' to chart '\(title)'", message: "empty or invalid row range")
         }
+        guard workbook.hasSheet(sheet) else {
+            throw XLSXError(operation: "adding series '\(name)' to chart '\(title)'", message: "the workbook has no sheet named '\(sheet)'")
+        }
         guard let series = chart_add_series(raw, nil, nil) else {
             throw XLSXError(operation: "adding series '\(name)' to chart '\(title)'", message: "libxlsxwriter refused the series")
         }

@@ -38,6 +38,8 @@ public final class Workbook {
     private var sheetNames: Set<String> = []
     /// C strings that must live as long as the workbook (chart titles, property strings).
     private var retained: [UnsafeMutablePointer<CChar>] = []
+    /// Where libxlsxwriter assembles the parts (nil: the C library's tmpfile(), in /tmp).
+    private let temporaryFolder: String?
 
     /// Document properties that are fixed so the same inputs give the same bytes.
     public struct Properties: Sendable {
@@ -57,6 +59,7 @@ public final class Workbook {
     /// - Parameter temporaryFolder: where libxlsxwriter keeps its scratch files (default: the system's).
     public init(path: String, properties: Properties, temporaryFolder: String? = nil) throws {
         self.path = path
+        self.temporaryFolder = temporaryFolder
         var options = lxw_workbook_options()
         options.constant_memory = 0
         options.use_zip64 = 1
@@ -179,6 +182,9 @@ public final class Workbook {
 
     func retain(_ s: String) -> UnsafeMutablePointer<CChar> { keep(s) }
 
+    /// Whether the workbook has a sheet of this name (as written: after ``xmlSafe(_:)``).
+    func hasSheet(_ name: String) -> Bool { sheetNames.contains(Workbook.cSafe(name).lowercased()) }
+
     /// Writes the file. After this (even when it throws) the workbook cannot be used again.
     ///
     /// The destination is checked first (its folder exists and can be written, and it is not a
@@ -187,18 +193,52 @@ public final class Workbook {
     public func close() throws {
         guard let wb = raw else { return }
         raw = nil
-        if let problem = Workbook.destinationProblem(path) {
+        if let problem = Workbook.destinationProblem(path) ?? Workbook.scratchProblem(temporaryFolder) {
             lxw_workbook_free(wb)
             throw XLSXError(operation: "writing workbook \(path)", message: problem)
         }
+        // Can the file be created? Found out here, so the library never prints its own error.
+        var created = false
+        if access(path, F_OK) != 0 {
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard fd >= 0 else {
+                let why = String(cString: strerror(errno))
+                lxw_workbook_free(wb)
+                throw XLSXError(operation: "writing workbook \(path)", message: "the file cannot be created (\(why))")
+            }
+            closeDescriptor(fd)
+            created = true
+        } else if access(path, W_OK) != 0 {
+            let why = String(cString: strerror(errno))
+            lxw_workbook_free(wb)
+            throw XLSXError(operation: "writing workbook \(path)", message: "the file cannot be written (\(why))")
+        }
         let result = workbook_close(wb)
         if result != LXW_NO_ERROR {
+            if created { unlink(path) }
             throw XLSXError(result, "writing workbook \(path)")
         }
     }
 }
 
+/// `close(2)` (inside `Workbook`, `close` is the workbook's own method).
+private func closeDescriptor(_ fd: Int32) { _ = close(fd) }
+
 extension Workbook {
+    /// Why libxlsxwriter could not assemble its parts in `folder` (nil: the C library's
+    /// `tmpfile()`, which uses /tmp), or `nil` if it can.
+    static func scratchProblem(_ folder: String?) -> String? {
+        let dir = folder ?? "/tmp"
+        var st = stat()
+        guard stat(dir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            return "the temporary folder \(dir) does not exist"
+        }
+        guard access(dir, W_OK | X_OK) == 0 else {
+            return "the temporary folder \(dir) is not writable (\(String(cString: strerror(errno))))"
+        }
+        return nil
+    }
+
     /// Why `path` cannot be written, or `nil` if it looks writable.
     static func destinationProblem(_ path: String) -> String? {
         let folder: String

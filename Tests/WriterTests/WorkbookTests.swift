@@ -154,17 +154,44 @@ final class WorkbookTests: XCTestCase {
     }
 
     func testAFailureOnlyTheLibraryCanSeeCarriesItsErrorCode() throws {
-        // /proc accepts no new files, even from root: only fopen inside libxlsxwriter finds out.
-        let wb = try Workbook(path: "/proc/adhere-test.xlsx", properties: .init(title: "t", created: 0))
+        // /dev/full opens, and every write to it fails (no space): only libxlsxwriter, writing
+        // its zip, finds out. (The library still prints its own line for such a fault; it is
+        // captured here and not checked.)
+        let wb = try Workbook(path: "/dev/full", properties: .init(title: "t", created: 0))
         _ = try wb.addWorksheet("A")
         _ = try capturingStderr {
             XCTAssertThrowsError(try wb.close()) { e in
                 let error = e as? XLSXError
                 XCTAssertNotNil(error)
                 XCTAssertGreaterThan(error?.code ?? -1, 0, "libxlsxwriter's lxw_error code: \(String(describing: error))")
-                XCTAssertTrue(error?.operation.contains("/proc/adhere-test.xlsx") == true)
+                XCTAssertTrue(error?.operation.contains("/dev/full") == true)
             }
         }
+    }
+
+    /// Faults the library would print its own [ERROR] or [WARNING] line for are found first:
+    /// a file that cannot be created (/proc takes no new files, even from root), a scratch
+    /// folder that does not exist, a chart series on a sheet the workbook does not have.
+    func testTheLibraryPrintsNothingOfItsOwn() throws {
+        let printed = try capturingStderr {
+            let proc = try Workbook(path: "/proc/adhere-test.xlsx", properties: .init(title: "t", created: 0))
+            _ = try proc.addWorksheet("A")
+            XCTAssertThrowsError(try proc.close()) { e in XCTAssertTrue("\(e)".contains("cannot be created"), "\(e)") }
+            let scratch = try Workbook(path: path("scratch.xlsx"), properties: .init(title: "t", created: 0),
+                                       temporaryFolder: folder.appendingPathComponent("no-such-folder").path)
+            _ = try scratch.addWorksheet("A")
+            XCTAssertThrowsError(try scratch.close()) { e in XCTAssertTrue("\(e)".contains("temporary folder"), "\(e)") }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path("scratch.xlsx")))
+            let charts = try newWorkbook("charts.xlsx")
+            let ws = try charts.addWorksheet("A")
+            try ws.write(1, row: 0, column: 0)
+            let chart = try charts.addLineChart(title: "c")
+            XCTAssertThrowsError(try chart.addSeries(name: "s", sheet: "Missing", categoryColumn: 0, valueColumn: 0, firstRow: 0, lastRow: 0))
+            try chart.addSeries(name: "s", sheet: "A", categoryColumn: 0, valueColumn: 0, firstRow: 0, lastRow: 0)
+            try ws.insertChart(chart, row: 2, column: 2)
+            try charts.close()
+        }
+        XCTAssertEqual(printed, "", "libxlsxwriter printed its own lines")
     }
 
     func testAWorkbookReleasedWithoutCloseWritesNothing() throws {
