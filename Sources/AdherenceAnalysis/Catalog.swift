@@ -107,11 +107,6 @@ public struct ExerciseCatalog: Sendable {
     /// The side written in a name ("Calf stretch - left"), if any.
     public func sideWritten(in name: String) -> Side? { ExerciseNameRules.read(name).side }
 
-    /// The key the rules would suggest for `name` (for a catalog file to finish), if any.
-    public func suggestedKey(for name: String) -> String? {
-        resolve(name).exercise.map { exercises[$0].key }
-    }
-
     public func id(forKey key: String) -> ExerciseID? { exercises.firstIndex { $0.key == key } }
 
     public var defaultProtocol: [ExerciseID] { exercises.indices.filter { exercises[$0].inDefaultProtocol } }

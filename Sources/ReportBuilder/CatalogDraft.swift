@@ -6,6 +6,7 @@ import SessionIngest
 /// per exercise name seen, its key as adhere reads it (blank where neither the catalog nor the
 /// naming rules can tell), the name in the `aliases` column so the catalog reader adds it as
 /// a name of that exercise. Names that are not part of the programme get the key `other`.
+/// Fields are written as the rejects file's are (RFC 4180, formula-like text guarded).
 public enum CatalogDraft {
     public static let header = ["key", "name", "aliases", "reps_per_side", "hold_seconds", "default_protocol"]
 
@@ -20,9 +21,9 @@ public enum CatalogDraft {
             }
         }
         var lines = [header.joined(separator: ",")]
-        for name in unknown.sorted() { lines.append(",," + CSVText.field(name) + ",,,") }
+        for name in unknown.sorted() { lines.append(",," + RejectsFormat.csvField(name) + ",,,") }
         for (key, name) in known.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) {
-            lines.append(CSVText.field(key) + ",," + CSVText.field(name) + ",,,")
+            lines.append(RejectsFormat.csvField(key) + ",," + RejectsFormat.csvField(name) + ",,,")
         }
         return Data((lines.joined(separator: "\r\n") + "\r\n").utf8)
     }

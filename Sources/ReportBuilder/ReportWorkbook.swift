@@ -197,7 +197,8 @@ public struct ReportWorkbook {
     func writeTrends(_ ws: Worksheet, workbook: Workbook) throws -> [String: Int] {
         var rows: [String: Int] = [:]
         var summaryRows: [String: Int] = [:]
-        for (i, p) in group.patients.enumerated() { summaryRows[p.id] = summaryHeaderRow + i + 1 }
+        let summaryTop = summaryHeaderRow
+        for (i, p) in group.patients.enumerated() { summaryRows[p.id] = summaryTop + i + 1 }
         try ws.write("Weekly trends, \(report.settings.month) (as of \(report.settings.asOf)). Weeks run Monday to Sunday; the first and last may be cut short. Click a patient ID on Summary to jump here.",
                      row: 0, column: 0, format: ReportWorkbook.bold)
         let table = WeekTable(exercises: Array(exercises.indices), catalog: report.catalog)

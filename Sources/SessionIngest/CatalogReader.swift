@@ -25,7 +25,7 @@ public enum CatalogReader {
             func value(_ i: Int?) -> String { i.flatMap { $0 < f.count ? f[$0] : nil } ?? "" }
             let key = value(keyColumn)
             let aliases = value(aliasColumn).split(whereSeparator: { $0 == ";" || $0 == "|" })
-                .map { CSVText.unneutralised(String($0).trimmingCharacters(in: .whitespaces)) }.filter { !$0.isEmpty }
+                .map { RejectsFormat.unguard(String($0).trimmingCharacters(in: .whitespaces)) }.filter { !$0.isEmpty }
             guard !key.isEmpty else {
                 let what = aliases.isEmpty ? "" : " for \(aliases.map { "'\($0)'" }.joined(separator: ", "))"
                 problems.append("line \(line): missing key\(what) (write an exercise key, or 'other' for a name that is not part of the programme)")

@@ -67,6 +67,12 @@ public enum RejectsFormat {
         return s
     }
 
+    /// A field read back: the one `'` that ``guardFormula(_:)`` put in front removed.
+    public static func unguard(_ s: String) -> String {
+        let b = Array(s.utf8.prefix(2))
+        return b.count == 2 && isGuarded(b[0], b[1]) ? String(s.dropFirst()) : s
+    }
+
     /// One field of the rejects file, RFC 4180: guarded as above, and quoted (inner quotes
     /// doubled) when it holds a comma, quote, CR or LF, starts or ends with a space, or was guarded.
     public static func csvField(_ s: String) -> String {

@@ -101,10 +101,11 @@ public struct MissingClinicalColumn: Sendable, Hashable {
 
     /// One sentence for the top of a Summary, or `nil` for a column whose absence the rules cover.
     public var summaryNotice: String? {
+        let which = whichFiles.prefix(1).uppercased() + whichFiles.dropFirst()
         switch column {
-        case .pain: return "\(whichFiles.prefix(1).uppercased() + whichFiles.dropFirst()) record no pain: no pain flags can be raised for their rows, and pain figures from them are not recorded."
-        case .holdSeconds: return "\(whichFiles.prefix(1).uppercased() + whichFiles.dropFirst()) record no hold time: holds are not checked for their rows."
-        case .side: return "\(whichFiles.prefix(1).uppercased() + whichFiles.dropFirst()) record no side: their entries count for both sides, and side balance from them is not recorded."
+        case .pain: return "\(which) record no pain: no pain flags can be raised for their rows, and pain figures from them are not recorded."
+        case .holdSeconds: return "\(which) record no hold time: holds are not checked for their rows."
+        case .side: return "\(which) record no side: their entries count for both sides, and side balance from them is not recorded."
         default: return nil
         }
     }
@@ -131,8 +132,6 @@ public struct PatientLog: Sendable {
     public var entries: [Entry]
     /// Latest entry day up to the as-of date, over everything read.
     public var lastEntry: Day?
-    /// Rows (up to the as-of date) under exercise names nobody settled.
-    public var unknownNameRows = 0
     /// Whether some entries were logged as done instead of reps (resolved with the prescription).
     public var hasDoneEntries: Bool { entries.contains { $0.isDone } }
 }
@@ -192,11 +191,6 @@ public struct IngestResult: Sendable {
             let lacking = readable.filter { $0.missingClinical.contains(column) }.map(\.path)
             return lacking.isEmpty ? nil : MissingClinicalColumn(column: column, files: lacking, readableFiles: readable.count)
         }
-    }
-
-    /// Whether no readable file records `column`: the figures it drives are not recorded at all.
-    public func notRecorded(_ column: Column) -> Bool {
-        missingClinicalColumns.contains { $0.column == column && $0.files.count == $0.readableFiles }
     }
 
     public var rowsRead: Int { files.reduce(0) { $0 + $1.rows } }
@@ -313,7 +307,6 @@ struct ParsedFile {
 struct LocalPatient {
     var id: String
     var lastEntry: Day?
-    var unknownNameRows = 0
     var name: (order: RowOrder, text: Int32)?
     var therapist: (order: RowOrder, text: Int32)?
     var clinic: (order: RowOrder, text: Int32)?
@@ -354,7 +347,6 @@ struct Merger {
             }
             local.append(g)
             if let d = p.lastEntry, patients[g].log.lastEntry.map({ $0 < d }) ?? true { patients[g].log.lastEntry = d }
-            patients[g].log.unknownNameRows += p.unknownNameRows
             func newer(_ current: (RowOrder, String)?, _ candidate: (order: RowOrder, text: Int32)?) -> (RowOrder, String)? {
                 guard let c = candidate else { return current }
                 if let cur = current, c.order < cur.0 { return current }
@@ -727,15 +719,21 @@ struct FileParser {
 
         // Side: the side column, else the side written in the exercise name, else both.
         var side = ex.side ?? Side.both
-        if let i = c.side, !r.withField(i, { (FieldParsing.trimmed($0).count == 0) }) {
-            let s: Side?? = r.withField(i) { FieldParsing.side(FieldParsing.trimmed($0)) }
-            guard case .some(.some(let v)) = s else {
-                return .rejected("side must be left, right or both, found '\(fieldText(r, i))'")
+        if let i = c.side {
+            // nil: blank; .some(nil): not a side.
+            let s: Side?? = r.withField(i) { f in
+                let t = FieldParsing.trimmed(f)
+                return t.count == 0 ? nil : .some(FieldParsing.side(t) ?? nil)
             }
-            if let named = ex.side, named != v {
-                return .rejected("side column says \(v) but the exercise name says \(named), found '\(fieldText(r, i))'")
+            switch s {
+            case nil: break
+            case .some(nil): return .rejected("side must be left, right or both, found '\(fieldText(r, i))'")
+            case .some(.some(let v)):
+                if let named = ex.side, named != v {
+                    return .rejected("side column says \(v) but the exercise name says \(named), found '\(fieldText(r, i))'")
+                }
+                side = v
             }
-            side = v
         }
 
         // Sets and reps.
@@ -836,7 +834,6 @@ struct FileParser {
             let name = strings.texts[Int(ex.name)]
             out.unknown[name, default: UnknownName(name: name, rows: 0, patients: [])].rows += 1
             out.unknown[name]!.patients.insert(out.patients[Int(p)].id)
-            out.patients[Int(p)].unknownNameRows += 1
         }
         guard options.span.contains(date.day) else { return .accepted }
         // The row's identity after normalisation, to drop it if an overlapping export repeats it.
