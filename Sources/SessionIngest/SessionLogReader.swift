@@ -227,6 +227,7 @@ public final class SessionLogReader {
             parsed[i].keptFingerprints = []
             merger.add(parsed[i], repeated: repeated[i])
             parsed[i].kept = []  // each file's rows are freed as soon as they are merged
+            parsed[i].rightSides = []
             repeated[i] = []
         }
         return merger.result()
@@ -301,6 +302,9 @@ struct ParsedFile {
     var keptFingerprints: [RowFingerprint] = []
     /// The entries of those rows (left empty when entries are not kept).
     var kept: [KeptRow] = []
+    /// The right sides of rows written with left and right reps columns, by the index of their
+    /// kept row (which holds the left), in order. Apart, so other exports' rows stay small.
+    var rightSides: [(row: Int, entry: Entry)] = []
     var otherPatientIDs = Set<String>()
 }
 
@@ -315,8 +319,6 @@ struct LocalPatient {
 struct KeptRow {
     var patient: Int32
     var entry: Entry
-    /// The right side of a row written with left and right reps columns (`entry` is the left).
-    var right: Entry?
 }
 
 /// Merges parsed files in order: patients by id, duplicates across files, names by recency.
@@ -356,12 +358,18 @@ struct Merger {
             patients[g].therapist = newer(patients[g].therapist, p.therapist)
             patients[g].clinic = newer(patients[g].clinic, p.clinic)
         }
+        var nextRight = 0
         for (k, isRepeat) in repeated.enumerated() {
+            var right: Entry?
+            if nextRight < file.rightSides.count, file.rightSides[nextRight].row == k {
+                right = file.rightSides[nextRight].entry
+                nextRight += 1
+            }
             if !isRepeat {
                 if keepEntries {
                     let row = file.kept[k]
                     patients[local[Int(row.patient)]].log.entries.append(row.entry)
-                    if let right = row.right { patients[local[Int(row.patient)]].log.entries.append(right) }
+                    if let right { patients[local[Int(row.patient)]].log.entries.append(right) }
                 }
             } else {
                 summary.duplicates += 1
@@ -756,16 +764,11 @@ struct FileParser {
             }
             setNumber = n
         }
-        func readReps(_ i: Int) -> Int?? {
-            r.withField(i) { f in
-                let t = FieldParsing.trimmed(f)
-                return t.count == 0 ? .none : .some(FieldParsing.wholeNumber(t, decimalComma: ctx.decimalComma))
-            }
-        }
-        func times(_ perSet: Int) -> Int? {
-            let (total, overflow) = sets.multipliedReportingOverflow(by: perSet)
-            return overflow || total > 1_000_000 ? nil : total
-        }
+        // Plain functions of their inputs: a nested function capturing the row's `var sets`
+        // would box it on the heap for every row.
+        let setsCount = sets, decimalComma = ctx.decimalComma
+        func readReps(_ i: Int) -> Int?? { FileParser.reps(r, i, decimalComma: decimalComma) }
+        func times(_ perSet: Int) -> Int? { FileParser.total(setsCount, perSet) }
         let tooMany = "too many reps: sets x reps is more than the 1,000,000 a row may hold"
         var repsPerSet = 0, total = 0
         /// The right side's reps of a row with left and right columns (the entry holds the left).
@@ -859,13 +862,29 @@ struct FileParser {
             let entry = done == true
                 ? Entry.done(day: date.day, exercise: ex.id, side: side, sets: sets, holdCentis: hold, painCentis: pain)
                 : Entry(day: date.day, exercise: ex.id, side: side, reps: total, holdCentis: hold, painCentis: pain)
-            var kept = KeptRow(patient: p, entry: entry)
             if let right = rightReps {
-                kept.right = Entry(day: date.day, exercise: ex.id, side: .right, reps: right, holdCentis: hold, painCentis: pain)
+                out.rightSides.append((out.kept.count, Entry(day: date.day, exercise: ex.id, side: .right, reps: right,
+                                                             holdCentis: hold, painCentis: pain)))
             }
-            out.kept.append(kept)
+            out.kept.append(KeptRow(patient: p, entry: entry))
         }
         return .accepted
+    }
+
+    /// A reps field: `nil` when blank, `.some(nil)` when not a whole number 0 or more.
+    @inline(__always)
+    static func reps(_ r: CSVRecordReader, _ i: Int, decimalComma: Bool) -> Int?? {
+        r.withField(i) { f in
+            let t = FieldParsing.trimmed(f)
+            return t.count == 0 ? .none : .some(FieldParsing.wholeNumber(t, decimalComma: decimalComma))
+        }
+    }
+
+    /// Sets x reps per set, or `nil` past the 1,000,000 a row may hold.
+    @inline(__always)
+    static func total(_ sets: Int, _ perSet: Int) -> Int? {
+        let (total, overflow) = sets.multipliedReportingOverflow(by: perSet)
+        return overflow || total > 1_000_000 ? nil : total
     }
 
     /// The day, in `zone`, of a date-time written with an offset from UTC.
