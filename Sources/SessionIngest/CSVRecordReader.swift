@@ -64,7 +64,9 @@ public final class CSVRecordReader {
     private var fieldCapacity = 64
     private var recordStart = 0
     private var recordEnd = 0
-    private var scratch: [UInt8] = []
+    /// Where an escaped field is unquoted (an escaped field is never longer unquoted than raw).
+    private var scratch: UnsafeMutablePointer<UInt8> = .allocate(capacity: 256)
+    private var scratchCapacity = 256
 
     private static let quote = UInt8(ascii: "\"")
     private static let lf = UInt8(ascii: "\n")
@@ -107,6 +109,7 @@ public final class CSVRecordReader {
         fieldEnd.deallocate()
         fieldEscaped.deallocate()
         special.deallocate()
+        scratch.deallocate()
     }
 
     /// Bytes at the very start of the input, without consuming them (for BOM and dialect sniffing).
@@ -152,20 +155,38 @@ public final class CSVRecordReader {
     }
 
     /// The bytes of field `index` (unquoted, `""` turned into `"`), valid until the next call.
+    ///
+    /// The body is called from one place, so the optimiser inlines it into the caller: a field
+    /// read costs a bounds load, not a closure call.
     @inline(__always)
     public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(field(index))
+    }
+
+    /// The bytes of field `index`, valid until the next call of `field` or `withField`.
+    @inline(__always)
+    func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
         let s = fieldStart[index], e = fieldEnd[index]
-        if fieldEscaped[index] {
-            scratch.removeAll(keepingCapacity: true)
-            var i = s
-            while i < e {
-                let c = buffer[i]
-                scratch.append(c)
-                i += (c == CSVRecordReader.quote && i + 1 < e && buffer[i + 1] == CSVRecordReader.quote) ? 2 : 1
-            }
-            return try scratch.withUnsafeBufferPointer(body)
+        if _slowPath(fieldEscaped[index]) { return unescaped(from: s, to: e) }
+        return UnsafeBufferPointer(start: buffer + s, count: e - s)
+    }
+
+    /// An escaped field with each `""` turned into `"`, written to the scratch buffer.
+    @inline(never)
+    private func unescaped(from s: Int, to e: Int) -> UnsafeBufferPointer<UInt8> {
+        if e - s > scratchCapacity {
+            scratch.deallocate()
+            scratchCapacity = max(e - s, scratchCapacity * 2)
+            scratch = .allocate(capacity: scratchCapacity)
         }
-        return try body(UnsafeBufferPointer(start: buffer + s, count: e - s))
+        var i = s, n = 0
+        while i < e {
+            let c = buffer[i]
+            scratch[n] = c
+            n += 1
+            i += (c == CSVRecordReader.quote && i + 1 < e && buffer[i + 1] == CSVRecordReader.quote) ? 2 : 1
+        }
+        return UnsafeBufferPointer(start: scratch, count: n)
     }
 
     /// The record exactly as written (without its line ending).

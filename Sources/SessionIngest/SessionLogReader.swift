@@ -668,15 +668,11 @@ struct FileParser {
         }
         // Patient id.
         // 1: empty, 2: holds a control character (it would name a patient nobody can type or see).
-        let idProblem: UInt8 = r.withField(c.id) { f in
-            let t = FieldParsing.trimmed(f)
-            if t.count == 0 { return 1 }
-            if idCache.matches(t) { return 0 }
-            for b in t where b < 0x20 || b == 0x7F { return 2 }
-            return 0
+        let id = FieldParsing.trimmed(r.field(c.id))
+        if id.count == 0 { return .rejected("missing patient id") }
+        if !idCache.matches(id), id.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            return .rejected("patient id holds a control character")
         }
-        if idProblem == 1 { return .rejected("missing patient id") }
-        if idProblem == 2 { return .rejected("patient id holds a control character") }
 
         // Date.
         var parsedDate: ParsedDate?
@@ -729,10 +725,8 @@ struct FileParser {
         var side = ex.side ?? Side.both
         if let i = c.side {
             // nil: blank; .some(nil): not a side.
-            let s: Side?? = r.withField(i) { f in
-                let t = FieldParsing.trimmed(f)
-                return t.count == 0 ? nil : .some(FieldParsing.side(t) ?? nil)
-            }
+            let t = FieldParsing.trimmed(r.field(i))
+            let s: Side?? = t.count == 0 ? nil : .some(FieldParsing.side(t) ?? nil)
             switch s {
             case nil: break
             case .some(nil): return .rejected("side must be left, right or both, found '\(fieldText(r, i))'")
@@ -767,7 +761,6 @@ struct FileParser {
         // Plain functions of their inputs: a nested function capturing the row's `var sets`
         // would box it on the heap for every row.
         let setsCount = sets, decimalComma = ctx.decimalComma
-        func readReps(_ i: Int) -> Int?? { FileParser.reps(r, i, decimalComma: decimalComma) }
         func times(_ perSet: Int) -> Int? { FileParser.total(setsCount, perSet) }
         let tooMany = "too many reps: sets x reps is more than the 1,000,000 a row may hold"
         var repsPerSet = 0, total = 0
@@ -776,14 +769,14 @@ struct FileParser {
         var done: Bool?
         switch c.reps {
         case .total(let i):
-            guard case .some(let parsed) = readReps(i) else { return .rejected("missing reps") }
+            guard case .some(let parsed) = FileParser.reps(r, i, decimalComma: decimalComma) else { return .rejected("missing reps") }
             guard let v = parsed else { return .rejected("reps must be a whole number 0 or more, found '\(fieldText(r, i))'") }
             guard let t = times(v) else { return .rejected(tooMany) }
             repsPerSet = v; total = t
         case .paired(let li, let ri):
             var values: [Int?] = []
             for i in [li, ri] {
-                guard let i, case .some(let parsed) = readReps(i) else { values.append(nil); continue }
+                guard let i, case .some(let parsed) = FileParser.reps(r, i, decimalComma: decimalComma) else { values.append(nil); continue }
                 guard let v = parsed else { return .rejected("reps must be a whole number 0 or more, found '\(fieldText(r, i))'") }
                 guard times(v) != nil else { return .rejected(tooMany) }
                 values.append(v)
@@ -874,10 +867,8 @@ struct FileParser {
     /// A reps field: `nil` when blank, `.some(nil)` when not a whole number 0 or more.
     @inline(__always)
     static func reps(_ r: CSVRecordReader, _ i: Int, decimalComma: Bool) -> Int?? {
-        r.withField(i) { f in
-            let t = FieldParsing.trimmed(f)
-            return t.count == 0 ? .none : .some(FieldParsing.wholeNumber(t, decimalComma: decimalComma))
-        }
+        let t = FieldParsing.trimmed(r.field(i))
+        return t.count == 0 ? .none : .some(FieldParsing.wholeNumber(t, decimalComma: decimalComma))
     }
 
     /// Sets x reps per set, or `nil` past the 1,000,000 a row may hold.
