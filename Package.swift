@@ -22,19 +22,21 @@ let package = Package(
         ),
         // A small, safe Swift layer over libxlsxwriter: no C type leaves it.
         .target(name: "XLSXWriter", dependencies: ["CXlsxWriter"]),
+        // Running a function over items on every core, results in order.
+        .target(name: "ParallelWork"),
         // Reading exported session logs and plans: bytes in, validated entries out.
         .target(name: "SessionIngest",
-                dependencies: ["AdherenceAnalysis", .product(name: "Crypto", package: "swift-crypto")],
+                dependencies: ["AdherenceAnalysis", "ParallelWork", .product(name: "Crypto", package: "swift-crypto")],
                 // The byte loops are checked by tests and fuzzing; dynamic exclusivity checks on
                 // the reader's buffers cost a fifth of the reading time.
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         // The rules of domain.md as pure functions over values.
         .target(name: "AdherenceAnalysis"),
         // Workbooks, JSON and rejects files built from the analysis.
-        .target(name: "ReportBuilder", dependencies: ["SessionIngest", "AdherenceAnalysis", "XLSXWriter"]),
+        .target(name: "ReportBuilder", dependencies: ["SessionIngest", "AdherenceAnalysis", "XLSXWriter", "ParallelWork"]),
         // The command-line commands, as a library tests can call.
         .target(name: "AdhereCommands", dependencies: [
-            "SessionIngest", "AdherenceAnalysis", "ReportBuilder", "XLSXWriter",
+            "SessionIngest", "AdherenceAnalysis", "ReportBuilder", "XLSXWriter", "ParallelWork",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "adhere", dependencies: ["AdhereCommands"]),

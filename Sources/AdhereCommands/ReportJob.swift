@@ -1,6 +1,7 @@
 import Foundation
 import AdherenceAnalysis
 import ReportBuilder
+import ParallelWork
 import SessionIngest
 import XLSXWriter
 #if canImport(Glibc)

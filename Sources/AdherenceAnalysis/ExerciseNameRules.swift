@@ -120,7 +120,7 @@ public enum ExerciseNameRules {
     static func key(words: [String]) -> String? {
         guard !words.isEmpty else { return nil }
         var calf = false, hipFlexor = false, otherPart = false
-        var stretch = false, stepUp = false, step = false, heelDrop = false
+        var stretch = false, stepUp = false, heelDrop = false
         var i = 0
         while i < words.count {
             let w = words[i]

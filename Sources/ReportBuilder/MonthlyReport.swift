@@ -1,4 +1,5 @@
 import AdherenceAnalysis
+import ParallelWork
 import SessionIngest
 
 /// How patients are split into workbooks.

@@ -1,3 +1,4 @@
+import ParallelWork
 /// Finds the rows that repeat an earlier row (overlapping exports), given every file's row
 /// fingerprints in reading order: the first occurrence is kept, every later one is a duplicate.
 ///

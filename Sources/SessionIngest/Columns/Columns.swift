@@ -67,11 +67,11 @@ public enum Column: String, CaseIterable, Sendable {
 
 /// Matches header names to canonical columns: case-insensitively, ignoring spaces,
 /// underscores and punctuation, with the synonyms of ``Column/synonyms`` and any the user adds.
-public struct HeaderMatcher: Sendable {
+package struct HeaderMatcher: Sendable {
     private var table: [String: Column] = [:]
 
     /// - Parameter extra: user-named columns, header name -> canonical column.
-    public init(extra: [String: Column] = [:]) {
+    init(extra: [String: Column] = [:]) {
         for c in Column.allCases {
             for name in [c.rawValue] + c.synonyms { table[HeaderMatcher.normalize(name), default: c] = c }
         }
@@ -80,15 +80,15 @@ public struct HeaderMatcher: Sendable {
 
     /// Header names compared: `#` read as "no" ("Patient #" = "Patient no"), then letters and
     /// digits only, lowercased.
-    public static func normalize(_ name: String) -> String {
+    static func normalize(_ name: String) -> String {
         ExerciseCatalog.normalize(name.replacingOccurrences(of: "#", with: " no"))
     }
 
-    public func column(for header: String) -> Column? { table[HeaderMatcher.normalize(header)] }
+    func column(for header: String) -> Column? { table[HeaderMatcher.normalize(header)] }
 
     /// Maps each canonical column to a field index. Throws when a required column is missing,
     /// listing the columns found and the nearest candidates.
-    public func map(headers: [String], file: String, sample: () throws -> [[String]] = { [] }) throws -> [Column: Int] {
+    func map(headers: [String], file: String, sample: () throws -> [[String]] = { [] }) throws -> [Column: Int] {
         var map: [Column: Int] = [:]
         for (i, h) in headers.enumerated() {
             if let c = column(for: h), map[c] == nil { map[c] = i }
@@ -143,7 +143,7 @@ public struct HeaderMatcher: Sendable {
     /// Whether a first row is data rather than a header: no header name is a date, and every
     /// data row of an export or a plans file holds one. (A data row can still match a column
     /// name by chance, like a note "Completed".)
-    public static func looksLikeData(_ fields: [String]) -> Bool {
+    static func looksLikeData(_ fields: [String]) -> Bool {
         fields.contains { field in
             let bytes = Array(field.utf8)
             guard bytes.contains(where: { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return false }
@@ -156,7 +156,7 @@ public struct HeaderMatcher: Sendable {
 
     /// Notes on header names that several columns answer to ("'Date' and 'Completed at' both
     /// look like performed_at; 'Date' is read").
-    public func competing(headers: [String]) -> [String] {
+    func competing(headers: [String]) -> [String] {
         var seen: [Column: String] = [:]
         var notes: [String] = []
         for h in headers {
@@ -187,7 +187,7 @@ public struct HeaderMatcher: Sendable {
     }
 
     /// Levenshtein distance over the UTF-8 bytes (for "did you mean" suggestions).
-    public static func editDistance(_ a: String, _ b: String) -> Int {
+    package static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.utf8), b = Array(b.utf8)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }

@@ -81,37 +81,37 @@ enum InputSniffing {
 /// socket (never opened: a pipe would block the run forever), a folder that cannot be listed,
 /// a symbolic link that leads back into a folder being read or in a circle, a link to
 /// nothing, files that look like exports but are not `.csv`, and adhere's own rejects files.
-public enum InputFiles {
+package enum InputFiles {
     /// An input not read, and why (the reason reads after the path: "x.csv is ...").
-    public struct NotRead: Sendable, Equatable {
-        public let path: String
-        public let reason: String
+    package struct NotRead: Sendable, Equatable {
+        package let path: String
+        package let reason: String
     }
 
     /// What the inputs hold.
-    public struct Expansion: Sendable {
+    package struct Expansion: Sendable {
         /// Regular files to read: as named, and every `*.csv` inside folders, each folder's in
         /// path order.
-        public var files: [String] = []
+        package var files: [String] = []
         /// Files deliberately left alone (not `.csv`, or a rejects file found in a folder):
         /// said, but nothing is missing from the report.
-        public var notRead: [NotRead] = []
+        package var notRead: [NotRead] = []
         /// Inputs that should have been read and could not be (special files named `*.csv`,
         /// folders that cannot be listed, link loops, broken links): the report is partial.
-        public var unreadable: [NotRead] = []
+        package var unreadable: [NotRead] = []
         /// Inputs that do not exist.
-        public var missing: [String] = []
+        package var missing: [String] = []
     }
 
     /// Files as given; folders expanded to every `*.csv` inside (recursively, hidden files
     /// skipped), sorted by path so the order is stable. Throws for an input that does not exist.
-    public static func expand(_ inputs: [String]) throws -> [String] {
+    package static func expand(_ inputs: [String]) throws -> [String] {
         try expandNotingIgnored(inputs).files
     }
 
     /// Like ``expandNotingIgnored(_:)``, but inputs that do not exist are collected in
     /// `missing` instead of stopping everything (an unmounted share must not stop the rest).
-    public static func expandNotingIgnored(_ inputs: [String], missing: inout [String]) throws -> (files: [String], ignored: [String]) {
+    package static func expandNotingIgnored(_ inputs: [String], missing: inout [String]) throws -> (files: [String], ignored: [String]) {
         let e = expansion(inputs)
         missing = e.missing
         return (e.files, e.notRead.map(\.path))
@@ -123,7 +123,7 @@ public enum InputFiles {
 
     /// Like ``expand(_:)``, and also the files inside folders that were not read because they
     /// are not `.csv` but look like exports (a workbook, a PDF, a text file).
-    public static func expandNotingIgnored(_ inputs: [String]) throws -> (files: [String], ignored: [String]) {
+    package static func expandNotingIgnored(_ inputs: [String]) throws -> (files: [String], ignored: [String]) {
         let e = expansion(inputs)
         if let m = e.missing.first { throw FileReadError(path: m, reason: "does not exist") }
         return (e.files, e.notRead.map(\.path))
@@ -133,7 +133,7 @@ public enum InputFiles {
     static let rejectsReason = "a rejects file written by adhere (the rows it refused), not an export; to read it back in, fix it and name it on the command line"
 
     /// Everything the inputs hold, read or not, with reasons.
-    public static func expansion(_ inputs: [String]) -> Expansion {
+    package static func expansion(_ inputs: [String]) -> Expansion {
         var e = Expansion()
         var result: [String] = []
         for input in inputs {
@@ -268,7 +268,7 @@ public enum InputFiles {
 extension IngestResult {
     /// Records inputs that could not be read at all (special files, unlistable folders, link
     /// loops) as files that failed, so they are named in Data issues and make the run partial.
-    public mutating func addUnreadable(_ inputs: [InputFiles.NotRead]) {
+    package mutating func addUnreadable(_ inputs: [InputFiles.NotRead]) {
         for u in inputs {
             var summary = InputFileSummary(path: u.path)
             summary.error = .unreadable(file: u.path, reason: u.reason)

@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// Where a ``CSVRecordReader`` gets its bytes: fills the buffer, returns the count (0 at the end).
-public typealias ByteSource = (UnsafeMutableRawBufferPointer) throws -> Int
+typealias ByteSource = (UnsafeMutableRawBufferPointer) throws -> Int
 
 /// A streaming RFC 4180 reader over bytes: quoted fields may hold separators, quotes (`""`)
 /// and line breaks; records end with LF, CRLF or CR. It never builds a `String` for a field:
@@ -13,9 +13,9 @@ public typealias ByteSource = (UnsafeMutableRawBufferPointer) throws -> Int
 ///
 /// Memory stays at one buffer (1 MiB, grown only for a single record larger than that),
 /// whatever the size of the file.
-public final class CSVRecordReader {
+final class CSVRecordReader {
     /// The field separator byte (`,` `;` tab or `|`).
-    public var separator: UInt8 {
+    var separator: UInt8 {
         didSet { setSpecial() }
     }
     /// Bytes that end an unquoted run: the separator, CR, LF and the quote.
@@ -34,28 +34,28 @@ public final class CSVRecordReader {
     private var nextLine = 1
 
     /// Bytes read from the source so far.
-    public private(set) var bytesRead = 0
+    private(set) var bytesRead = 0
     /// Physical line (1-based) on which the current record starts.
-    public private(set) var line = 0
+    private(set) var line = 0
     /// Number of fields of the current record.
-    public private(set) var fieldCount = 0
+    private(set) var fieldCount = 0
     /// Whether the current record is malformed (a stray quote, or a quote never closed).
-    public private(set) var malformed: String?
+    private(set) var malformed: String?
     /// Length in bytes of the current record's longest field (as written, quotes included).
-    public private(set) var longestField = 0
+    private(set) var longestField = 0
     /// The header's number of fields, once known (0 = not known: no containment). A quoted
     /// field may then not run across a line break into a line that is a row of its own (see
     /// ``lineIsRecord(from:)``): the record with the quote that never closed ends there, is
     /// malformed, and the next line is read as the next record. So one stray quote costs one
     /// row, not the rest of the file.
-    public var expectedFields = 0
+    var expectedFields = 0
     /// The most line breaks the quoted fields of one record may hold; a record running over
     /// more ends there, malformed (bounds how far a quote that never closes can run, and the
     /// buffer it would fill).
-    public static let maxLinesInField = 1_000
+    static let maxLinesInField = 1_000
     /// Reading back adhere's rejects file: a field starting with `'` and then a formula
     /// character (or another `'`) loses that one `'` (see ``RejectsFormat``).
-    public var unguardFormulas = false
+    var unguardFormulas = false
 
     /// Field bounds of the current record: start, end (exclusive) and "has doubled quotes" per field.
     private var fieldStart: UnsafeMutablePointer<Int>
@@ -76,7 +76,7 @@ public final class CSVRecordReader {
     ///   - separator: the field separator.
     ///   - bufferSize: initial buffer size.
     ///   - source: fills a buffer with the next bytes.
-    public init(separator: UInt8 = UInt8(ascii: ","), bufferSize: Int = 1 << 20,
+    init(separator: UInt8 = UInt8(ascii: ","), bufferSize: Int = 1 << 20,
                 source: @escaping ByteSource) {
         self.separator = separator
         self.source = source
@@ -89,7 +89,7 @@ public final class CSVRecordReader {
     }
 
     /// A reader over bytes in memory.
-    public convenience init(bytes: [UInt8], separator: UInt8 = UInt8(ascii: ",")) {
+    convenience init(bytes: [UInt8], separator: UInt8 = UInt8(ascii: ",")) {
         var offset = 0
         self.init(separator: separator, bufferSize: 4096) { out in
             let n = min(out.count, bytes.count - offset)
@@ -113,19 +113,19 @@ public final class CSVRecordReader {
     }
 
     /// Bytes at the very start of the input, without consuming them (for BOM and dialect sniffing).
-    public func peek(_ count: Int) throws -> [UInt8] {
+    func peek(_ count: Int) throws -> [UInt8] {
         while end - start < count && !atEOF { try fill() }
         return Array(UnsafeBufferPointer(start: buffer + start, count: min(count, end - start)))
     }
 
     /// Skips `count` bytes at the current position (a byte-order mark).
-    public func skip(_ count: Int) throws {
+    func skip(_ count: Int) throws {
         _ = try peek(count)
         start += min(count, end - start)
     }
 
     /// Moves to the next non-empty record. Returns `false` at the end of the input.
-    public func next() throws -> Bool {
+    func next() throws -> Bool {
         while true {
             if start == end {
                 if atEOF { return false }
@@ -159,7 +159,7 @@ public final class CSVRecordReader {
     /// The body is called from one place, so the optimiser inlines it into the caller: a field
     /// read costs a bounds load, not a closure call.
     @inline(__always)
-    public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         try body(field(index))
     }
 
@@ -190,7 +190,7 @@ public final class CSVRecordReader {
     }
 
     /// The record exactly as written (without its line ending).
-    public var rawBytes: [UInt8] {
+    var rawBytes: [UInt8] {
         Array(UnsafeBufferPointer(start: buffer + recordStart, count: recordEnd - recordStart))
     }
 
@@ -475,61 +475,6 @@ public final class CSVRecordReader {
         } else {
             end += n
             bytesRead += n
-        }
-    }
-}
-
-/// Errors opening or reading an input file.
-public struct FileReadError: Error, CustomStringConvertible {
-    public let path: String
-    public let reason: String
-    public var description: String { "\(path): \(reason)" }
-}
-
-/// Opens `path` for reading and returns a byte source over it, closed when released.
-public final class FileBytes: @unchecked Sendable {
-    public let path: String
-    private let fd: Int32
-
-    public init(path: String) throws {
-        self.path = path
-        // Only regular files are read: a named pipe would block the run forever, a device
-        // never ends. Looked at before opening, and again on what was opened (non-blocking,
-        // so even a pipe swapped in between cannot hold the run).
-        var st = stat()
-        if stat(path, &st) == 0, let problem = FileBytes.notAFile(st.st_mode) {
-            throw FileReadError(path: path, reason: problem)
-        }
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else {
-            let err = errno
-            throw FileReadError(path: path, reason: err == ELOOP ? InputFiles.linkProblem(err) : "cannot be opened (\(String(cString: strerror(err))))")
-        }
-        if fstat(fd, &st) == 0, let problem = FileBytes.notAFile(st.st_mode) {
-            close(fd)
-            throw FileReadError(path: path, reason: problem)
-        }
-        self.fd = fd
-    }
-
-    deinit { close(fd) }
-
-    static func notAFile(_ mode: mode_t) -> String? {
-        switch mode & S_IFMT {
-        case S_IFREG: return nil
-        case S_IFDIR: return "is a folder, not a file"
-        default: return InputFiles.specialFile(mode)
-        }
-    }
-
-    public var source: ByteSource {
-        { [self] out in
-            while true {
-                let n = read(self.fd, out.baseAddress, out.count)
-                if n >= 0 { return n }
-                if errno == EINTR { continue }
-                throw FileReadError(path: self.path, reason: "could not be read (\(String(cString: strerror(errno))))")
-            }
         }
     }
 }

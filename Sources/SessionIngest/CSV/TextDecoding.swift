@@ -39,55 +39,14 @@ enum TextDecoding {
         if isUTF8(bytes) { return (String(decoding: bytes, as: UTF8.self), false) }
         return (windows1252(bytes), true)
     }
-}
 
-/// A 128-bit fingerprint of a normalised row, for dropping rows repeated across exports.
-struct RowFingerprint: Hashable {
-    var a: UInt64 = 0xcbf29ce484222325
-    var b: UInt64 = 0x9e3779b97f4a7c15
-
-    init() {}
-
-    /// The fingerprint of some bytes (a field's), to be added to a row's.
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        add(bytes)
-    }
-
-    /// What an empty text field adds (the fingerprint of no bytes).
-    static let empty = RowFingerprint(UnsafeBufferPointer(start: nil, count: 0))
-
-    /// Adds another fingerprint (a field's).
-    @inline(__always) mutating func add(_ other: RowFingerprint) {
-        add(other.a)
-        add(other.b)
-    }
-
-    @inline(__always) mutating func add(_ v: UInt64) {
-        a = (a ^ v) &* 0x100000001b3
-        a ^= a >> 32
-        b = (b ^ (v &+ 0x632be59bd9b4e019)) &* 0xff51afd7ed558ccd
-        b ^= b >> 29
-    }
-
-    /// Adds the bytes and their length, eight bytes at a time.
-    @inline(__always) mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
-        add(UInt64(bytes.count) | 0xA5A5_0000_0000_0000)
-        guard let base = bytes.baseAddress else { return }
-        let n = bytes.count
-        var i = 0
-        while i + 8 <= n {
-            add(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-            i += 8
-        }
-        if i < n {
-            var word: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                word |= UInt64(base[i]) << shift
-                shift += 8
-                i += 1
-            }
-            add(word)
+    /// Text of field bytes in a file's encoding: as told by `--encoding`, else UTF-8 when
+    /// valid and Windows-1252 when not (`legacy` then says so).
+    static func decode(_ t: UnsafeBufferPointer<UInt8>, _ encoding: TextEncoding?) -> (String, legacy: Bool) {
+        switch encoding {
+        case .windows1252: return (windows1252(t), false)
+        case .utf8, .utf16: return (String(decoding: t, as: UTF8.self), false)
+        case nil: return text(t)
         }
     }
 }

@@ -8,18 +8,18 @@
 /// advises against CSV injection. Numbers are left alone (`-3` is a negative number, not a
 /// formula). A field that already starts with `'` followed by one of those characters (or by
 /// another `'`) gets one more `'`, so reading back can always remove exactly one.
-public enum RejectsFormat {
+package enum RejectsFormat {
     /// The columns the rejects file adds after the canonical ones.
-    public static let extraColumns = ["rejected_file", "rejected_line", "rejected_reason", "raw"]
+    package static let extraColumns = ["rejected_file", "rejected_line", "rejected_reason", "raw"]
 
     /// Whether a header is the rejects file's (it has every one of ``extraColumns``).
-    public static func isRejectsHeader(_ headers: [String]) -> Bool {
+    package static func isRejectsHeader(_ headers: [String]) -> Bool {
         let names = Set(headers.map { $0.lowercased() })
         return extraColumns.allSatisfy(names.contains)
     }
 
     /// Whether a file name is a rejects file's: `rejects-YYYY-MM.csv`.
-    public static func isRejectsFileName(_ name: String) -> Bool {
+    package static func isRejectsFileName(_ name: String) -> Bool {
         let b = Array(name.lowercased().utf8)
         guard b.count == 19, b.starts(with: Array("rejects-".utf8)), b.suffix(4).elementsEqual(".csv".utf8), b[12] == UInt8(ascii: "-") else {
             return false
@@ -59,7 +59,7 @@ public enum RejectsFormat {
 
     /// The text as the rejects file holds it: with a `'` in front when a spreadsheet would run it
     /// as a formula (never for a number), or when it already starts like a guarded field.
-    public static func guardFormula(_ s: String) -> String {
+    package static func guardFormula(_ s: String) -> String {
         let b = Array(s.utf8)
         guard let first = b.first else { return s }
         if isFormulaStart(first) && !isNumber(b) { return "'" + s }
@@ -68,14 +68,14 @@ public enum RejectsFormat {
     }
 
     /// A field read back: the one `'` that ``guardFormula(_:)`` put in front removed.
-    public static func unguard(_ s: String) -> String {
+    package static func unguard(_ s: String) -> String {
         let b = Array(s.utf8.prefix(2))
         return b.count == 2 && isGuarded(b[0], b[1]) ? String(s.dropFirst()) : s
     }
 
     /// One field of the rejects file, RFC 4180: guarded as above, and quoted (inner quotes
     /// doubled) when it holds a comma, quote, CR or LF, starts or ends with a space, or was guarded.
-    public static func csvField(_ s: String) -> String {
+    package static func csvField(_ s: String) -> String {
         let text = guardFormula(s)
         let special = text.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
         if special || text != s || text.hasPrefix(" ") || text.hasSuffix(" ") {

@@ -1,0 +1,35 @@
+import AdherenceAnalysis
+import Foundation
+
+/// How to read the inputs.
+public struct IngestOptions: Sendable {
+    public var catalog: ExerciseCatalog = .standard
+    /// Entries are kept (and checked for duplicates) only when dated inside this span.
+    public var span: DayRange
+    /// Rows dated after this day are read and checked but not counted.
+    public var asOf: Day
+    /// Day/month order for slash dates; `nil` = decide per file from its values.
+    public var dateOrder: DateOrder?
+    /// Field separator; `nil` = detect per file.
+    public var separator: UInt8?
+    /// Header names the user mapped to canonical columns.
+    public var extraColumns: [String: Column] = [:]
+    /// The clinic's time zone: values written with an offset or `Z` are converted to it before
+    /// their day is taken. `nil` = the day as written.
+    public var timeZone: TimeZone?
+    /// Text encoding of every file; `nil` = detect per file (UTF-16 by its byte-order mark,
+    /// Windows-1252 when the bytes are not UTF-8).
+    public var encoding: TextEncoding?
+    /// Keep the entries (false for a check of the files, which only counts).
+    public var keepEntries = true
+    /// Compute each file's SHA-256 (for the report's About sheet).
+    public var computeDigests = true
+    /// Only this patient's rows are checked and kept (for one-patient views); other rows are
+    /// passed over unchecked. `nil` = everyone.
+    public var onlyPatient: String?
+
+    public init(span: DayRange, asOf: Day) {
+        self.span = span
+        self.asOf = asOf
+    }
+}

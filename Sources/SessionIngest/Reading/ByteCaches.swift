@@ -1,0 +1,59 @@
+import Foundation
+
+/// The last bytes seen in a column, what they meant and their fingerprint: consecutive rows
+/// mostly repeat the same patient, names and time stamp, so most lookups are one short
+/// comparison, with no `String` and no hashing.
+struct LastValueCache {
+    var bytes: [UInt8] = []
+    var value: Int32 = -1
+    /// Fingerprint of `bytes` (for a row's duplicate check).
+    var print = RowFingerprint()
+
+    @inline(__always) func matches(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard value >= 0, bytes.count == t.count else { return false }
+        return bytes.withUnsafeBufferPointer { b in
+            t.count == 0 || ByteCompare.equal(b.baseAddress!, t.baseAddress!, t.count)
+        }
+    }
+
+    /// Remembers `t` as meaning `v` (and its fingerprint, unless the column's values never
+    /// enter one, as with time stamps, which rows fingerprint as parsed).
+    @inline(__always) mutating func store(_ t: UnsafeBufferPointer<UInt8>, _ v: Int32, fingerprint: Bool = true) {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: t)
+        value = v
+        print = fingerprint ? RowFingerprint(t) : RowFingerprint()
+    }
+}
+
+/// Equality of short byte runs (ids, names, time stamps) without a call to `memcmp`.
+enum ByteCompare {
+    @inline(__always) static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = 0
+        while i + 8 <= n {
+            if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) {
+                return false
+            }
+            i += 8
+        }
+        while i < n {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
+    }
+}
+
+/// Texts kept once each, numbered in the order first seen.
+final class StringTable {
+    private(set) var texts: [String] = []
+    private var index: [String: Int32] = [:]
+
+    func intern(_ s: String) -> Int32 {
+        if let i = index[s] { return i }
+        let i = Int32(texts.count)
+        texts.append(s)
+        index[s] = i
+        return i
+    }
+}

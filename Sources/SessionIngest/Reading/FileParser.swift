@@ -1,0 +1,233 @@
+import AdherenceAnalysis
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads one session-log file: its header, then each row, validated (``RowValidator``) and
+/// filed: accepted rows become entries of their patient with a fingerprint for the duplicate
+/// check, the others are rejected with file, line, reason and raw text.
+struct FileParser {
+    let options: IngestOptions
+    var out: ParsedFile = ParsedFile(summary: InputFileSummary(path: ""))
+    var patientIndex: [String: Int32] = [:]
+    /// The file's texts (names, therapists, clinics, exercise names), each kept once.
+    let strings = StringTable()
+    var idCache = LastValueCache()
+    var nameCache = LastValueCache(), therapistCache = LastValueCache(), clinicCache = LastValueCache()
+    var fileNumber = 0
+    var rowNumber = 0
+    /// The one patient wanted, as bytes, when `options.onlyPatient` is set.
+    let onlyPatientBytes: [UInt8]?
+    /// Other patients' ids seen in a one-patient read (to suggest the nearest when the id is wrong).
+    var knownIDs = Set<String>()
+    /// Every exercise spelling read (kept from the validator once the file is read).
+    var exercisesSeen: [[UInt8]: ExerciseLookup] = [:]
+
+    init(options: IngestOptions) {
+        self.options = options
+        onlyPatientBytes = options.onlyPatient.map { Array($0.utf8) }
+    }
+
+    consuming func parse(_ path: String) -> ParsedFile {
+        out.summary = InputFileSummary(path: path)
+        do {
+            try readFile(path)
+        } catch let e as IngestError {
+            out.summary.error = e
+        } catch let e as FileReadError {
+            out.summary.error = .unreadable(file: path, reason: e.reason)
+        } catch {
+            out.summary.error = .unreadable(file: path, reason: "\(error)")
+        }
+        out.otherPatientIDs = knownIDs
+        out.strings = strings.texts
+        out.namesSeen = exercisesSeen.values.map { strings.texts[Int($0.name)] }
+        if out.summary.error != nil {
+            // A file that cannot be used contributes nothing but its error.
+            let summary = out.summary
+            out = ParsedFile(summary: summary)
+        }
+        return out
+    }
+
+    private mutating func readFile(_ path: String) throws {
+        let input = try InputSource(path: path, hashing: options.computeDigests, encoding: options.encoding)
+        let reader = CSVRecordReader(source: input.source)
+        defer { out.summary.bytes = input.rawBytes }
+        if let kind = input.utf16 { out.summary.encoding = kind }
+        let header = try FileHeader.read(reader, path: path, options: options)
+        if header.byteOrderMark { out.summary.encoding = "UTF-8 with BOM" }
+        out.summary.separator = InputSniffing.separatorName(header.separator)
+        out.summary.notices += header.notices
+        for (c, i) in header.map { out.summary.columns[c.rawValue] = header.names[i] }
+        var context = RowContext(path: path, headerCount: header.names.count, dateColumn: header.names[header.columns.date],
+                                 dateOrder: options.dateOrder, decimalComma: header.separator != UInt8(ascii: ","))
+        var validator = RowValidator(options: options, columns: header.columns, strings: strings)
+        var values = ValidRow()  // each row's values, written in place
+
+        while try reader.next() {
+            out.summary.rows += 1
+            rowNumber += 1
+            switch try row(reader, header.columns, &validator, &values, &context) {
+            case .accepted:
+                out.summary.accepted += 1
+            case .skipped:
+                out.summary.skipped += 1
+            case .rejected(let why):
+                out.summary.rejected += 1
+                reject(reader, why, header)
+            }
+        }
+        exercisesSeen = validator.exercises.seen
+        out.summary.sha256 = input.sha256 ?? ""
+        if options.encoding == .windows1252 {
+            out.summary.encoding = "Windows-1252 (as told)"
+        } else if context.legacyText && out.summary.encoding.hasPrefix("UTF-8") {
+            out.summary.encoding = "Windows-1252"
+            out.summary.notices.append("text is not UTF-8; read as Windows-1252")
+        }
+        out.summary.dateFormat = context.dateFormat ?? "none read"
+        for column in MissingClinicalColumn.clinical where header.map[column] == nil {
+            if column == .side && exercisesSeen.values.contains(where: { $0.side != nil }) { continue }
+            out.summary.missingClinical.append(column)
+            out.summary.notices.append(MissingClinicalColumn(column: column, files: [path], readableFiles: 1).fileNote)
+        }
+    }
+
+    enum Outcome { case accepted, skipped, rejected(RejectReason) }
+
+    private mutating func row(_ r: CSVRecordReader, _ c: ColumnIndexes, _ validator: inout RowValidator,
+                              _ v: inout ValidRow, _ ctx: inout RowContext) throws -> Outcome {
+        if let why = RowValidator.shapeProblem(r, headerCount: ctx.headerCount, notes: c.notes, encoding: options.encoding) { return .rejected(why) }
+        if let only = onlyPatientBytes, !isOnlyPatient(r, c.id, only) {
+            // One patient's view: other patients' rows are counted as read and skipped unchecked.
+            noteOtherPatient(r, c.id)
+            return .skipped
+        }
+        let knownID = idCache.matches(FieldParsing.trimmed(r.field(c.id)))
+        var verdict = validator.validate(r, knownID: knownID, &ctx, into: &v)
+        if case .needsDateOrder = verdict {
+            // The first slash date decides the whole column's order, from all its values.
+            ctx.dateOrder = try InputSniffing.dateOrder(path: ctx.path, separator: r.separator, column: c.date,
+                                                        columnName: ctx.dateColumn, encoding: options.encoding)
+            verdict = validator.validate(r, knownID: knownID, &ctx, into: &v)
+        }
+        switch verdict {
+        case .valid: break
+        case .rejected(let why): return .rejected(why)
+        case .needsDateOrder: return .rejected(.unreadableDate(found: fieldText(r, c.date)))
+        }
+        // Text columns shown in reports.
+        let name = FileParser.text(r, c.name, &nameCache, strings, options.encoding, &ctx)
+        let therapist = FileParser.text(r, c.therapist, &therapistCache, strings, options.encoding, &ctx)
+        let clinic = FileParser.text(r, c.clinic, &clinicCache, strings, options.encoding, &ctx)
+
+        // Accepted.
+        let day = v.date.day
+        if day > options.asOf { out.rowsAfterAsOf += 1; return .accepted }
+        let p = patientSlot(r, c.id)
+        if options.keepEntries {
+            // Names and last entry days are shown only with entries (a check of the files only counts).
+            FileParser.update(&out.patients[Int(p)], day, RowOrder(day: day, file: fileNumber, row: rowNumber),
+                              name, therapist, clinic)
+        }
+        if v.exercise.unknown {
+            let name = strings.texts[Int(v.exercise.name)]
+            out.unknown[name, default: UnknownName(name: name, rows: 0, patients: [])].rows += 1
+            out.unknown[name]!.patients.insert(out.patients[Int(p)].id)
+        }
+        guard options.span.contains(day) else { return .accepted }
+        var fp = RowFingerprint(row: v, patient: idCache.print)
+        fp.add(text: c.name, name, nameCache.print)
+        fp.add(text: c.therapist, therapist, therapistCache.print)
+        fp.add(text: c.clinic, clinic, clinicCache.print)
+        if let i = c.notes { fp.add(RowFingerprint(FieldParsing.trimmed(r.field(i)))) } else { fp.add(0) }
+        out.keptFingerprints.append(fp)
+        if options.keepEntries {
+            let entry = v.done
+                ? Entry.done(day: day, exercise: v.exercise.id, side: v.side, sets: v.sets,
+                             holdCentis: v.holdCentis, painCentis: v.painCentis)
+                : Entry(day: day, exercise: v.exercise.id, side: v.side, reps: v.total,
+                        holdCentis: v.holdCentis, painCentis: v.painCentis)
+            if let right = v.rightReps {
+                out.rightSides.append((out.kept.count, Entry(day: day, exercise: v.exercise.id, side: .right, reps: right,
+                                                             holdCentis: v.holdCentis, painCentis: v.painCentis)))
+            }
+            out.kept.append(KeptRow(patient: p, entry: entry))
+        }
+        return .accepted
+    }
+
+    /// Files a rejected row with its file, line, reason, raw text and the fields that could
+    /// be told apart (for the rejects file).
+    private mutating func reject(_ r: CSVRecordReader, _ why: RejectReason, _ header: FileHeader) {
+        func text(_ i: Int?) -> String? {
+            guard let i, i < r.fieldCount else { return nil }
+            let s = fieldText(r, i)
+            return s.isEmpty ? nil : s
+        }
+        var fields: [Column: String] = [:]
+        for (column, i) in header.map where i < r.fieldCount { fields[column] = fieldText(r, i) }
+        out.rejects.append(RejectedRow(file: out.summary.path, line: r.line, why: why,
+                                       raw: r.rawBytes.withUnsafeBufferPointer { TextDecoding.decode($0, options.encoding).0 },
+                                       therapist: text(header.columns.therapist), clinic: text(header.columns.clinic),
+                                       fields: fields))
+    }
+
+    private func isOnlyPatient(_ r: CSVRecordReader, _ column: Int, _ only: [UInt8]) -> Bool {
+        let t = FieldParsing.trimmed(r.field(column))
+        return t.count == only.count && only.withUnsafeBufferPointer { memcmp($0.baseAddress!, t.baseAddress!, t.count) == 0 }
+    }
+
+    /// Keeps another patient's id seen in a one-patient read (to suggest the nearest when the
+    /// id asked for is wrong), up to 100,000 of them.
+    private mutating func noteOtherPatient(_ r: CSVRecordReader, _ column: Int) {
+        guard knownIDs.count < 100_000 else { return }
+        let t = FieldParsing.trimmed(r.field(column))
+        if !t.isEmpty && !idCache.matches(t) {
+            knownIDs.insert(TextDecoding.decode(t, options.encoding).0)
+            idCache.store(t, 0, fingerprint: false)
+        }
+    }
+
+    /// The patient's last entry day, and the latest name, therapist and clinic (by day, then file, then row).
+    private static func update(_ patient: inout LocalPatient, _ day: Day, _ order: RowOrder, _ name: Int32?, _ therapist: Int32?, _ clinic: Int32?) {
+        if patient.lastEntry.map({ $0 < day }) ?? true { patient.lastEntry = day }
+        if let v = name, patient.name.map({ !(order < $0.order) }) ?? true { patient.name = (order, v) }
+        if let v = therapist, patient.therapist.map({ !(order < $0.order) }) ?? true { patient.therapist = (order, v) }
+        if let v = clinic, patient.clinic.map({ !(order < $0.order) }) ?? true { patient.clinic = (order, v) }
+    }
+
+    /// Interns a text column's value (nil when empty).
+    private static func text(_ r: CSVRecordReader, _ column: Int?, _ cache: inout LastValueCache, _ strings: StringTable,
+                             _ encoding: TextEncoding?, _ ctx: inout RowContext) -> Int32? {
+        guard let i = column else { return nil }
+        let t = FieldParsing.trimmed(r.field(i))
+        if t.count == 0 { return nil }
+        if cache.matches(t) { return cache.value }
+        let (s, legacy) = TextDecoding.decode(t, encoding)
+        if legacy { ctx.legacyText = true }
+        let v = strings.intern(s)
+        cache.store(t, v)
+        return v
+    }
+
+    private func fieldText(_ r: CSVRecordReader, _ i: Int) -> String {
+        TextDecoding.decode(FieldParsing.trimmed(r.field(i)), options.encoding).0
+    }
+
+    private mutating func patientSlot(_ r: CSVRecordReader, _ column: Int) -> Int32 {
+        let t = FieldParsing.trimmed(r.field(column))
+        if idCache.matches(t) { return idCache.value }
+        let id = TextDecoding.decode(t, options.encoding).0
+        let slot: Int32
+        if let i = patientIndex[id] { slot = i } else {
+            slot = Int32(out.patients.count)
+            out.patients.append(LocalPatient(id: id))
+            patientIndex[id] = slot
+        }
+        idCache.store(t, slot)
+        return slot
+    }
+}

@@ -1,0 +1,124 @@
+import AdherenceAnalysis
+import Foundation
+
+/// Which row of which file: orders values that tie on the day (later rows win).
+struct RowOrder: Comparable {
+    var day: Day
+    var file: Int
+    var row: Int
+    static func < (a: RowOrder, b: RowOrder) -> Bool { (a.day, a.file, a.row) < (b.day, b.file, b.row) }
+}
+
+/// What one file yields before it is merged with the others.
+struct ParsedFile {
+    var summary: InputFileSummary
+    var rejects: [RejectedRow] = []
+    var patients: [LocalPatient] = []
+    var strings: [String] = []
+    var unknown: [String: UnknownName] = [:]
+    var namesSeen: [String] = []
+    var rowsAfterAsOf = 0
+    /// Accepted rows inside the span, in file order: checked for duplicates when merged.
+    var keptFingerprints: [RowFingerprint] = []
+    /// The entries of those rows (left empty when entries are not kept).
+    var kept: [KeptRow] = []
+    /// The right sides of rows written with left and right reps columns, by the index of their
+    /// kept row (which holds the left), in order. Apart, so other exports' rows stay small.
+    var rightSides: [(row: Int, entry: Entry)] = []
+    var otherPatientIDs = Set<String>()
+}
+
+struct LocalPatient {
+    var id: String
+    var lastEntry: Day?
+    var name: (order: RowOrder, text: Int32)?
+    var therapist: (order: RowOrder, text: Int32)?
+    var clinic: (order: RowOrder, text: Int32)?
+}
+
+struct KeptRow {
+    var patient: Int32
+    var entry: Entry
+}
+
+/// Merges parsed files in order: patients by id, duplicates across files, names by recency.
+struct Merger {
+    /// When false (a check of the files), rows are only checked for duplicates, not kept.
+    var keepEntries = true
+    var index: [String: Int] = [:]
+    var patients: [(log: PatientLog, name: (RowOrder, String)?, therapist: (RowOrder, String)?, clinic: (RowOrder, String)?)] = []
+    var files: [InputFileSummary] = []
+    var rejects: [RejectedRow] = []
+    var unknown: [String: UnknownName] = [:]
+    var namesSeen = Set<String>()
+    var rowsAfterAsOf = 0
+    var otherPatientIDs = Set<String>()
+
+    /// Adds a file's rows; `repeated` tells, for each of its kept rows, whether it repeats an
+    /// earlier row (see ``DuplicateFinder``).
+    mutating func add(_ file: ParsedFile, repeated: [Bool]) {
+        var summary = file.summary
+        var local: [Int] = []
+        local.reserveCapacity(file.patients.count)
+        for p in file.patients {
+            let g: Int
+            if let i = index[p.id] { g = i } else {
+                g = patients.count
+                index[p.id] = g
+                patients.append((PatientLog(id: p.id, name: nil, therapist: nil, clinic: nil, entries: [], lastEntry: nil), nil, nil, nil))
+            }
+            local.append(g)
+            if let d = p.lastEntry, patients[g].log.lastEntry.map({ $0 < d }) ?? true { patients[g].log.lastEntry = d }
+            func newer(_ current: (RowOrder, String)?, _ candidate: (order: RowOrder, text: Int32)?) -> (RowOrder, String)? {
+                guard let c = candidate else { return current }
+                if let cur = current, c.order < cur.0 { return current }
+                return (c.order, file.strings[Int(c.text)])
+            }
+            patients[g].name = newer(patients[g].name, p.name)
+            patients[g].therapist = newer(patients[g].therapist, p.therapist)
+            patients[g].clinic = newer(patients[g].clinic, p.clinic)
+        }
+        var nextRight = 0
+        for (k, isRepeat) in repeated.enumerated() {
+            var right: Entry?
+            if nextRight < file.rightSides.count, file.rightSides[nextRight].row == k {
+                right = file.rightSides[nextRight].entry
+                nextRight += 1
+            }
+            if !isRepeat {
+                if keepEntries {
+                    let row = file.kept[k]
+                    patients[local[Int(row.patient)]].log.entries.append(row.entry)
+                    if let right { patients[local[Int(row.patient)]].log.entries.append(right) }
+                }
+            } else {
+                summary.duplicates += 1
+                summary.accepted -= 1
+            }
+        }
+        rejects += file.rejects
+        for (k, v) in file.unknown {
+            unknown[k, default: UnknownName(name: k, rows: 0, patients: [])].rows += v.rows
+            unknown[k]!.patients.formUnion(v.patients)
+        }
+        rowsAfterAsOf += file.rowsAfterAsOf
+        namesSeen.formUnion(file.namesSeen)
+        otherPatientIDs.formUnion(file.otherPatientIDs)
+        files.append(summary)
+    }
+
+    func result() -> IngestResult {
+        let logs = patients.map { p -> PatientLog in
+            var log = p.log
+            log.name = p.name?.1
+            log.therapist = p.therapist?.1
+            log.clinic = p.clinic?.1
+            return log
+        }
+        let unknownList = unknown.values
+            .sorted { $0.rows != $1.rows ? $0.rows > $1.rows : $0.name < $1.name }
+        return IngestResult(patients: logs, files: files, rejects: rejects,
+                            unknownExercises: unknownList, rowsAfterAsOf: rowsAfterAsOf,
+                            exerciseNamesSeen: namesSeen.sorted(), otherPatientIDs: otherPatientIDs.sorted())
+    }
+}

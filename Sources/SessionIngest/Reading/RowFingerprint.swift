@@ -1,0 +1,75 @@
+/// A 128-bit fingerprint of a normalised row, for dropping rows repeated across exports.
+struct RowFingerprint: Hashable {
+    var a: UInt64 = 0xcbf29ce484222325
+    var b: UInt64 = 0x9e3779b97f4a7c15
+
+    init() {}
+
+    /// The fingerprint of some bytes (a field's), to be added to a row's.
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        add(bytes)
+    }
+
+    /// What an empty text field adds (the fingerprint of no bytes).
+    static let empty = RowFingerprint(UnsafeBufferPointer(start: nil, count: 0))
+
+    /// Adds another fingerprint (a field's).
+    @inline(__always) mutating func add(_ other: RowFingerprint) {
+        add(other.a)
+        add(other.b)
+    }
+
+    @inline(__always) mutating func add(_ v: UInt64) {
+        a = (a ^ v) &* 0x100000001b3
+        a ^= a >> 32
+        b = (b ^ (v &+ 0x632be59bd9b4e019)) &* 0xff51afd7ed558ccd
+        b ^= b >> 29
+    }
+
+    /// Adds the bytes and their length, eight bytes at a time.
+    @inline(__always) mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+        add(UInt64(bytes.count) | 0xA5A5_0000_0000_0000)
+        guard let base = bytes.baseAddress else { return }
+        let n = bytes.count
+        var i = 0
+        while i + 8 <= n {
+            add(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            i += 8
+        }
+        if i < n {
+            var word: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                word |= UInt64(base[i]) << shift
+                shift += 8
+                i += 1
+            }
+            add(word)
+        }
+    }
+}
+
+extension RowFingerprint {
+    /// A row's identity after normalisation, to drop the row if an overlapping export repeats
+    /// it: the patient's id (as the fingerprint of its bytes), the date and time as read, the
+    /// side, the exercise, the numbers. Text columns are added after, with ``add(text:_:_:)``.
+    @inline(__always)
+    init(row v: ValidRow, patient: RowFingerprint) {
+        self.init()
+        let date = v.date
+        add(patient)
+        add(UInt64(UInt32(bitPattern: date.day.raw)) << 32 | UInt64(UInt32(bitPattern: Int32(date.seconds ?? -1))))
+        add(UInt64(UInt32(bitPattern: Int32(date.offsetMinutes ?? 99_999))) << 32 | UInt64(v.side.rawValue))
+        add(v.exercise.print)
+        add(UInt64(v.sets) | UInt64(v.setNumber) << 32)
+        add(UInt64(bitPattern: Int64(v.repsPerSet)) ^ UInt64(bitPattern: Int64(v.rightReps ?? -1)) << 21)
+        add(UInt64(bitPattern: Int64(v.holdCentis ?? -1)))
+        add(UInt64(bitPattern: Int64(v.painCentis ?? -1)))
+    }
+
+    /// Adds a text column: 0 when the file has no such column, the empty text's fingerprint
+    /// when the field is blank, else the fingerprint of its bytes (kept with the last value).
+    @inline(__always) mutating func add(text column: Int?, _ value: Int32?, _ print: RowFingerprint) {
+        if column == nil { add(0) } else if value == nil { add(RowFingerprint.empty) } else { add(print) }
+    }
+}
