@@ -169,14 +169,14 @@ public struct PatientTrend: Sendable {
             let steps = try wb.addLineChart(title: "Step-ups per week", yAxisTitle: "reps")
             try steps.addSeries(name: "Step-up reps", sheet: ws.name, categoryColumn: 0, valueColumn: table.column("Step-up reps"),
                                 firstRow: firstData, lastRow: last, color: 0x2E75B6)
-            steps.setValueAxis(min: 0, max: nil)
-            steps.setCategoryNumberFormat("dd mmm")
+            try steps.setValueAxis(min: 0, max: nil)
+            try steps.setCategoryNumberFormat("dd mmm")
             try ws.insertChart(steps, row: row + 1, column: 0)
             let adherence = try wb.addLineChart(title: "Adherence per week", yAxisTitle: "adherence")
             try adherence.addSeries(name: "Overall", sheet: ws.name, categoryColumn: 0, valueColumn: table.column("Overall adherence"),
                                     firstRow: firstData, lastRow: last, color: 0x548235)
-            adherence.setValueAxis(min: 0, max: 1, numberFormat: "0%")
-            adherence.setCategoryNumberFormat("dd mmm")
+            try adherence.setValueAxis(min: 0, max: 1, numberFormat: "0%")
+            try adherence.setCategoryNumberFormat("dd mmm")
             try ws.insertChart(adherence, row: row + 1, column: 5)
             if weeks.contains(where: { $0.painMax != nil }) {
                 let pain = try wb.addLineChart(title: "Pain per week (0-10)", yAxisTitle: "pain")
@@ -184,8 +184,8 @@ public struct PatientTrend: Sendable {
                                    firstRow: firstData, lastRow: last, color: 0xC00000)
                 try pain.addSeries(name: "Mean pain", sheet: ws.name, categoryColumn: 0, valueColumn: table.column("Mean pain"),
                                    firstRow: firstData, lastRow: last, color: 0xED7D31)
-                pain.setValueAxis(min: 0, max: 10)
-                pain.setCategoryNumberFormat("dd mmm")
+                try pain.setValueAxis(min: 0, max: 10)
+                try pain.setCategoryNumberFormat("dd mmm")
                 try ws.insertChart(pain, row: row + 17, column: 0)
             }
         }
@@ -207,7 +207,7 @@ public struct PatientTrend: Sendable {
         try log.setColumns(1, 1, width: 20)
         try log.freezePanes(row: 1, column: 0)
         try log.autofilter(firstRow: 0, firstColumn: 0, lastRow: max(r - 1, 1), lastColumn: logHeaders.count - 1)
-        ws.activate()
+        try ws.activate()
         try wb.close()
     }
 }

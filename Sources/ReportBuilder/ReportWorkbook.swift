@@ -45,7 +45,7 @@ public struct ReportWorkbook {
         try writeSummary(summary, trendRows: blocks)
         try writeIssues(issues)
         try writeAbout(about)
-        summary.activate()
+        try summary.activate()
         try wb.close()
         return wb.contents
     }
@@ -225,8 +225,8 @@ public struct ReportWorkbook {
                 let steps = try workbook.addLineChart(title: "\(p.id): step-ups per week", yAxisTitle: "reps")
                 try steps.addSeries(name: "Step-up reps", sheet: ws.name, categoryColumn: 0,
                                     valueColumn: table.column("Step-up reps"), firstRow: first, lastRow: last, color: 0x2E75B6)
-                steps.setValueAxis(min: 0, max: nil)
-                steps.setCategoryNumberFormat("dd mmm")
+                try steps.setValueAxis(min: 0, max: nil)
+                try steps.setCategoryNumberFormat("dd mmm")
                 try ws.insertChart(steps, row: row, column: chartColumn, scaleX: 0.75, scaleY: 0.75)
                 if p.weeks.contains(where: { $0.painMax != nil }) {
                     let pain = try workbook.addLineChart(title: "\(p.id): pain per week (0-10)", yAxisTitle: "pain")
@@ -234,8 +234,8 @@ public struct ReportWorkbook {
                                        valueColumn: table.column("Max pain"), firstRow: first, lastRow: last, color: 0xC00000)
                     try pain.addSeries(name: "Mean pain", sheet: ws.name, categoryColumn: 0,
                                        valueColumn: table.column("Mean pain"), firstRow: first, lastRow: last, color: 0xED7D31)
-                    pain.setValueAxis(min: 0, max: 10)
-                    pain.setCategoryNumberFormat("dd mmm")
+                    try pain.setValueAxis(min: 0, max: 10)
+                    try pain.setCategoryNumberFormat("dd mmm")
                     try ws.insertChart(pain, row: row, column: chartColumn + 7, scaleX: 0.75, scaleY: 0.75)
                 }
             }
