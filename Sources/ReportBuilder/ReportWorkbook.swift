@@ -419,7 +419,14 @@ public enum RuleText {
         out.append("Side balance = the smaller of left and right step-up reps as a share of the larger.")
         out.append("Pain change = mean daily pain (the day's highest rating) over the last 14 days of the look-back minus that over its first 14 days.")
         out.append("Change vs last month = overall adherence this window minus that of the whole previous month.")
-        out.append("Needs attention when: overall adherence under \(pct(t.lowAdherence)); adherence down \(num(t.monthlyDrop * Fraction(100))) points or more vs last month; still active but no entry in the last \(t.inactiveDays) days; step-ups declining; pain up \(num(t.painRise)) points or more; or any pain above \(num(t.painCeiling)).")
+        out.append("Hold quality (exercises with a prescribed hold) = of the reps with a recorded hold, the share held at least the prescribed time, and the mean recorded hold per rep; reps held short do not count towards the dose.")
+        out.append("Engagement on the as-of date: never started (a plan has run \(t.neverStartedDays) days or more, its first day counted, and nothing was ever logged); stopped (logged before, still active, no entry in the last \(t.inactiveDays) days); discharged (no longer active); otherwise active.")
+        out.append("Needs attention when (the report's words, then the rule): " + AttentionReason.all(t).map { r in
+            let rule = r.rule(t)
+            return "'\(rule.words)': \(rule.meaning)"
+        }.joined(separator: "; ") + ".")
+        out.append("Urgency of a patient needing attention: call now when a reason above says so; otherwise not logging when the last entry is more than \(t.notLoggingDays) days back; otherwise review. Patients are listed call now first, then review, then not logging, then everyone else.")
+        out.append("The latest note the patient wrote in the window is shown as they wrote it.")
         out.append("Rows repeated across overlapping exports count once; rejected rows are never counted and are listed on the Data issues sheet.")
         return out
     }
