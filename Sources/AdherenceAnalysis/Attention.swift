@@ -131,18 +131,21 @@ public enum AttentionReason: Hashable, Sendable {
             return Rule(words: "pain above \(numberText(x))", meaning: "any pain above \(numberText(x)) in the window (a call now)",
                         holds: { $0.maxPain.map { $0 > x } ?? false }, callsNow: always)
         case .holdsShort:
-            let share = t.holdsShortShare, reps = t.holdsShortMinimumReps
             return Rule(words: "holds short",
-                        meaning: "holds short: of an exercise's reps with a recorded hold (\(reps) or more), under \(percentText(share)) were held the prescribed time",
-                        holds: { f in
-                            f.holdQuality.contains { q in
-                                guard let held = q.shareHeld else { return false }
-                                return q.recordedReps >= reps && held < share
-                            }
-                        }, callsNow: never)
+                        meaning: "holds short: of an exercise's reps with a recorded hold (\(t.holdsShortMinimumReps) or more), under \(percentText(t.holdsShortShare)) were held the prescribed time",
+                        holds: { f in f.holdQuality.contains { $0.isShort(t) } }, callsNow: never)
         }
     }
 
     /// The reason in the report's words, e.g. "adherence below 50%".
     public var text: String { rule(Thresholds()).words }
+}
+
+extension PatientFigures {
+    /// The figures the attention rules looked at.
+    public var attentionFacts: AttentionFacts {
+        AttentionFacts(overall: overall, changeVsLastMonth: changeVsLastMonth, engagement: engagement,
+                       daysSinceLastEntry: daysSinceLastEntry, trend: trend.label, painChange: painChange,
+                       maxPain: maxPain, holdQuality: holdQuality)
+    }
 }

@@ -45,6 +45,13 @@ public struct HoldQuality: Hashable, Sendable {
     public var meanHoldSeconds: Fraction? { recordedReps > 0 ? Fraction(holdCentiReps, 100 * Int64(recordedReps)) : nil }
     /// The prescribed hold in seconds.
     public var prescribedSeconds: Fraction { Fraction(Int64(prescribedCentis), 100) }
+
+    /// Holds short: at least `holdsShortMinimumReps` reps with a recorded hold, and under
+    /// `holdsShortShare` of them held the prescribed time.
+    public func isShort(_ t: Thresholds) -> Bool {
+        guard let held = shareHeld else { return false }
+        return recordedReps >= t.holdsShortMinimumReps && held < t.holdsShortShare
+    }
 }
 
 /// Step-up volume trend over the look-back.

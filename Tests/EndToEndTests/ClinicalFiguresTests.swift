@@ -207,6 +207,65 @@ final class ClinicalFiguresTests: XCTestCase {
         XCTAssertEqual(ids, ["C02", "C01", "C06", "C07", "C04", "C05", "C03"])
     }
 
+    // MARK: - The Summary as a worklist
+
+    func testSummaryIsAWorklistInTherapistWords() throws {
+        let out = try temporaryFolder(self)
+        let r = try AdhereProcess.run(["report", "--month", "2026-10", "--as-of", "2026-10-14", "--by", "all",
+                                       "--out", out.path] + base)
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let dump = try WorkbookDump.read(out.appendingPathComponent("adhere-2026-10-all.xlsx").path)
+        let s = try XCTUnwrap(dump.sheet("Summary"))
+        // Every patient is Dana Whitfield's at Northside PT: said in the title, not in columns.
+        XCTAssertEqual(s["A1"]?.v.string, "Adherence report 2026-10, all (therapist Dana Whitfield, Northside PT), as of 2026-10-14")
+        XCTAssertNil(s.column(titled: "Therapist"))
+        XCTAssertNil(s.column(titled: "Clinic"))
+        // No notices (every clinical column recorded, every name known): the counts come next.
+        XCTAssertEqual(s["A2"]?.v.string, "To call now: 3 · To review: 1 · Not logging: 2 · On track: 1")
+        XCTAssertEqual(s.summaryIDs, ["C02", "C03", "C07", "C01", "C04", "C05", "C06"])
+        func cell(_ id: String, _ title: String) throws -> WorkbookDump.Cell? {
+            let row = try XCTUnwrap(s.row(is: id)), col = try XCTUnwrap(s.column(titled: title), title)
+            return s["\(col)\(row)"]
+        }
+        // The reason behind the urgency first, in a therapist's words:
+        //  C02 never started (plan from 5 Oct), then adherence 0%;
+        //  C03 stopped 12 days ago, adherence 1/7 = 14.3% (shown rounded down: 14%), change
+        //      -6/7 = -85.7 points (rounded: 86);
+        //  C07 highest pain 7 on 13 Oct;
+        //  C01 mean hold 6 s of the 10 s prescribed;
+        //  C04 stopped 55 days ago, adherence 0%;
+        //  C05 discharged: no reason says how long ago, so the last entry first (15 Sep, 29
+        //      days back), then adherence 0% and September's 50% to 0%.
+        let expected: [String: (urgency: String?, words: String?, note: String?)] = [
+            "C02": ("call now", "never started, plan began 5 Oct; adherence 0%", nil),
+            "C03": ("call now", "stopped 12 days ago; adherence 14%; down 86 pts vs Sep", nil),
+            "C07": ("call now", "pain 7/10 on 13 Oct", "13 Oct: knee sore after step-ups"),
+            "C01": ("review", "holds 6 s of 10 s", "12 Oct: thigh shakes after 6 seconds, so I let go"),
+            "C04": ("not logging", "stopped 55 days ago; adherence 0%", nil),
+            "C05": ("not logging", "last entry 29 days ago (15 Sep); adherence 0%; down 50 pts vs Sep", nil),
+            "C06": (nil, nil, nil),
+        ]
+        for (id, e) in expected {
+            XCTAssertEqual(try cell(id, "Urgency")?.v.string, e.urgency, "\(id) urgency")
+            XCTAssertEqual(try cell(id, "Needs attention")?.v.string, e.words, "\(id) reasons")
+            XCTAssertEqual(try cell(id, "Latest note")?.v.string, e.note, "\(id) note")
+        }
+        // Change in points: C03 -6/7 x 100 = -85.71, C05 -50.
+        XCTAssertEqual(try cell("C03", "Change vs last month (pts)")?.v.number ?? 0, -600.0 / 7.0, accuracy: 1e-9)
+        XCTAssertEqual(try cell("C05", "Change vs last month (pts)")?.v.number, -50)
+        // Hold quality beside adherence: C01 6 s, none held; C02 prescribed, nothing recorded;
+        // C04's plan has no hold; C07 12 s, all held.
+        XCTAssertEqual(try cell("C01", "Hip flexor stretch holds")?.v.string, "6 s of 10 s, 0% held")
+        XCTAssertEqual(try cell("C02", "Hip flexor stretch holds")?.v.string, "not recorded")
+        XCTAssertNil(try cell("C04", "Hip flexor stretch holds"))
+        XCTAssertEqual(try cell("C07", "Hip flexor stretch holds")?.v.string, "12 s of 10 s, 100% held")
+        XCTAssertEqual(try cell("C04", "Days since last entry")?.v.number, 55)
+        XCTAssertEqual(try cell("C05", "Engagement")?.v.string, "discharged")
+        // The Trends sheet says the same, with the note.
+        let t = try XCTUnwrap(dump.sheet("Trends"))
+        XCTAssertTrue(t.texts(inColumn: "A").contains("Call now: pain 7/10 on 13 Oct   Latest note, 13 Oct: knee sore after step-ups"))
+    }
+
     // MARK: - trend says the same
 
     func testTrendCarriesTheSameNewFigures() throws {
@@ -220,6 +279,38 @@ final class ClinicalFiguresTests: XCTestCase {
             for k in ["hold_quality", "engagement", "days_since_last_entry", "urgency", "needs_attention", "latest_note"] {
                 XCTAssertTrue(mine.keys.contains(k), "\(id) trend JSON has \(k)")
                 XCTAssertEqual(NSDictionary(dictionary: [k: mine[k] as Any]), NSDictionary(dictionary: [k: theirs[k] as Any]), "\(id) \(k)")
+            }
+        }
+    }
+
+    func testTrendFitsEightyColumnsAndSaysTheReportsWords() throws {
+        // Every line of every patient's view, in this fixture and the sample, fits 80 columns,
+        // and says the urgency and reasons exactly as the Summary does.
+        let runs: [(base: [String], asOf: String, ids: [String])] = [
+            (base, "2026-10-14", ["C01", "C02", "C03", "C04", "C05", "C06", "C07"]),
+            (["--plans", "Fixtures/plans.csv", "Fixtures/sessions"], "2026-10-31",
+             ["P001", "P002", "P003", "P004", "P005", "P006", "P007", "P008", "P009", "P011", "P012", "P013"]),
+        ]
+        for run in runs {
+            let out = try temporaryFolder(self)
+            let r = try AdhereProcess.run(["report", "--month", "2026-10", "--as-of", run.asOf, "--by", "all", "--out", out.path] + run.base)
+            XCTAssertEqual(r.code, 0, r.stderr)
+            let s = try XCTUnwrap(try WorkbookDump.read(out.appendingPathComponent("adhere-2026-10-all.xlsx").path).sheet("Summary"))
+            let urgencyColumn = try XCTUnwrap(s.column(titled: "Urgency")), reasonsColumn = try XCTUnwrap(s.column(titled: "Needs attention"))
+            for id in run.ids {
+                let t = try AdhereProcess.run(["trend", id, "--as-of", run.asOf] + run.base)
+                XCTAssertEqual(t.code, 0, t.stderr)
+                for line in t.stdout.split(separator: "\n") {
+                    XCTAssertLessThanOrEqual(line.count, 80, "\(id): \(line)")
+                }
+                let row = try XCTUnwrap(s.row(is: id))
+                let said = t.stdout.replacingOccurrences(of: "\n  ", with: " ")
+                if let urgency = s["\(urgencyColumn)\(row)"]?.v.string, let reasons = s["\(reasonsColumn)\(row)"]?.v.string {
+                    let line = urgency.prefix(1).uppercased() + urgency.dropFirst() + ": " + reasons
+                    XCTAssertTrue(said.contains(line), "\(id) trend says '\(line)':\n\(t.stdout)")
+                } else {
+                    XCTAssertTrue(said.contains("On track: no reason to call."), "\(id)")
+                }
             }
         }
     }

@@ -580,6 +580,23 @@ enum FixtureExpectations {
         "P001",  // 92/93 = 0.989
     ]
 
+    /// Urgency on the Summary (docs/RULES.md "Urgency"); patients not listed need no attention.
+    /// 10-31: see `octoberOrder`.
+    static let octoberUrgency: [String: String] = [
+        "P012": "call now", "P002": "call now", "P013": "call now", "P008": "call now",
+        "P004": "review", "P003": "review", "P011": "review", "P007": "review",
+        "P005": "not logging",
+    ]
+
+    /// 10-15: P005 (default protocol, last entry 09-18) is 27 days back: still active, stopped,
+    /// and at most 28 days back: a call now. P012 never started (plan from 09-28, 18 days);
+    /// P013 pain above 5. P003 holds short, P004 under 50% (last entry 10-11), P007 step-ups
+    /// declining, P011 down 20+ points: review.
+    static let midOctoberUrgency: [String: String] = [
+        "P005": "call now", "P012": "call now", "P013": "call now",
+        "P003": "review", "P004": "review", "P007": "review", "P011": "review",
+    ]
+
     // MARK: - Ingest counts (both files)
 
     /// export-2026-09.csv: 387 data records; export-2026-10.csv: 771 data records (in 772 physical
