@@ -132,6 +132,9 @@ public struct PatientLog: Sendable {
     public var entries: [Entry]
     /// Latest entry day up to the as-of date, over everything read.
     public var lastEntry: Day?
+    /// The latest non-empty note up to the as-of date, over everything read (by day, then
+    /// file, then row, like the name).
+    public var latestNote: Note?
     /// Whether some entries were logged as done instead of reps (resolved with the prescription).
     public var hasDoneEntries: Bool { entries.contains { $0.isDone } }
 }
@@ -314,6 +317,8 @@ struct LocalPatient {
     var name: (order: RowOrder, text: Int32)?
     var therapist: (order: RowOrder, text: Int32)?
     var clinic: (order: RowOrder, text: Int32)?
+    /// Notes are kept as text, not interned: only the latest is kept, and most differ.
+    var note: (order: RowOrder, text: String)?
 }
 
 struct KeptRow {
@@ -326,7 +331,8 @@ struct Merger {
     /// When false (a check of the files), rows are only checked for duplicates, not kept.
     var keepEntries = true
     var index: [String: Int] = [:]
-    var patients: [(log: PatientLog, name: (RowOrder, String)?, therapist: (RowOrder, String)?, clinic: (RowOrder, String)?)] = []
+    var patients: [(log: PatientLog, name: (RowOrder, String)?, therapist: (RowOrder, String)?, clinic: (RowOrder, String)?,
+                    note: (order: RowOrder, text: String)?)] = []
     var files: [InputFileSummary] = []
     var rejects: [RejectedRow] = []
     var unknown: [String: UnknownName] = [:]
@@ -345,7 +351,7 @@ struct Merger {
             if let i = index[p.id] { g = i } else {
                 g = patients.count
                 index[p.id] = g
-                patients.append((PatientLog(id: p.id, name: nil, therapist: nil, clinic: nil, entries: [], lastEntry: nil), nil, nil, nil))
+                patients.append((PatientLog(id: p.id, name: nil, therapist: nil, clinic: nil, entries: [], lastEntry: nil), nil, nil, nil, nil))
             }
             local.append(g)
             if let d = p.lastEntry, patients[g].log.lastEntry.map({ $0 < d }) ?? true { patients[g].log.lastEntry = d }
@@ -357,6 +363,7 @@ struct Merger {
             patients[g].name = newer(patients[g].name, p.name)
             patients[g].therapist = newer(patients[g].therapist, p.therapist)
             patients[g].clinic = newer(patients[g].clinic, p.clinic)
+            if let n = p.note, patients[g].note.map({ !(n.order < $0.order) }) ?? true { patients[g].note = n }
         }
         var nextRight = 0
         for (k, isRepeat) in repeated.enumerated() {
@@ -393,6 +400,7 @@ struct Merger {
             log.name = p.name?.1
             log.therapist = p.therapist?.1
             log.clinic = p.clinic?.1
+            log.latestNote = p.note.map { Note(day: $0.order.day, text: $0.text) }
             return log
         }
         let unknownList = unknown.values
@@ -640,7 +648,7 @@ struct FileParser {
                 return .rejected("wrong number of fields: expected \(ctx.headerCount), found \(r.fieldCount)")
             }
         }
-        // Notes are never shown in a workbook, so only the other fields must fit in a cell.
+        // Notes are exempt (only the latest is shown, as text), so only the other fields must fit in a cell.
         for i in 0..<(r.longestField > 32_767 ? r.fieldCount : 0) where i != c.notes && r.withField(i, { $0.count }) > 32_767 {
             let chars = r.withField(i) { decode($0).0.count }
             if chars > 32_767 {
@@ -823,8 +831,15 @@ struct FileParser {
         let p = patientSlot(r, c.id)
         if options.keepEntries {
             // Names and last entry days are shown only with entries (a check of the files only counts).
-            FileParser.update(&out.patients[Int(p)], date.day, RowOrder(day: date.day, file: fileNumber, row: rowNumber),
-                              name, therapist, clinic)
+            let order = RowOrder(day: date.day, file: fileNumber, row: rowNumber)
+            FileParser.update(&out.patients[Int(p)], date.day, order, name, therapist, clinic)
+            if let i = c.notes, out.patients[Int(p)].note.map({ !(order < $0.order) }) ?? true {
+                let note: String? = r.withField(i) { f in
+                    let t = FieldParsing.trimmed(f)
+                    return t.count == 0 ? nil : FileParser.decode(t, options.encoding).0
+                }
+                if let note { out.patients[Int(p)].note = (order, note) }
+            }
         }
         if ex.unknown {
             let name = strings.texts[Int(ex.name)]
