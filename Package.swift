@@ -20,8 +20,10 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"]), .brew(["libxlsxwriter"])]
         ),
+        // Keeps libxlsxwriter's own stderr lines per thread (see Sources/XLSXWriter/LibraryOutput.swift).
+        .target(name: "CXlsxCapture", cSettings: [.define("_GNU_SOURCE")]),
         // A small, safe Swift layer over libxlsxwriter: no C type leaves it.
-        .target(name: "XLSXWriter", dependencies: ["CXlsxWriter"]),
+        .target(name: "XLSXWriter", dependencies: ["CXlsxWriter", "CXlsxCapture"]),
         // Running a function over items on every core, results in order.
         .target(name: "ParallelWork"),
         // Reading exported session logs and plans: bytes in, validated entries out.
@@ -49,7 +51,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support", exclude: ["xlsx_dump.py"]),
         .testTarget(name: "IngestTests", dependencies: ["SessionIngest", "AdherenceAnalysis"]),
         .testTarget(name: "AnalysisTests", dependencies: ["AdherenceAnalysis"]),
-        .testTarget(name: "WriterTests", dependencies: ["XLSXWriter", "TestSupport"]),
+        // Every handle method and every input the library would print about, shared by
+        // WriterTests and writer-exercise (which the tests run as a process and under ASan).
+        .target(name: "WriterCases", dependencies: ["XLSXWriter"], path: "Tests/WriterCases"),
+        .executableTarget(name: "writer-exercise", dependencies: ["WriterCases", "XLSXWriter"], path: "Tests/writer-exercise"),
+        .testTarget(name: "WriterTests", dependencies: ["XLSXWriter", "WriterCases", "writer-exercise", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["adhere", "synth-export", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

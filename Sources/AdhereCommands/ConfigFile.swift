@@ -16,7 +16,8 @@ struct ConfigFile {
         "input", "plans", "out", "by", "timezone", "date-order", "column", "log-file", "strict", "quiet",
         "first-days", "settle-seconds", "json", "separator", "encoding", "catalog",
         "adherent", "partial", "low-adherence", "monthly-drop", "inactive-days", "building", "declining",
-        "pain-rise", "pain-ceiling", "look-back-days",
+        "pain-rise", "pain-ceiling", "look-back-days", "never-started-days", "not-logging-days", "holds-short-share",
+        "holds-short-reps",
     ]
     /// Keys holding paths: resolved against the file's folder.
     static let pathKeys: Set<String> = ["input", "plans", "out", "log-file", "json", "catalog"]
@@ -126,6 +127,10 @@ struct ConfigFile {
         if let v = try number("pain-rise", 0...10) { t.painRise = v }
         if let v = try number("pain-ceiling", 0...10) { t.painCeiling = v }
         if let v = try int("look-back-days", 28...120) { t.lookBackDays = v }
+        if let v = try int("never-started-days", 1...60) { t.neverStartedDays = v }
+        if let v = try int("not-logging-days", 1...365) { t.notLoggingDays = v }
+        if let v = try percent("holds-short-share") { t.holdsShortShare = v }
+        if let v = try int("holds-short-reps", 1...1000) { t.holdsShortMinimumReps = v }
         if t.partial > t.adherent {
             throw problem("partial", "partial (\(string("partial") ?? "")) must not be above adherent (\(string("adherent") ?? "80%"))")
         }

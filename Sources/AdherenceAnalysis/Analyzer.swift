@@ -58,17 +58,18 @@ public struct Analyzer: Sendable {
         if let now = overall, let before = previousOverall { change = now - before }
 
         let activeOnLastDay = view.isActiveAnyExercise(asOf)
-        let recent = DayRange(asOf - (t.inactiveDays - 1), asOf)
+        let lastEntry = patient.lastEntry.flatMap { $0 <= asOf ? $0 : nil } ?? view.lastEntry(onOrBefore: asOf)
+        let daysSince = lastEntry.map { asOf - $0 }
+        var planStart: Day?
+        if case .plan(let periods) = patient.prescription { planStart = periods.map(\.start).filter { $0 <= asOf }.min() }
+        let engagement = Analyzer.engagement(planStart: planStart, daysSinceLastEntry: daysSince,
+                                             activeOnLastDay: activeOnLastDay, asOf: asOf, thresholds: t)
+        let holdQuality = view.holdQuality(over: window)
 
-        var reasons: [AttentionReason] = []
-        if let o = overall, o < t.lowAdherence { reasons.append(.lowAdherence(t.lowAdherence)) }
-        if let c = change, c <= -t.monthlyDrop { reasons.append(.droppedSinceLastMonth(t.monthlyDrop)) }
-        if activeOnLastDay && !recent.contains(where: { view.hasEntry($0) }) {
-            reasons.append(.noRecentEntry(days: t.inactiveDays))
-        }
-        if trend.label == .declining { reasons.append(.stepUpsDeclining) }
-        if let p = painChange, p >= t.painRise { reasons.append(.painRising(t.painRise)) }
-        if let m = maxPain, m > t.painCeiling { reasons.append(.painAboveCeiling(t.painCeiling)) }
+        let facts = AttentionFacts(overall: overall, changeVsLastMonth: change, engagement: engagement,
+                                   daysSinceLastEntry: daysSince, trend: trend.label, painChange: painChange,
+                                   maxPain: maxPain, holdQuality: holdQuality)
+        let reasons = AttentionReason.reasons(for: facts, thresholds: t)
 
         let larger = max(volume.left, volume.right)
         // Whole ISO weeks from the one holding the look-back's (or month's) first day; the
@@ -91,10 +92,26 @@ public struct Analyzer: Sendable {
             sideBalance: larger > 0 ? Fraction(Int64(min(volume.left, volume.right)), Int64(larger)) : nil,
             painChange: painChange, maxPain: maxPain, otherReps: volume.otherReps,
             previousOverall: previousOverall, changeVsLastMonth: change,
-            lastEntry: patient.lastEntry.flatMap { $0 <= asOf ? $0 : nil } ?? view.lastEntry(onOrBefore: asOf),
-            activeOnLastDay: activeOnLastDay,
+            lastEntry: lastEntry, daysSinceLastEntry: daysSince,
+            activeOnLastDay: activeOnLastDay, engagement: engagement, planStart: planStart,
+            holdQuality: holdQuality,
+            maxPainDay: maxPain.flatMap { m in window.reversed().first { view.dayPain($0).map { Fraction(Int64($0), 100) } == m } },
+            latestNote: patient.latestNote.flatMap { window.contains($0.day) ? $0 : nil },
             needsAttention: reasons,
+            urgency: AttentionReason.urgency(reasons, facts: facts, thresholds: t),
             weeks: view.weeks(in: weeksRange))
+    }
+
+    /// Engagement on the as-of date (domain.md): *never started* when a plan has run
+    /// `neverStartedDays` days or more, its first day counted, and nothing was ever logged;
+    /// else *discharged* when no longer active; else *stopped* when logged before but not in
+    /// the last `inactiveDays` days; else *active*.
+    static func engagement(planStart: Day?, daysSinceLastEntry: Int?, activeOnLastDay: Bool, asOf: Day,
+                           thresholds t: Thresholds) -> Engagement {
+        if let start = planStart, daysSinceLastEntry == nil, asOf - start + 1 >= t.neverStartedDays { return .neverStarted }
+        if !activeOnLastDay { return .discharged }
+        if let d = daysSinceLastEntry, d >= t.inactiveDays { return .stopped }
+        return .active
     }
 
     /// Week-by-week figures (ISO weeks, cut at the edges of `range`).
@@ -328,6 +345,27 @@ struct PatientView {
         let pct = Fraction(num1, den)
         let label: TrendLabel = pct >= t.building ? .building : (pct <= -t.declining ? .declining : .steady)
         return StepUpTrend(percentPerWeek: pct.doubleValue, label: label, days: Int(n))
+    }
+
+    /// Hold quality of each prescribed exercise with a prescribed hold on some active day of
+    /// `window`: the reps of those days' rows with a recorded hold, those held at least the
+    /// day's prescribed hold, and the recorded hold weighted by reps.
+    func holdQuality(over window: DayRange) -> [HoldQuality] {
+        exercises.compactMap { e -> HoldQuality? in
+            var q: HoldQuality?
+            for d in window {
+                guard let need = slot(e, on: d)?.holdCentis else { continue }
+                if q == nil { q = HoldQuality(exercise: e, key: analyzer.catalog.exercises[e].key, prescribedCentis: need) }
+                q!.prescribedCentis = need
+                for row in entries(on: d) where row.exercise == e {
+                    guard let held = row.holdCentis else { continue }
+                    q!.recordedReps += row.reps
+                    if held >= need { q!.heldReps += row.reps }
+                    q!.holdCentiReps += Int64(held) * Int64(row.reps)
+                }
+            }
+            return q
+        }
     }
 
     func dayPain(_ day: Day) -> Int? {

@@ -10,6 +10,50 @@ public struct ExerciseAdherence: Hashable, Sendable {
     public var adherence: Fraction?
 }
 
+/// How long a patient held an exercise with a prescribed hold, over the window's active days
+/// (domain.md, "Hold quality"): tells a patient who does every rep too briefly apart from one
+/// who does nothing. Counted on the reps of rows with a recorded hold (a row's reps = sets x
+/// reps; a `both` row's reps count once, as in step-up volume).
+public struct HoldQuality: Hashable, Sendable {
+    public var exercise: ExerciseID
+    public var key: String
+    /// The hold prescribed, in hundredths of a second: the one in force on the window's last
+    /// day with a prescribed hold.
+    public var prescribedCentis: Int
+    /// Reps with a recorded hold.
+    public var recordedReps: Int
+    /// Of those, the reps held at least the hold prescribed on their day.
+    public var heldReps: Int
+    /// Recorded hold times reps, summed (hundredths of a second).
+    public var holdCentiReps: Int64
+
+    public init(exercise: ExerciseID, key: String, prescribedCentis: Int, recordedReps: Int = 0, heldReps: Int = 0,
+                holdCentiReps: Int64 = 0) {
+        self.exercise = exercise
+        self.key = key
+        self.prescribedCentis = prescribedCentis
+        self.recordedReps = recordedReps
+        self.heldReps = heldReps
+        self.holdCentiReps = holdCentiReps
+    }
+
+    /// Share of the reps with a recorded hold that were held long enough; `nil` when no rep
+    /// had a recorded hold.
+    public var shareHeld: Fraction? { recordedReps > 0 ? Fraction(Int64(heldReps), Int64(recordedReps)) : nil }
+    /// Mean recorded hold per rep in seconds, each row weighted by its reps; `nil` when no rep
+    /// had a recorded hold.
+    public var meanHoldSeconds: Fraction? { recordedReps > 0 ? Fraction(holdCentiReps, 100 * Int64(recordedReps)) : nil }
+    /// The prescribed hold in seconds.
+    public var prescribedSeconds: Fraction { Fraction(Int64(prescribedCentis), 100) }
+
+    /// Holds short: at least `holdsShortMinimumReps` reps with a recorded hold, and under
+    /// `holdsShortShare` of them held the prescribed time.
+    public func isShort(_ t: Thresholds) -> Bool {
+        guard let held = shareHeld else { return false }
+        return recordedReps >= t.holdsShortMinimumReps && held < t.holdsShortShare
+    }
+}
+
 /// Step-up volume trend over the look-back.
 public struct StepUpTrend: Hashable, Sendable {
     /// Least-squares slope as % of the mean reps per step-up day, per week; `nil` with too few days.
@@ -74,8 +118,24 @@ public struct PatientFigures: Sendable {
     public var previousOverall: Fraction?
     public var changeVsLastMonth: Fraction?
     public var lastEntry: Day?
+    /// Days from the last entry to the as-of date (0 = logged that day); `nil` when nothing
+    /// was ever logged.
+    public var daysSinceLastEntry: Int?
     public var activeOnLastDay: Bool
+    /// How the patient stands on the as-of date.
+    public var engagement: Engagement
+    /// The earliest start of the patient's plan rows up to the as-of date; `nil` on the default
+    /// protocol.
+    public var planStart: Day?
+    /// One per prescribed exercise with a prescribed hold in the window, in catalog order.
+    public var holdQuality: [HoldQuality]
+    /// The latest day with the window's highest pain rating.
+    public var maxPainDay: Day?
+    /// The patient's latest note, when written in the window.
+    public var latestNote: Note?
     public var needsAttention: [AttentionReason]
+    /// How soon to call; `nil` when nothing needs attention.
+    public var urgency: Urgency?
     public var weeks: [WeekFigures]
 
     public var needsCall: Bool { !needsAttention.isEmpty }

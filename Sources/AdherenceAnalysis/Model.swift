@@ -110,6 +110,18 @@ public enum Prescription: Hashable, Sendable {
     case defaultProtocol
 }
 
+/// A note the patient wrote with an entry ("knee sore after step-ups"): clinical information,
+/// shown to the therapist as text.
+public struct Note: Hashable, Sendable {
+    public var day: Day
+    public var text: String
+
+    public init(day: Day, text: String) {
+        self.day = day
+        self.text = text
+    }
+}
+
 /// Everything known about one patient that the rules need: pure values, no I/O.
 public struct PatientRecord: Sendable {
     public var id: String
@@ -121,9 +133,11 @@ public struct PatientRecord: Sendable {
     /// The latest entry day up to the as-of date, over the whole history read.
     public var lastEntry: Day?
     public var prescription: Prescription
+    /// The latest note written up to the as-of date, over the whole history read.
+    public var latestNote: Note?
 
     public init(id: String, name: String? = nil, therapist: String? = nil, clinic: String? = nil,
-                entries: [Entry], lastEntry: Day? = nil, prescription: Prescription) {
+                entries: [Entry], lastEntry: Day? = nil, prescription: Prescription, latestNote: Note? = nil) {
         self.id = id
         self.name = name
         self.therapist = therapist
@@ -131,5 +145,6 @@ public struct PatientRecord: Sendable {
         self.entries = entries.sorted { $0.day < $1.day }
         self.lastEntry = lastEntry ?? self.entries.last?.day
         self.prescription = prescription
+        self.latestNote = latestNote
     }
 }

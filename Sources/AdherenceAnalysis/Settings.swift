@@ -28,6 +28,17 @@ public struct Thresholds: Hashable, Sendable {
     public var defaultSessionsPerWeek: Int = 7
     /// Days counted for the remote-monitoring figure.
     public var monitoringDays: Int = 30
+    /// A plan running this many days (its first day counted) with nothing ever logged is
+    /// "never started" (default 7).
+    public var neverStartedDays: Int = 7
+    /// A stopped patient whose last entry is at most this many days back is to call now; a
+    /// patient needing attention whose last entry is further back is "not logging" (default 28).
+    public var notLoggingDays: Int = 28
+    /// Holds are short when under this share of the reps with a recorded hold were held the
+    /// prescribed time (default 1/2)...
+    public var holdsShortShare: Fraction = Fraction(1, 2)
+    /// ...counted only with at least this many reps with a recorded hold (default 10).
+    public var holdsShortMinimumReps: Int = 10
 
     public init() {}
 }
@@ -47,28 +58,6 @@ public enum Band: String, Sendable, Codable {
 public enum TrendLabel: String, Sendable, Codable {
     case building, steady, declining
     case insufficientData = "insufficient data"
-}
-
-/// A reason a patient needs a call, in the words the report uses.
-public enum AttentionReason: Hashable, Sendable {
-    case lowAdherence(Fraction)
-    case droppedSinceLastMonth(Fraction)
-    case noRecentEntry(days: Int)
-    case stepUpsDeclining
-    case painRising(Fraction)
-    case painAboveCeiling(Fraction)
-
-    /// The reason in words, e.g. "adherence below 50%".
-    public var text: String {
-        switch self {
-        case .lowAdherence(let t): return "adherence below \(percentText(t))"
-        case .droppedSinceLastMonth(let t): return "adherence down \(pointsText(t))+ points vs last month"
-        case .noRecentEntry(let d): return "no entry in last \(d) days"
-        case .stepUpsDeclining: return "step-ups declining"
-        case .painRising(let t): return "pain up \(numberText(t))+ points"
-        case .painAboveCeiling(let t): return "pain above \(numberText(t))"
-        }
-    }
 }
 
 func numberText(_ f: Fraction) -> String {

@@ -80,7 +80,7 @@ public struct MonthlyReport: Sendable {
                 therapist: log.therapist ?? plans?.therapist[log.id],
                 clinic: log.clinic ?? plans?.clinic[log.id],
                 entries: entries, lastEntry: log.lastEntry,
-                prescription: prescription))
+                prescription: prescription, latestNote: log.latestNote))
         }
         if let plans {
             for id in plans.periods.keys.sorted() where !seen.contains(id) {
@@ -92,9 +92,14 @@ public struct MonthlyReport: Sendable {
         return result
     }
 
-    /// Needs attention first, then the lowest overall adherence (empty last), then by id.
+    /// By urgency (call now, review, not logging, then everyone else), then the lowest overall
+    /// adherence (empty last), then by id.
     public static func reportOrder(_ a: PatientFigures, _ b: PatientFigures) -> Bool {
-        if a.needsCall != b.needsCall { return a.needsCall }
+        if a.urgency != b.urgency {
+            guard let x = a.urgency else { return false }
+            guard let y = b.urgency else { return true }
+            return x < y
+        }
         switch (a.overall, b.overall) {
         case let (x?, y?) where x != y: return x < y
         case (.some, nil): return true

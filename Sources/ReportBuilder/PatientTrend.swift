@@ -10,6 +10,7 @@ public struct PatientTrend: Sendable {
     public var weeks: [WeekFigures]
     public var record: PatientRecord
     public var catalog: ExerciseCatalog
+    public var thresholds: Thresholds
     public var asOf: Day
 
     /// Computes the figures with the same analysis as the monthly report.
@@ -17,6 +18,7 @@ public struct PatientTrend: Sendable {
         let window = DayRange(Month(containing: asOf).firstDay, asOf)
         self.record = record
         self.catalog = analyzer.catalog
+        self.thresholds = analyzer.thresholds
         self.asOf = asOf
         figures = analyzer.analyze(record, window: window)
         let first = (asOf - (7 * max(weeks, 1) - 1)).mondayOfWeek
@@ -46,22 +48,33 @@ public struct PatientTrend: Sendable {
 
     // MARK: - Terminal
 
-    /// The terminal view. With `color`, reasons and bands are coloured (ANSI).
+    /// The words the report uses for this patient's figures.
+    var words: ClinicalWords { ClinicalWords(thresholds: thresholds, catalog: catalog) }
+
+    /// Lines of the terminal view: at most this many characters (a line that would be longer
+    /// is wrapped, its continuation indented).
+    public static let terminalWidth = 80
+
+    /// The terminal view, at most 80 columns wide, in the report's words. With `color`, the
+    /// reasons and the band are coloured (ANSI).
     public func text(color: Bool) -> String {
         func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
         let f = figures
         var out: [String] = []
-        var who = paint(f.id, "1")
+        func say(_ text: String, _ code: String? = nil) {
+            for line in PatientTrend.wrap(text, width: PatientTrend.terminalWidth) { out.append(code.map { paint(line, $0) } ?? line) }
+        }
+        var who = f.id
         if let n = f.name { who += "  \(n)" }
         who += "  ·  therapist: \(f.therapist ?? "none")"
         if let c = f.clinic { who += "  ·  \(c)" }
-        out.append(who)
-        out.append("Plan: \(planText)")
-        out.append("As of \(asOf): \(Month(containing: asOf)) to date, \(f.window.count) day\(f.window.count == 1 ? "" : "s")")
+        say(who, "1")
+        say("Plan: \(planText)")
+        say("As of \(asOf): \(Month(containing: asOf)) to date, \(f.window.count) day\(f.window.count == 1 ? "" : "s")")
         out.append("")
         let exerciseColumns = catalog.exercises.indices.filter { i in f.adherence.contains { $0.exercise == i } }
         var header = ["Week of", "Days"] + exerciseColumns.map { short(catalog.exercises[$0].displayName) + " %" }
-        header += ["Step-up reps", "Per session", "Left/right", "Pain mean", "Pain max"]
+        header += ["Step-ups", "Per session", "L/R", "Pain"]
         var rows: [[String]] = [header]
         for w in weeks {
             var r = [w.weekStart.description, "\(w.entryDays)"]
@@ -71,51 +84,85 @@ public struct PatientTrend: Sendable {
             r.append("\(w.stepUpReps)")
             r.append(w.stepUpDays > 0 ? Fraction(Int64(w.stepUpReps), Int64(w.stepUpDays)).oneDecimal : "–")
             r.append("\(w.stepUpLeft)/\(w.stepUpRight)")
-            r.append(w.painMean.map { $0.oneDecimal } ?? "–")
-            r.append(w.painMax.map { $0.oneDecimal } ?? "–")
+            r.append(w.painMax == nil ? "–" : "\(w.painMean?.oneDecimal ?? "–")/\(w.painMax?.oneDecimal ?? "–")")
             rows.append(r)
         }
         let widths = (0..<header.count).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        // Two spaces between columns, one when that would not fit.
+        let gap = widths.reduce(0, +) + 2 * (widths.count - 1) <= PatientTrend.terminalWidth ? "  " : " "
         for (k, r) in rows.enumerated() {
             let line = r.enumerated().map { c, s in
                 c < 1 ? s.padding(toLength: widths[c], withPad: " ", startingAt: 0)
                       : String(repeating: " ", count: widths[c] - s.count) + s
-            }.joined(separator: "  ")
+            }.joined(separator: gap)
             out.append(k == 0 ? paint(line, "1") : line)
         }
+        say("Per session: step-ups per step-up day. L/R: step-ups left/right. Pain: the week's mean/highest.")
         out.append("")
         out.append("Step-ups per week    \(Sparkline.render(weeks.map { Double($0.stepUpReps) }))")
         if weeks.contains(where: { $0.painMax != nil }) {
             out.append("Pain (max) per week  \(Sparkline.render(weeks.map { $0.painMax?.doubleValue }, fixedMax: 10))")
         }
         out.append("")
+        if let u = f.urgency {
+            say(ClinicalWords.capitalized(words.line(f)), u == .callNow ? "31;1" : "33;1")
+        } else {
+            say("On track: no reason to call.")
+        }
         var month = "This month: overall adherence \(f.overall.map(percent) ?? "–")"
         if let b = f.band {
             let code = b == .adherent ? "32" : (b == .partial ? "33" : "31")
             month += " (\(paint(b.rawValue, code)))"
         }
         month += ", session days \(f.sessionDays.map(percent) ?? "–"), monitoring days \(f.monitoringDays)/30"
-        if let c = f.changeVsLastMonth { month += ", \(c >= .zero ? "+" : "")\(Int((c.doubleValue * 100).rounded())) points vs last month" }
-        out.append(month)
-        let trend = f.trend.percentPerWeek.map { String(format: "%+.1f %%/week", $0) } ?? "no figure"
-        out.append("Step-up trend: \(trend) (\(f.trend.label.rawValue)); step-ups this month \(f.stepUpReps)")
-        if let p = f.painChange { out.append("Pain change over 6 weeks: \(p >= .zero ? "+" : "")\(p.oneDecimal); highest this month \(f.maxPain?.oneDecimal ?? "–")") }
-        if f.needsAttention.isEmpty {
-            out.append("Needs attention: no")
-        } else {
-            out.append(paint("Needs attention: " + f.needsAttention.map(\.text).joined(separator: "; "), "31;1"))
+        if let c = f.changeVsLastMonth { month += ", \(ClinicalWords.points(c)) vs last month" }
+        say(month)
+        for q in f.holdQuality {
+            say("Holds, \(catalog.exercises[q.exercise].displayName.lowercased()): \(ClinicalWords.holdSummary(q))")
         }
-        out.append("Last entry: \(f.lastEntry?.description ?? "none")")
+        let trend = f.trend.percentPerWeek.map { String(format: "%+.1f%%/week", $0) } ?? "no figure"
+        say("Step-up trend: \(trend) (\(f.trend.label.rawValue)); step-ups this month \(f.stepUpReps)")
+        if let p = f.painChange { say("Pain change over \(thresholds.lookBackDays / 7) weeks: \(p >= .zero ? "+" : "")\(p.oneDecimal) pts") }
+        if let m = f.maxPain { say("Highest pain this month: \(m.oneDecimal)/10\(f.maxPainDay.map { " on \(ClinicalWords.shortDate($0))" } ?? "")") }
+        if let n = f.latestNote { say("Latest note, \(ClinicalWords.noteText(n))") }
+        var last = "Last entry: \(f.lastEntry?.description ?? "none")"
+        if let d = f.daysSinceLastEntry { last += " (\(d == 0 ? "today" : d == 1 ? "1 day ago" : "\(d) days ago"))" }
+        last += "; \(f.engagement.rawValue)"
+        say(last)
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// `text` cut into lines of at most `width` characters at spaces; continuation lines are
+    /// indented by two spaces. A word longer than a line is cut.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard text.count > width else { return [text] }
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = line.isEmpty ? String(word) : line + " " + word
+            if candidate.count <= width || line.trimmingCharacters(in: .whitespaces).isEmpty {
+                line = candidate
+            } else {
+                lines.append(line)
+                line = "  " + word
+            }
+            while line.count > width {
+                lines.append(String(line.prefix(width)))
+                line = "  " + line.dropFirst(width)
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
     }
 
     private func percent(_ f: Fraction) -> String { "\(Int((f.doubleValue * 100).rounded()))%" }
 
     private func short(_ name: String) -> String {
         switch name {
-        case "Hip flexor stretch": return "Hip flexor"
+        case "Hip flexor stretch": return "Hip"
         case "Calf stretch": return "Calf"
-        default: return name
+        case "Step-ups": return "Step"
+        default: return String(name.split(separator: " ").first ?? Substring(name))
         }
     }
 
@@ -151,9 +198,18 @@ public struct PatientTrend: Sendable {
         try ws.write("Therapist: \(f.therapist ?? "none")   Plan: \(planText)", row: row, column: 0); row += 1
         try ws.write("As of", row: row, column: 0, format: CellFormat(bold: true))
         try ws.write(calendarDate(asOf), row: row, column: 1); row += 1
-        try ws.write(f.needsAttention.isEmpty ? "Needs attention: no" : "Needs attention: " + f.needsAttention.map(\.text).joined(separator: "; "),
+        try ws.write(f.urgency == nil ? "On track: no reason to call." : ClinicalWords.capitalized(words.line(f)),
                      row: row, column: 0, format: f.needsAttention.isEmpty ? nil : CellFormat(fontColor: 0x9C0006, background: 0xFFC7CE))
-        row += 2
+        row += 1
+        for q in f.holdQuality {
+            try ws.write("Holds, \(catalog.exercises[q.exercise].displayName.lowercased()): \(ClinicalWords.holdSummary(q))", row: row, column: 0)
+            row += 1
+        }
+        if let n = f.latestNote {
+            try ws.write("Latest note, " + ClinicalWords.noteText(n), row: row, column: 0)
+            row += 1
+        }
+        row += 1
         let exerciseColumns = catalog.exercises.indices.filter { i in f.adherence.contains { $0.exercise == i } }
         let table = WeekTable(exercises: exerciseColumns, catalog: catalog)
         let headers = table.headers
@@ -169,14 +225,14 @@ public struct PatientTrend: Sendable {
             let steps = try wb.addLineChart(title: "Step-ups per week", yAxisTitle: "reps")
             try steps.addSeries(name: "Step-up reps", sheet: ws.name, categoryColumn: 0, valueColumn: table.column("Step-up reps"),
                                 firstRow: firstData, lastRow: last, color: 0x2E75B6)
-            steps.setValueAxis(min: 0, max: nil)
-            steps.setCategoryNumberFormat("dd mmm")
+            try steps.setValueAxis(min: 0, max: nil)
+            try steps.setCategoryNumberFormat("dd mmm")
             try ws.insertChart(steps, row: row + 1, column: 0)
             let adherence = try wb.addLineChart(title: "Adherence per week", yAxisTitle: "adherence")
             try adherence.addSeries(name: "Overall", sheet: ws.name, categoryColumn: 0, valueColumn: table.column("Overall adherence"),
                                     firstRow: firstData, lastRow: last, color: 0x548235)
-            adherence.setValueAxis(min: 0, max: 1, numberFormat: "0%")
-            adherence.setCategoryNumberFormat("dd mmm")
+            try adherence.setValueAxis(min: 0, max: 1, numberFormat: "0%")
+            try adherence.setCategoryNumberFormat("dd mmm")
             try ws.insertChart(adherence, row: row + 1, column: 5)
             if weeks.contains(where: { $0.painMax != nil }) {
                 let pain = try wb.addLineChart(title: "Pain per week (0-10)", yAxisTitle: "pain")
@@ -184,8 +240,8 @@ public struct PatientTrend: Sendable {
                                    firstRow: firstData, lastRow: last, color: 0xC00000)
                 try pain.addSeries(name: "Mean pain", sheet: ws.name, categoryColumn: 0, valueColumn: table.column("Mean pain"),
                                    firstRow: firstData, lastRow: last, color: 0xED7D31)
-                pain.setValueAxis(min: 0, max: 10)
-                pain.setCategoryNumberFormat("dd mmm")
+                try pain.setValueAxis(min: 0, max: 10)
+                try pain.setCategoryNumberFormat("dd mmm")
                 try ws.insertChart(pain, row: row + 17, column: 0)
             }
         }
@@ -207,7 +263,7 @@ public struct PatientTrend: Sendable {
         try log.setColumns(1, 1, width: 20)
         try log.freezePanes(row: 1, column: 0)
         try log.autofilter(firstRow: 0, firstColumn: 0, lastRow: max(r - 1, 1), lastColumn: logHeaders.count - 1)
-        ws.activate()
+        try ws.activate()
         try wb.close()
     }
 }

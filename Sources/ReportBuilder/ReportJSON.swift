@@ -44,7 +44,13 @@ public enum ReportJSON {
         let other_reps: Int
         let change_vs_previous_month: Double?
         let last_entry: String?
+        let days_since_last_entry: Int?
+        let engagement: String
+        /// Per exercise with a prescribed hold: `nil` when no rep had a recorded hold.
+        let hold_quality: [String: HoldQuality?]
+        let latest_note: LatestNote?
         let needs_attention: [String]
+        let urgency: String?
         var weeks: [Week]
 
         func encode(to encoder: Encoder) throws {
@@ -68,8 +74,27 @@ public enum ReportJSON {
             try put(step_up_left, "step_up_left"); try put(step_up_right, "step_up_right")
             try put(side_balance, "side_balance"); try put(pain_change, "pain_change"); try put(max_pain, "max_pain")
             try put(other_reps, "other_reps"); try put(change_vs_previous_month, "change_vs_previous_month")
-            try put(last_entry, "last_entry"); try put(needs_attention, "needs_attention"); try put(weeks, "weeks")
+            try put(last_entry, "last_entry"); try put(days_since_last_entry, "days_since_last_entry")
+            try put(engagement, "engagement")
+            var h = c.nestedContainer(keyedBy: Key.self, forKey: Key("hold_quality"))
+            for (k, v) in hold_quality.sorted(by: { $0.key < $1.key }) {
+                if let v { try h.encode(v, forKey: Key(k)) } else { try h.encodeNil(forKey: Key(k)) }
+            }
+            try put(latest_note, "latest_note")
+            try put(needs_attention, "needs_attention"); try put(urgency, "urgency"); try put(weeks, "weeks")
         }
+    }
+
+    struct HoldQuality: Encodable {
+        let share_held: Double
+        let mean_hold_seconds: Double
+        let prescribed_hold_seconds: Double
+        let reps_with_recorded_hold: Int
+    }
+
+    struct LatestNote: Encodable {
+        let date: String
+        let text: String
     }
 
     struct Week: Encodable {
@@ -126,6 +151,20 @@ public enum ReportJSON {
         return m
     }
 
+    static func holdQualityMap(_ items: [AdherenceAnalysis.HoldQuality]) -> [String: HoldQuality?] {
+        var m: [String: HoldQuality?] = [:]
+        for q in items {
+            if let share = q.shareHeld, let mean = q.meanHoldSeconds {
+                m[q.key] = .some(HoldQuality(share_held: share.doubleValue, mean_hold_seconds: mean.doubleValue,
+                                             prescribed_hold_seconds: q.prescribedSeconds.doubleValue,
+                                             reps_with_recorded_hold: q.recordedReps))
+            } else {
+                m[q.key] = .some(nil)
+            }
+        }
+        return m
+    }
+
     static func patient(_ p: PatientFigures) -> Patient {
         Patient(
             patient_id: p.id, patient_name: p.name, therapist: p.therapist, clinic: p.clinic,
@@ -141,7 +180,12 @@ public enum ReportJSON {
             max_pain: p.maxPain?.doubleValue, other_reps: p.otherReps,
             change_vs_previous_month: p.changeVsLastMonth?.doubleValue,
             last_entry: p.lastEntry?.description,
+            days_since_last_entry: p.daysSinceLastEntry,
+            engagement: p.engagement.rawValue,
+            hold_quality: holdQualityMap(p.holdQuality),
+            latest_note: p.latestNote.map { LatestNote(date: $0.day.description, text: $0.text) },
             needs_attention: p.needsAttention.map(\.text),
+            urgency: p.urgency?.rawValue,
             weeks: p.weeks.map(week))
     }
 

@@ -24,7 +24,8 @@ public struct ReportWorkbook {
     static let redText = CellFormat(bold: true, fontColor: 0x9C0006)
     static let wrapTop = CellFormat(wrap: true, alignTop: true)
     static let signedDecimal = CellFormat(numberFormat: "+0.0;-0.0;0.0")
-    static let signedPercent = CellFormat(numberFormat: "+0%;-0%;0%")
+    /// A change in percentage points (the value is in points): "+3 pts", "-29 pts".
+    static let signedPoints = CellFormat(numberFormat: "+0\" pts\";-0\" pts\";0\" pts\"")
     static let trendFormat = CellFormat(numberFormat: "+0.0;-0.0;0.0")
     /// One decimal, so 79.6% never shows as "80%" next to an amber band.
     static let percent1 = CellFormat(numberFormat: "0.0%")
@@ -45,7 +46,7 @@ public struct ReportWorkbook {
         try writeSummary(summary, trendRows: blocks)
         try writeIssues(issues)
         try writeAbout(about)
-        summary.activate()
+        try summary.activate()
         try wb.close()
         return wb.contents
     }
@@ -64,21 +65,53 @@ public struct ReportWorkbook {
 
     var exercises: [Exercise] { report.catalog.exercises }
 
+    var words: ClinicalWords { ClinicalWords(thresholds: report.settings.thresholds, catalog: report.catalog) }
+
+    /// The therapist and the clinic of the workbook's patients when every patient has the same
+    /// (`.some(nil)`: none has one): said once in the title instead of a column repeating it.
+    var sharedTherapist: String?? { ReportWorkbook.shared(group.patients.map(\.therapist)) }
+    var sharedClinic: String?? { ReportWorkbook.shared(group.patients.map(\.clinic)) }
+
+    static func shared(_ values: [String?]) -> String?? {
+        guard let first = values.first, values.allSatisfy({ $0 == first }) else { return nil }
+        return .some(first)
+    }
+
+    /// The Summary's title: the month, the workbook's group, values every patient shares, the as-of date.
+    var summaryTitle: String {
+        let s = report.settings
+        var shared: [String] = []
+        if case let t?? = sharedTherapist, t != group.name { shared.append("therapist \(t)") }
+        if case let c?? = sharedClinic, c != group.name { shared.append(c) }
+        return "Adherence report \(s.month), \(group.label)\(shared.isEmpty ? "" : " (" + shared.joined(separator: ", ") + ")"), as of \(s.asOf)"
+    }
+
     var summaryColumns: [SummaryColumn] {
+        let words = self.words
         var cols: [SummaryColumn] = [
             SummaryColumn(title: "Patient ID", format: nil) { .text($0.id) },
             SummaryColumn(title: "Patient", format: nil) { $0.name.map(Value.text) },
-            SummaryColumn(title: "Therapist", format: nil) { $0.therapist.map(Value.text) },
-            SummaryColumn(title: "Clinic", format: nil) { $0.clinic.map(Value.text) },
+        ]
+        if sharedTherapist == nil { cols.append(SummaryColumn(title: "Therapist", format: nil) { $0.therapist.map(Value.text) }) }
+        if sharedClinic == nil { cols.append(SummaryColumn(title: "Clinic", format: nil) { $0.clinic.map(Value.text) }) }
+        cols += [
+            SummaryColumn(title: "Urgency", format: nil) { $0.urgency.map { .text($0.rawValue) } },
             SummaryColumn(title: "Needs attention", format: nil) { p in
-                p.needsAttention.isEmpty ? nil : .text(p.needsAttention.map(\.text).joined(separator: "; "))
+                p.needsAttention.isEmpty ? nil : .text(words.reasons(p).joined(separator: "; "))
             },
+            SummaryColumn(title: "Latest note", format: nil) { $0.latestNote.map { .text(ClinicalWords.noteText($0)) } },
             SummaryColumn(title: "Overall adherence", format: ReportWorkbook.percent1) { $0.overall.map { .number($0.doubleValue) } },
             SummaryColumn(title: "Band", format: nil) { $0.band.map { .text($0.rawValue) } },
         ]
         for (i, e) in exercises.enumerated() {
             cols.append(SummaryColumn(title: e.displayName, format: ReportWorkbook.percent1) { p in
                 p.adherence.first { $0.exercise == i }?.adherence.map { .number($0.doubleValue) }
+            })
+        }
+        // Hold quality of each exercise some patient here holds, as words ("6 s of 10 s, 0% held").
+        for (i, e) in exercises.enumerated() where group.patients.contains(where: { $0.holdQuality.contains { $0.exercise == i } }) {
+            cols.append(SummaryColumn(title: "\(e.displayName) holds", format: nil) { p in
+                p.holdQuality.first { $0.exercise == i }.map { .text(ClinicalWords.holdSummary($0)) }
             })
         }
         cols += [
@@ -94,17 +127,20 @@ public struct ReportWorkbook {
             SummaryColumn(title: "Side balance", format: .percent) { $0.sideBalance.map { .number($0.doubleValue) } },
             SummaryColumn(title: "Pain change", format: ReportWorkbook.signedDecimal) { $0.painChange.map { .number($0.doubleValue) } },
             SummaryColumn(title: "Max pain", format: .decimal1) { $0.maxPain.map { .number($0.doubleValue) } },
-            SummaryColumn(title: "Change vs last month", format: ReportWorkbook.signedPercent) {
-                $0.changeVsLastMonth.map { .number($0.doubleValue) }
+            SummaryColumn(title: "Change vs last month (pts)", format: ReportWorkbook.signedPoints) {
+                $0.changeVsLastMonth.map { .number($0.doubleValue * 100) }
             },
             SummaryColumn(title: "Last entry", format: .date) { $0.lastEntry.map(Value.date) },
+            SummaryColumn(title: "Days since last entry", format: .integer) { $0.daysSinceLastEntry.map { .number(Double($0)) } },
+            SummaryColumn(title: "Engagement", format: nil) { .text($0.engagement.rawValue) },
             SummaryColumn(title: "Other reps", format: .integer) { $0.otherReps > 0 ? .number(Double($0.otherReps)) : nil },
         ]
         return cols
     }
 
-    /// The Summary's table starts below its title and notices: the row of its header.
-    var summaryHeaderRow: Int { 2 + summaryNotices.count }
+    /// The Summary's table starts below its title, notices and the worklist's counts: the row
+    /// of its header.
+    var summaryHeaderRow: Int { 3 + summaryNotices.count }
 
     /// What the reader of this workbook must know before trusting its figures: exercise names
     /// nobody settled, clinical columns the exports do not record (domain.md, "Understood, or
@@ -124,12 +160,12 @@ public struct ReportWorkbook {
 
     func writeSummary(_ ws: Worksheet, trendRows: [String: Int]) throws {
         let cols = summaryColumns
-        let s = report.settings
         let top = summaryHeaderRow
-        try ws.write("Adherence report \(s.month), \(group.label), as of \(s.asOf)", row: 0, column: 0, format: ReportWorkbook.title)
+        try ws.write(summaryTitle, row: 0, column: 0, format: ReportWorkbook.title)
         for (i, notice) in summaryNotices.enumerated() {
             try ws.write("Note: " + notice, row: 1 + i, column: 0, format: ReportWorkbook.redText)
         }
+        try ws.write(ClinicalWords.counts(group.patients), row: 1 + summaryNotices.count, column: 0, format: ReportWorkbook.bold)
         var widths = cols.map { Double(min($0.title.count, 14)) }
         for (c, col) in cols.enumerated() {
             try ws.write(col.title, row: top, column: c, format: .header)
@@ -182,6 +218,13 @@ public struct ReportWorkbook {
             try ws.conditionalFormat(firstRow: top + 1, firstColumn: c, lastRow: last, lastColumn: c,
                                      rule: .formula("LEN(\(ref))>0"), format: ReportWorkbook.red)
         }
+        if let c = cols.firstIndex(where: { $0.title == "Urgency" }) {
+            let ref = cellName(row: top + 1, column: c)
+            for (u, format) in [(Urgency.callNow, ReportWorkbook.red), (.review, ReportWorkbook.amber)] {
+                try ws.conditionalFormat(firstRow: top + 1, firstColumn: c, lastRow: last, lastColumn: c,
+                                         rule: .formula("\(ref)=\"\(u.rawValue)\""), format: format)
+            }
+        }
     }
 
     func formulaNumber(_ f: Fraction) -> String {
@@ -215,7 +258,8 @@ public struct ReportWorkbook {
                 try ws.writeLink("back to Summary", toSheet: "Summary", cell: cellName(row: summaryRow, column: 0),
                                  row: row, column: headers.count - 1)
             }
-            let detail = p.needsAttention.isEmpty ? "No reason to call." : "Needs attention: " + p.needsAttention.map(\.text).joined(separator: "; ")
+            var detail = p.needsAttention.isEmpty ? "No reason to call." : ClinicalWords.capitalized(words.line(p))
+            if let n = p.latestNote { detail += "   Latest note, " + ClinicalWords.noteText(n) }
             try ws.write(detail, row: row + 1, column: 0, format: p.needsAttention.isEmpty ? nil : ReportWorkbook.red)
             let headerRow = row + 2
             try table.writeHeader(ws, row: headerRow)
@@ -225,8 +269,8 @@ public struct ReportWorkbook {
                 let steps = try workbook.addLineChart(title: "\(p.id): step-ups per week", yAxisTitle: "reps")
                 try steps.addSeries(name: "Step-up reps", sheet: ws.name, categoryColumn: 0,
                                     valueColumn: table.column("Step-up reps"), firstRow: first, lastRow: last, color: 0x2E75B6)
-                steps.setValueAxis(min: 0, max: nil)
-                steps.setCategoryNumberFormat("dd mmm")
+                try steps.setValueAxis(min: 0, max: nil)
+                try steps.setCategoryNumberFormat("dd mmm")
                 try ws.insertChart(steps, row: row, column: chartColumn, scaleX: 0.75, scaleY: 0.75)
                 if p.weeks.contains(where: { $0.painMax != nil }) {
                     let pain = try workbook.addLineChart(title: "\(p.id): pain per week (0-10)", yAxisTitle: "pain")
@@ -234,8 +278,8 @@ public struct ReportWorkbook {
                                        valueColumn: table.column("Max pain"), firstRow: first, lastRow: last, color: 0xC00000)
                     try pain.addSeries(name: "Mean pain", sheet: ws.name, categoryColumn: 0,
                                        valueColumn: table.column("Mean pain"), firstRow: first, lastRow: last, color: 0xED7D31)
-                    pain.setValueAxis(min: 0, max: 10)
-                    pain.setCategoryNumberFormat("dd mmm")
+                    try pain.setValueAxis(min: 0, max: 10)
+                    try pain.setCategoryNumberFormat("dd mmm")
                     try ws.insertChart(pain, row: row, column: chartColumn + 7, scaleX: 0.75, scaleY: 0.75)
                 }
             }
@@ -419,7 +463,14 @@ public enum RuleText {
         out.append("Side balance = the smaller of left and right step-up reps as a share of the larger.")
         out.append("Pain change = mean daily pain (the day's highest rating) over the last 14 days of the look-back minus that over its first 14 days.")
         out.append("Change vs last month = overall adherence this window minus that of the whole previous month.")
-        out.append("Needs attention when: overall adherence under \(pct(t.lowAdherence)); adherence down \(num(t.monthlyDrop * Fraction(100))) points or more vs last month; still active but no entry in the last \(t.inactiveDays) days; step-ups declining; pain up \(num(t.painRise)) points or more; or any pain above \(num(t.painCeiling)).")
+        out.append("Hold quality (exercises with a prescribed hold) = of the reps with a recorded hold, the share held at least the prescribed time, and the mean recorded hold per rep; reps held short do not count towards the dose.")
+        out.append("Engagement on the as-of date: never started (a plan has run \(t.neverStartedDays) days or more, its first day counted, and nothing was ever logged); stopped (logged before, still active, no entry in the last \(t.inactiveDays) days); discharged (no longer active); otherwise active.")
+        out.append("Needs attention when (the report's words, then the rule): " + AttentionReason.all(t).map { r in
+            let rule = r.rule(t)
+            return "'\(rule.words)': \(rule.meaning)"
+        }.joined(separator: "; ") + ".")
+        out.append("Urgency of a patient needing attention: call now when a reason above says so; otherwise not logging when the last entry is more than \(t.notLoggingDays) days back; otherwise review. Patients are listed call now first, then review, then not logging, then everyone else.")
+        out.append("The latest note the patient wrote in the window is shown as they wrote it.")
         out.append("Rows repeated across overlapping exports count once; rejected rows are never counted and are listed on the Data issues sheet.")
         return out
     }

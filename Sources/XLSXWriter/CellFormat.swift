@@ -1,6 +1,8 @@
 /// How a cell looks: number format, font, fill, alignment. Value type; the workbook turns
-/// each distinct format into one libxlsxwriter format.
+/// each distinct format into one libxlsxwriter format the first time a cell uses it, and
+/// checks it then: colours are 0xRRGGBB, a font size is 1 to 409 points.
 public struct CellFormat: Hashable, Sendable {
+    /// An Excel number format such as `0.0%` or `yyyy-mm-dd` (nil: General).
     public var numberFormat: String?
     public var bold = false
     public var italic = false
@@ -25,6 +27,14 @@ public struct CellFormat: Hashable, Sendable {
         self.fontSize = fontSize
     }
 
+    /// Why Excel cannot show this format, or nil.
+    var problem: String? {
+        if let c = fontColor, c > 0xFFFFFF { return "the font colour \(c) is not 0xRRGGBB" }
+        if let c = background, c > 0xFFFFFF { return "the background colour \(c) is not 0xRRGGBB" }
+        if let s = fontSize, !(s >= 1 && s <= 409) { return "the font size \(s) is not 1 to 409 points" }
+        return nil
+    }
+
     public static let plain = CellFormat()
     public static let percent = CellFormat(numberFormat: "0%")
     public static let date = CellFormat(numberFormat: "yyyy-mm-dd")
@@ -44,6 +54,14 @@ public struct CalendarDate: Hashable, Sendable {
         self.year = year
         self.month = month
         self.day = day
+    }
+
+    /// Whether this is a day of the calendar that Excel can show (1900 to 9999).
+    var isExcelDay: Bool {
+        guard (1900...9999).contains(year), (1...12).contains(month), day >= 1 else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return day <= days
     }
 }
 

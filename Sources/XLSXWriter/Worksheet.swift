@@ -2,153 +2,215 @@ internal import CXlsxWriter
 
 /// One sheet of a ``Workbook``. Text is always written as text (a value like `=SUM(A1)`
 /// stays the characters typed, never a formula).
+///
+/// A worksheet keeps its workbook alive (``workbook``) and holds no C pointer of its own:
+/// each call asks the workbook for the sheet's C object, and once the workbook is closed every
+/// call throws ``XLSXError/Code/workbookClosed`` instead of touching freed memory.
 public final class Worksheet {
+    /// The sheet's name, as written (after ``Workbook/xmlSafe(_:)``).
     public let name: String
-    unowned let workbook: Workbook
-    let raw: UnsafeMutablePointer<lxw_worksheet>
+    /// The workbook this sheet belongs to, kept alive as long as the sheet is.
+    public let workbook: Workbook
+    /// This sheet's place in its workbook's list of C worksheets.
+    private let index: Int
 
-    init(workbook: Workbook, raw: UnsafeMutablePointer<lxw_worksheet>, name: String) {
+    init(workbook: Workbook, index: Int, name: String) {
         self.workbook = workbook
-        self.raw = raw
+        self.index = index
         self.name = name
     }
 
     private func place(_ row: Int, _ column: Int) -> String { "\(name)!\(cellName(row: row, column: column))" }
 
-    private func checkCell(_ row: Int, _ column: Int, _ what: String) throws {
-        guard (0...ExcelLimits.maxRow).contains(row), (0...ExcelLimits.maxColumn).contains(column) else {
-            throw XLSXError(operation: "writing \(what) at row \(row + 1), column \(column + 1) of \(name)",
-                            message: "outside the sheet (Excel holds 1,048,576 rows and 16,384 columns)")
-        }
-        _ = try workbook.live("writing \(what) at \(place(row, column))")
-        workbook.contents.cells += 1
+    /// The C worksheet, while the workbook is open.
+    private func live(_ operation: @autoclosure () -> String) throws(XLSXError) -> UnsafeMutablePointer<lxw_worksheet> {
+        try workbook.sheet(index, operation())
     }
 
-    /// Writes text as a text cell. Text longer than a cell holds (32,767 characters) is an error.
-    public func write(_ text: String, row: Int, column: Int, format: CellFormat? = nil) throws {
-        try checkCell(row, column, "text")
-        let safe = Workbook.cSafe(text)
-        if safe.utf8.count > ExcelLimits.maxStringLength && safe.count > ExcelLimits.maxStringLength {
-            throw XLSXError(operation: "writing text at \(place(row, column))",
-                            message: "\(safe.count) characters is more than a cell holds (32,767)")
+    /// The C worksheet for writing `what` at a cell inside Excel's grid (counted in the
+    /// workbook's ``Workbook/contents``).
+    private func cell(_ row: Int, _ column: Int, _ what: String) throws(XLSXError) -> UnsafeMutablePointer<lxw_worksheet> {
+        guard inGrid(row, column) else {
+            throw XLSXError(.outsideSheet, "writing \(what) at row \(row + 1), column \(column + 1) of \(name)",
+                            "outside the sheet (Excel holds 1,048,576 rows and 16,384 columns)")
         }
-        let f = try workbook.format(format)
-        try check(safe.withCString { worksheet_write_string(raw, lxw_row_t(row), lxw_col_t(column), $0, f) },
+        let ws = try live("writing \(what) at \(place(row, column))")
+        workbook.contents.cells += 1
+        return ws
+    }
+
+    private func inGrid(_ row: Int, _ column: Int) -> Bool {
+        (0...ExcelLimits.maxRow).contains(row) && (0...ExcelLimits.maxColumn).contains(column)
+    }
+
+    /// Checks a range is inside the grid and not reversed.
+    private func checkRange(_ firstRow: Int, _ firstColumn: Int, _ lastRow: Int, _ lastColumn: Int,
+                            _ operation: @autoclosure () -> String) throws(XLSXError) {
+        guard inGrid(firstRow, firstColumn), inGrid(lastRow, lastColumn) else {
+            throw XLSXError(.outsideSheet, operation(), "outside the sheet (Excel holds 1,048,576 rows and 16,384 columns)")
+        }
+        guard firstRow <= lastRow, firstColumn <= lastColumn else {
+            throw XLSXError(.invalidRange, operation(), "the range's first cell comes after its last")
+        }
+    }
+
+    /// Writes text as a text cell. Text longer than a cell holds (32,767 characters, as
+    /// ``ExcelLimits/textLength(_:)`` counts them) is an error.
+    public func write(_ text: String, row: Int, column: Int, format: CellFormat? = nil) throws(XLSXError) {
+        let ws = try cell(row, column, "text")
+        let safe = Workbook.cSafe(text)
+        if ExcelLimits.textLength(safe, over: ExcelLimits.maxStringLength) {
+            throw XLSXError(.textTooLong, "writing text at \(place(row, column))",
+                            "\(ExcelLimits.textLength(safe)) characters is more than a cell holds (32,767)")
+        }
+        let f = try workbook.format(format, "writing text at \(place(row, column))")
+        try check(safe.withCString { worksheet_write_string(ws, lxw_row_t(row), lxw_col_t(column), $0, f) },
                   "writing text at \(place(row, column))")
     }
 
     /// Writes a number. NaN and infinity are errors (Excel has no such values).
-    public func write(_ number: Double, row: Int, column: Int, format: CellFormat? = nil) throws {
-        try checkCell(row, column, "a number")
+    public func write(_ number: Double, row: Int, column: Int, format: CellFormat? = nil) throws(XLSXError) {
+        let ws = try cell(row, column, "a number")
         guard number.isFinite else {
-            throw XLSXError(operation: "writing a number at \(place(row, column))", message: "\(number) is not a number Excel can hold")
+            throw XLSXError(.invalidValue, "writing a number at \(place(row, column))", "\(number) is not a number Excel can hold")
         }
-        let f = try workbook.format(format)
-        try check(worksheet_write_number(raw, lxw_row_t(row), lxw_col_t(column), number, f),
+        let f = try workbook.format(format, "writing a number at \(place(row, column))")
+        try check(worksheet_write_number(ws, lxw_row_t(row), lxw_col_t(column), number, f),
                   "writing a number at \(place(row, column))")
     }
 
-    public func write(_ number: Int, row: Int, column: Int, format: CellFormat? = nil) throws {
+    /// Writes a whole number (as Excel stores every number: a double).
+    public func write(_ number: Int, row: Int, column: Int, format: CellFormat? = nil) throws(XLSXError) {
         try write(Double(number), row: row, column: column, format: format)
     }
 
     /// Writes a date cell (the format should be a date format, e.g. ``CellFormat/date``).
-    public func write(_ date: CalendarDate, row: Int, column: Int, format: CellFormat = .date) throws {
-        try checkCell(row, column, "a date")
-        guard (1900...9999).contains(date.year), (1...12).contains(date.month), (1...31).contains(date.day) else {
-            throw XLSXError(operation: "writing a date at \(place(row, column))", message: "\(date) is outside Excel's dates")
+    /// The day must be in the calendar, from 1900 to 9999.
+    public func write(_ date: CalendarDate, row: Int, column: Int, format: CellFormat = .date) throws(XLSXError) {
+        let ws = try cell(row, column, "a date")
+        guard date.isExcelDay else {
+            throw XLSXError(.invalidValue, "writing a date at \(place(row, column))", "\(date) is outside Excel's dates")
         }
         var dt = lxw_datetime(year: Int32(date.year), month: Int32(date.month), day: Int32(date.day), hour: 0, min: 0, sec: 0)
-        let f = try workbook.format(format)
-        try check(worksheet_write_datetime(raw, lxw_row_t(row), lxw_col_t(column), &dt, f),
+        let f = try workbook.format(format, "writing a date at \(place(row, column))")
+        try check(worksheet_write_datetime(ws, lxw_row_t(row), lxw_col_t(column), &dt, f),
                   "writing a date at \(place(row, column))")
     }
 
     /// Writes `text` as a link to a cell of this workbook (e.g. sheet `Trends`, cell `A40`).
-    public func writeLink(_ text: String, toSheet sheet: String, cell: String, row: Int, column: Int,
-                          format: CellFormat? = nil) throws {
-        try checkCell(row, column, "a link")
-        let target = "internal:'\(Workbook.cSafe(sheet).split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''"))'!\(cell)"
-        guard target.utf8.count <= 255 else {
-            throw XLSXError(operation: "writing a link at \(place(row, column))", message: "the link is longer than Excel allows")
+    /// A sheet holds at most 65,530 links.
+    public func writeLink(_ text: String, toSheet sheet: String, cell target: String, row: Int, column: Int,
+                          format: CellFormat? = nil) throws(XLSXError) {
+        let ws = try cell(row, column, "a link")
+        let operation = "writing a link at \(place(row, column))"
+        let link = "internal:'\(Workbook.cSafe(sheet).split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''"))'!\(target)"
+        guard link.utf8.count <= ExcelLimits.maxLinkTargetBytes else {
+            throw XLSXError(.linkTooLong, operation, "the link is longer than Excel allows")
         }
         let safe = Workbook.cSafe(text)
-        guard safe.count <= ExcelLimits.maxStringLength else {
-            throw XLSXError(operation: "writing a link at \(place(row, column))", message: "the text is longer than a cell holds")
+        guard !ExcelLimits.textLength(safe, over: ExcelLimits.maxStringLength) else {
+            throw XLSXError(.textTooLong, operation, "the text is longer than a cell holds")
         }
-        let f = try workbook.format(format ?? CellFormat(fontColor: 0x0563C1))
-        try check(target.withCString { url in
-            safe.withCString { str in worksheet_write_url_opt(raw, lxw_row_t(row), lxw_col_t(column), url, f, str, nil) }
-        }, "writing a link at \(place(row, column))")
+        let f = try workbook.format(format ?? CellFormat(fontColor: 0x0563C1), operation)
+        try workbook.addLink(onSheet: index, operation)
+        try check(link.withCString { url in
+            safe.withCString { str in worksheet_write_url_opt(ws, lxw_row_t(row), lxw_col_t(column), url, f, str, nil) }
+        }, operation)
     }
 
-    /// Sets the width (in characters) of columns `first...last`.
-    public func setColumns(_ first: Int, _ last: Int, width: Double, format: CellFormat? = nil) throws {
+    /// Sets the width (in characters, at most 255) of columns `first...last`.
+    public func setColumns(_ first: Int, _ last: Int, width: Double, format: CellFormat? = nil) throws(XLSXError) {
+        let operation = "setting column widths of \(name)"
+        let ws = try live(operation)
         guard 0 <= first, first <= last, last <= ExcelLimits.maxColumn else {
-            throw XLSXError(operation: "setting column widths of \(name)", message: "columns \(first)...\(last) are outside the sheet")
+            throw XLSXError(.outsideSheet, operation, "columns \(first)...\(last) are outside the sheet")
         }
+        guard width.isFinite else { throw XLSXError(.invalidValue, operation, "\(width) is not a width") }
         let w = min(max(width, 0), ExcelLimits.maxColumnWidth)
-        let f = try workbook.format(format)
-        try check(worksheet_set_column(raw, lxw_col_t(first), lxw_col_t(last), w, f), "setting column widths of \(name)")
+        let f = try workbook.format(format, operation)
+        try check(worksheet_set_column(ws, lxw_col_t(first), lxw_col_t(last), w, f), operation)
     }
 
-    /// Sets the height (in points) of one row.
-    public func setRowHeight(_ row: Int, height: Double) throws {
-        try checkCell(row, 0, "a row height")
-        try check(worksheet_set_row(raw, lxw_row_t(row), min(max(height, 0), 409), nil), "setting row height in \(name)")
+    /// Sets the height (in points, at most 409) of one row.
+    public func setRowHeight(_ row: Int, height: Double) throws(XLSXError) {
+        let ws = try cell(row, 0, "a row height")
+        guard height.isFinite else { throw XLSXError(.invalidValue, "setting row height in \(name)", "\(height) is not a height") }
+        try check(worksheet_set_row(ws, lxw_row_t(row), min(max(height, 0), ExcelLimits.maxRowHeight), nil),
+                  "setting row height in \(name)")
     }
 
     /// Keeps the rows above `row` and the columns left of `column` in view.
-    public func freezePanes(row: Int, column: Int) throws {
-        try checkCell(row, column, "frozen panes")
-        worksheet_freeze_panes(raw, lxw_row_t(row), lxw_col_t(column))
+    public func freezePanes(row: Int, column: Int) throws(XLSXError) {
+        let ws = try cell(row, column, "frozen panes")
+        worksheet_freeze_panes(ws, lxw_row_t(row), lxw_col_t(column))
     }
 
-    public func autofilter(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int) throws {
-        try checkCell(lastRow, lastColumn, "an autofilter")
-        try check(worksheet_autofilter(raw, lxw_row_t(firstRow), lxw_col_t(firstColumn), lxw_row_t(lastRow), lxw_col_t(lastColumn)),
-                  "adding an autofilter to \(name)")
+    /// Adds filter buttons to the header row of a range (its first row).
+    public func autofilter(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int) throws(XLSXError) {
+        let operation = "adding an autofilter to \(name)"
+        let ws = try cell(lastRow, lastColumn, "an autofilter")
+        try checkRange(firstRow, firstColumn, lastRow, lastColumn, operation)
+        try check(worksheet_autofilter(ws, lxw_row_t(firstRow), lxw_col_t(firstColumn), lxw_row_t(lastRow), lxw_col_t(lastColumn)),
+                  operation)
     }
 
     /// Formats the cells of a range where `rule` holds.
     public func conditionalFormat(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int,
-                                  rule: ConditionalRule, format: CellFormat, stopIfTrue: Bool = false) throws {
-        try checkCell(lastRow, lastColumn, "a conditional format")
+                                  rule: ConditionalRule, format: CellFormat, stopIfTrue: Bool = false) throws(XLSXError) {
+        let operation = "adding a conditional format to \(name)"
+        let ws = try cell(lastRow, lastColumn, "a conditional format")
+        try checkRange(firstRow, firstColumn, lastRow, lastColumn, operation)
         var cf = lxw_conditional_format()
-        cf.format = try workbook.format(format)
+        cf.format = try workbook.format(format, operation)
         cf.stop_if_true = stopIfTrue ? 1 : 0
         switch rule {
         case .formula(let formula):
+            guard !formula.isEmpty, formula != "=" else { throw XLSXError(.invalidValue, operation, "the formula is empty") }
             cf.type = UInt8(LXW_CONDITIONAL_TYPE_FORMULA.rawValue)
-            cf.value_string = workbook.retain(formula)
+            cf.value_string = try workbook.keep(formula, operation)
         }
-        try check(worksheet_conditional_format_range(raw, lxw_row_t(firstRow), lxw_col_t(firstColumn),
+        try check(worksheet_conditional_format_range(ws, lxw_row_t(firstRow), lxw_col_t(firstColumn),
                                                      lxw_row_t(lastRow), lxw_col_t(lastColumn), &cf),
-                  "adding a conditional format to \(name)")
+                  operation)
     }
 
-    /// Page setup for printing: landscape, fit to `width` pages wide (any number tall),
-    /// and the given rows repeated at the top of every page.
-    public func setPrintLayout(landscape: Bool, fitWidth: Int, repeatRows: ClosedRange<Int>?) throws {
-        _ = try workbook.live("setting print layout of \(name)")
-        if landscape { worksheet_set_landscape(raw) }
-        worksheet_fit_to_pages(raw, UInt16(max(0, min(fitWidth, 100))), 0)
+    /// Page setup for printing: landscape, fit to `width` pages wide (0 to 100; any number
+    /// tall), and the given rows repeated at the top of every page.
+    public func setPrintLayout(landscape: Bool, fitWidth: Int, repeatRows: ClosedRange<Int>?) throws(XLSXError) {
+        let ws = try live("setting print layout of \(name)")
         if let rows = repeatRows {
-            try check(worksheet_repeat_rows(raw, lxw_row_t(rows.lowerBound), lxw_row_t(rows.upperBound)),
+            try checkRange(rows.lowerBound, 0, rows.upperBound, 0, "repeating header rows of \(name)")
+        }
+        if landscape { worksheet_set_landscape(ws) }
+        worksheet_fit_to_pages(ws, UInt16(max(0, min(fitWidth, 100))), 0)
+        if let rows = repeatRows {
+            try check(worksheet_repeat_rows(ws, lxw_row_t(rows.lowerBound), lxw_row_t(rows.upperBound)),
                       "repeating header rows of \(name)")
         }
     }
 
-    /// Places a chart with its top-left corner at a cell.
-    public func insertChart(_ chart: Chart, row: Int, column: Int, scaleX: Double = 1, scaleY: Double = 1) throws {
-        try checkCell(row, column, "a chart")
+    /// Places a chart of this workbook with its top-left corner at a cell. A chart is placed
+    /// once, after it has a series; scales are positive numbers.
+    public func insertChart(_ chart: Chart, row: Int, column: Int, scaleX: Double = 1, scaleY: Double = 1) throws(XLSXError) {
+        let ws = try cell(row, column, "a chart")
+        let operation = "placing chart '\(chart.title)' at \(place(row, column))"
+        guard chart.workbook === workbook else {
+            throw XLSXError(.chartOfAnotherWorkbook, operation, "the chart belongs to another workbook")
+        }
+        guard scaleX.isFinite, scaleY.isFinite, scaleX > 0, scaleY > 0 else {
+            throw XLSXError(.invalidValue, operation, "a chart's scale must be a positive number")
+        }
+        let raw = try chart.live(operation)
+        try workbook.checkPlacement(ofChart: chart.index, operation)
         var options = lxw_chart_options()
         options.x_scale = scaleX
         options.y_scale = scaleY
-        try check(worksheet_insert_chart_opt(raw, lxw_row_t(row), lxw_col_t(column), chart.raw, &options),
-                  "placing chart '\(chart.title)' at \(place(row, column))")
+        try check(worksheet_insert_chart_opt(ws, lxw_row_t(row), lxw_col_t(column), raw, &options), operation)
+        workbook.placed(chart: chart.index)
     }
 
     /// Makes this the sheet shown when the workbook opens.
-    public func activate() { worksheet_activate(raw) }
+    public func activate() throws(XLSXError) {
+        worksheet_activate(try live("making \(name) the sheet shown first"))
+    }
 }

@@ -95,7 +95,7 @@ case "write":
                 try chart.addSeries(name: "Max pain", sheet: "Cells", categoryColumn: 1, valueColumn: 3,
                                     firstRow: first, lastRow: first + 9, color: 0xC00000)
             }
-            chart.setCategoryNumberFormat("dd mmm")
+            try chart.setCategoryNumberFormat("dd mmm")
             try ws.insertChart(chart, row: k * 13 % 1_000_000, column: columns + 1, scaleX: 0.75, scaleY: 0.75)
         }
         try wb.close()

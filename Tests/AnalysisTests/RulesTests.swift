@@ -2,24 +2,10 @@ import XCTest
 @testable import AdherenceAnalysis
 
 /// Each rule of docs/RULES.md on a small case worked out by hand.
-final class RulesTests: XCTestCase {
-    let catalog = ExerciseCatalog.standard
-    var hip: ExerciseID { catalog.id(forKey: "hip_flexor_stretch")! }
-    var calf: ExerciseID { catalog.id(forKey: "calf_stretch")! }
-    var step: ExerciseID { catalog.id(forKey: "step_up")! }
+final class RulesTests: XCTestCase, RuleCase {
     let analyzer = Analyzer()
 
-    func day(_ s: String) -> Day { Day(iso: s)! }
     var october: DayRange { Month("2026-10")!.days }
-
-    func plan(_ e: ExerciseID, reps: Int?, hold: Int? = nil, perWeek: Int, from: String = "2026-01-01", to: String? = nil) -> PlanPeriod {
-        PlanPeriod(exercise: e, repsPerSide: reps, holdCentis: hold.map { $0 * 100 }, sessionsPerWeek: perWeek,
-                   start: day(from), end: to.map(day))
-    }
-
-    func entry(_ d: String, _ e: ExerciseID?, _ side: Side = .both, reps: Int, hold: Int? = nil, pain: Int? = nil) -> Entry {
-        Entry(day: day(d), exercise: e, side: side, reps: reps, holdCentis: hold.map { $0 * 100 }, painCentis: pain.map { $0 * 100 })
-    }
 
     // MARK: Dose
 

@@ -133,7 +133,9 @@ enum FixtureExpectations {
             maxPain: nil,
             changeVsLastMonth: 28.0 / 465.0,   // 49/93 - 7/15; Sept 09-21..09-30: hip 2/10, calf 1, step 2/10
             lastEntry: "2026-10-31",
-            needsAttention: []
+            // 31 hip rows of 10 reps with a recorded hold = 310 reps; held >= 10 s on the 9 weekend
+            // days = 90 reps: 90/310 = 29% held, under half of 10+ reps -> holds short.
+            needsAttention: ["holds short"]
         ),
         // P004 weekend only. Logs Saturdays and Sundays from 09-12: hip `both` 10 hold 10 (pain 4
         // on Sat, 2 on Sun), calf `both` 10, step-ups 20+20 (Sat) / 22+22 (Sun). Gaps of 5 days
@@ -333,7 +335,9 @@ enum FixtureExpectations {
             maxPain: nil,
             changeVsLastMonth: 0.0,            // Sept 09-28..09-30 expected 15/7, done 0 -> 0; 0 - 0
             lastEntry: nil,
-            needsAttention: ["adherence below 50%", "no entry in last 7 days"]
+            // Plan from 09-28, nothing ever logged: on 10-31 the plan has run 34 days (>= 7) -> never
+            // started (not "no entry in last 7 days", which needs an entry before).
+            needsAttention: ["adherence below 50%", "never started"]
         ),
         // P013 no therapist (unassigned workbook). Logs on odd dates from 09-15: hip blank side 10
         // hold 10 (pain 2; 6 on 10-13), calf `both` 10, step-ups `L` 12 + weeks since 09-15 and
@@ -411,7 +415,7 @@ enum FixtureExpectations {
             sideBalance: 13.0 / 15.0,          // left 52, right 60
             painChange: nil, maxPain: nil,
             changeVsLastMonth: 2.0 / 45.0,     // 23/45 - 7/15
-            lastEntry: "2026-10-15", needsAttention: []
+            lastEntry: "2026-10-15", needsAttention: ["holds short"] // 15 hip rows x 10 = 150 reps with a hold; 4 weekend days x 10 = 40 held: 4/15 < 1/2
         ),
         ExpectedPatient(
             id: "P004", name: "Dario Rossi", therapist: "Sam Okafor",
@@ -529,7 +533,8 @@ enum FixtureExpectations {
             trendPct: nil, trendLabel: "insufficient data",
             sideBalance: nil, painChange: nil, maxPain: nil,
             changeVsLastMonth: 0.0,
-            lastEntry: nil, needsAttention: ["adherence below 50%", "no entry in last 7 days"]
+            // 10-15: the plan (from 09-28) has run 18 days with nothing logged -> never started.
+            lastEntry: nil, needsAttention: ["adherence below 50%", "never started"]
         ),
         ExpectedPatient(
             id: "P013", name: "Tomás Reyes", therapist: "",
@@ -555,20 +560,41 @@ enum FixtureExpectations {
     /// active, so they are in no October report (a default-protocol reading would wrongly keep them to 10-17).
     static let notInOctober: [String] = ["P010"]
 
-    /// Needs attention first (ordered by overall, then id), then the rest by overall, then id.
+    /// By urgency (call now, review, not logging, then the rest), each group by overall, then id.
     static let octoberOrder: [String] = [
-        "P005",  // 0, attention
-        "P012",  // 0, attention
-        "P004",  // 9/31 = 0.290, attention
-        "P002",  // 79/186 = 0.425, attention
-        "P013",  // 16/31 = 0.516, attention
-        "P011",  // 22/31 = 0.710, attention
-        "P008",  // 25/31 = 0.806, attention
-        "P007",  // 28/31 = 0.903, attention
-        "P003",  // 49/93 = 0.527
+        // Call now: pain above 5, pain rising, never started, or stopped with the last entry <= 28 days back.
+        "P012",  // 0, never started (plan from 09-28)
+        "P002",  // 79/186 = 0.425, stopped: last entry 10-22, 9 days back
+        "P013",  // 16/31 = 0.516, pain above 5
+        "P008",  // 25/31 = 0.806, pain up 2+ and above 5
+        // Review: attention, but no call-now reason and the last entry at most 28 days back.
+        "P004",  // 9/31 = 0.290, adherence below 50% (last entry 10-31)
+        "P003",  // 49/93 = 0.527, holds short
+        "P011",  // 22/31 = 0.710, down 20+ points
+        "P007",  // 28/31 = 0.903, step-ups declining
+        // Not logging: attention, last entry more than 28 days back.
+        "P005",  // 0, last entry 09-18: 43 days back (discharged, default protocol)
+        // No attention.
         "P006",  // 0.8
         "P009",  // 80/93 = 0.860
         "P001",  // 92/93 = 0.989
+    ]
+
+    /// Urgency on the Summary (docs/RULES.md "Urgency"); patients not listed need no attention.
+    /// 10-31: see `octoberOrder`.
+    static let octoberUrgency: [String: String] = [
+        "P012": "call now", "P002": "call now", "P013": "call now", "P008": "call now",
+        "P004": "review", "P003": "review", "P011": "review", "P007": "review",
+        "P005": "not logging",
+    ]
+
+    /// 10-15: P005 (default protocol, last entry 09-18) is 27 days back: still active, stopped,
+    /// and at most 28 days back: a call now. P012 never started (plan from 09-28, 18 days);
+    /// P013 pain above 5. P003 holds short, P004 under 50% (last entry 10-11), P007 step-ups
+    /// declining, P011 down 20+ points: review.
+    static let midOctoberUrgency: [String: String] = [
+        "P005": "call now", "P012": "call now", "P013": "call now",
+        "P003": "review", "P004": "review", "P007": "review", "P011": "review",
     ]
 
     // MARK: - Ingest counts (both files)

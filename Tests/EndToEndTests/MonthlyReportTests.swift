@@ -29,7 +29,7 @@ final class MonthlyReportTests: XCTestCase {
 
     // MARK: - Summary figures
 
-    func checkSummary(_ dump: WorkbookDump, _ expected: [ExpectedPatient], asOf: String) throws {
+    func checkSummary(_ dump: WorkbookDump, _ expected: [ExpectedPatient], urgency: [String: String], asOf: String) throws {
         let s = try XCTUnwrap(dump.sheet("Summary"))
         func col(_ title: String) throws -> String { try XCTUnwrap(s.column(titled: title), "no column \(title)") }
         for e in expected {
@@ -59,27 +59,32 @@ final class MonthlyReportTests: XCTestCase {
             assertClose(try number("Side balance"), e.sideBalance, "\(who) side balance")
             assertClose(try number("Pain change"), e.painChange, "\(who) pain change")
             assertClose(try number("Max pain"), e.maxPain, "\(who) max pain")
-            assertClose(try number("Change vs last month"), e.changeVsLastMonth, "\(who) change vs last month")
+            // In percentage points.
+            assertClose(try number("Change vs last month (pts)"), e.changeVsLastMonth.map { $0 * 100 }, "\(who) change vs last month",
+                        accuracy: 1e-7)
             let last = try cell("Last entry")
             XCTAssertEqual(last?.v.string, e.lastEntry, "\(who) last entry")
             if last != nil { XCTAssertEqual(last?.t, "date", "\(who) last entry should be a date cell") }
+            // The reasons are in the therapist's words (ClinicalFiguresTests checks them word for
+            // word); the rules' own words are in the JSON.
             let reasons = try cell("Needs attention")?.v.string ?? ""
-            XCTAssertEqual(reasons, e.needsAttention.joined(separator: "; "), "\(who) needs attention")
+            XCTAssertEqual(reasons.isEmpty, e.needsAttention.isEmpty, "\(who) needs attention: \(reasons)")
+            XCTAssertEqual(try cell("Urgency")?.v.string, urgency[e.id], "\(who) urgency")
         }
     }
 
     func testOctoberSummaryMatchesHandWorkedFigures() throws {
         let dump = try allWorkbook()
-        try checkSummary(dump, FixtureExpectations.october, asOf: "2026-10-31")
+        try checkSummary(dump, FixtureExpectations.october, urgency: FixtureExpectations.octoberUrgency, asOf: "2026-10-31")
         let s = try XCTUnwrap(dump.sheet("Summary"))
         XCTAssertEqual(s.summaryIDs, FixtureExpectations.octoberOrder,
-                       "needs attention first, then lowest overall adherence, then id")
+                       "call now, review, not logging, then the rest; each by lowest overall adherence, then id")
         for id in FixtureExpectations.notInOctober { XCTAssertNil(s.row(is: id), "\(id) must not be in October") }
     }
 
     func testMonthToDateSummaryMatchesHandWorkedFigures() throws {
         let dump = try allWorkbook(asOf: "2026-10-15")
-        try checkSummary(dump, FixtureExpectations.octoberMidMonth, asOf: "2026-10-15")
+        try checkSummary(dump, FixtureExpectations.octoberMidMonth, urgency: FixtureExpectations.midOctoberUrgency, asOf: "2026-10-15")
     }
 
     func testOneWorkbookPerTherapistWithUnassignedLast() throws {
@@ -119,35 +124,42 @@ final class MonthlyReportTests: XCTestCase {
         let dump = try allWorkbook()
         let s = try XCTUnwrap(dump.sheet("Summary"))
         let n = FixtureExpectations.october.count
-        // Title, one notice (the fixture's unknown name 'Wall sit'), a blank row, then the table.
-        XCTAssertEqual(s["A1"]?.v.string, "Adherence report 2026-10, all, as of 2026-10-31")
+        // Title (every patient is at Northside PT: said once there, no Clinic column), one notice
+        // (the fixture's unknown name 'Wall sit'), the worklist's counts (octoberUrgency: 4 to call
+        // now, 4 to review, 1 not logging, the other 3 of 12 on track), a blank row, the table.
+        XCTAssertEqual(s["A1"]?.v.string, "Adherence report 2026-10, all (Northside PT), as of 2026-10-31")
         XCTAssertEqual(s["A2"]?.v.string?.hasPrefix("Note: Exercise names adhere does not know ('Wall sit')"), true)
-        XCTAssertEqual(s.tableHeaderRow, 4)
-        XCTAssertEqual(s.freeze, "C5", "header row and patient columns frozen")
+        XCTAssertEqual(s["A3"]?.v.string, "To call now: 4 · To review: 4 · Not logging: 1 · On track: 3")
+        XCTAssertEqual(s.tableHeaderRow, 5)
+        XCTAssertEqual(s.freeze, "C6", "header row and patient columns frozen")
         let lastColumn = try XCTUnwrap(s.column(titled: "Other reps"))
-        XCTAssertEqual(s.autofilter, "A4:\(lastColumn)\(n + 4)")
+        XCTAssertEqual(s.autofilter, "A5:\(lastColumn)\(n + 5)")
         XCTAssertEqual(s.orientation, "landscape")
         XCTAssertTrue(s.fit_to_page)
         XCTAssertEqual(s.fit_height, 0, "one page wide, as many tall as needed")
         XCTAssertEqual(s.fit_width ?? 1, 1)
-        XCTAssertEqual(s.print_title_rows, "$4:$4", "header repeated on every page")
-        let titles = ["Patient ID", "Patient", "Therapist", "Clinic", "Sessions/week", "Expected sessions",
-                      "Overall adherence", "Hip flexor stretch", "Calf stretch", "Step-ups", "Session days",
-                      "Monitoring days (30)", "Step-up reps", "Step-up trend (%/week)", "Step-up trend",
-                      "Side balance", "Pain change", "Max pain", "Change vs last month", "Last entry", "Needs attention"]
+        XCTAssertEqual(s.print_title_rows, "$5:$5", "header repeated on every page")
+        let titles = ["Patient ID", "Patient", "Therapist", "Urgency", "Needs attention", "Latest note", "Sessions/week",
+                      "Expected sessions", "Overall adherence", "Hip flexor stretch", "Calf stretch", "Step-ups",
+                      "Hip flexor stretch holds", "Session days", "Monitoring days (30)", "Step-up reps",
+                      "Step-up trend (%/week)", "Step-up trend", "Side balance", "Pain change", "Max pain",
+                      "Change vs last month (pts)", "Last entry", "Days since last entry", "Engagement"]
         for t in titles { XCTAssertNotNil(s.column(titled: t), "Summary header \(t)") }
+        XCTAssertNil(s.column(titled: "Clinic"), "one clinic for all: in the title")
+        let change = try XCTUnwrap(s.column(titled: "Change vs last month (pts)"))
+        XCTAssertEqual(s["\(change)6"]?.fmt, "+0\" pts\";-0\" pts\";0\" pts\"")
         // Fractions are percentages; the name column is wide enough for the longest name.
         let overall = try XCTUnwrap(s.column(titled: "Overall adherence"))
-        XCTAssertEqual(s["\(overall)5"]?.fmt, "0.0%")
+        XCTAssertEqual(s["\(overall)6"]?.fmt, "0.0%")
         let nameCol = try XCTUnwrap(s.column(titled: "Patient"))
         let longest = FixtureExpectations.october.map(\.name.count).max()!
         XCTAssertGreaterThanOrEqual(s.widths[nameCol] ?? 0, Double(longest))
         // Adherence bands: green >= 80%, amber 50-79%, red < 50%, blanks untouched.
-        let rules = s.conditional.filter { $0.range == "\(overall)5:\(overall)\(n + 4)" }
+        let rules = s.conditional.filter { $0.range == "\(overall)6:\(overall)\(n + 5)" }
         XCTAssertEqual(Set(rules.flatMap(\.formula)), [
-            "AND(ISNUMBER(\(overall)5),\(overall)5>=0.8)",
-            "AND(ISNUMBER(\(overall)5),\(overall)5>=0.5,\(overall)5<0.8)",
-            "AND(ISNUMBER(\(overall)5),\(overall)5<0.5)"])
+            "AND(ISNUMBER(\(overall)6),\(overall)6>=0.8)",
+            "AND(ISNUMBER(\(overall)6),\(overall)6>=0.5,\(overall)6<0.8)",
+            "AND(ISNUMBER(\(overall)6),\(overall)6<0.5)"])
         XCTAssertEqual(Set(rules.compactMap(\.fill)), ["FFC6EFCE", "FFFFEB9C", "FFFFC7CE"])
         // Each patient id links to its block on Trends, whose heading names the patient.
         let trends = try XCTUnwrap(dump.sheet("Trends"))

@@ -77,7 +77,9 @@ final class TrendTests: XCTestCase {
         let piped = try AdhereProcess.run(["trend", "P008", "--as-of", "2026-10-31"] + base)
         XCTAssertEqual(piped.code, 0)
         XCTAssertFalse(piped.stdout.contains("\u{1B}["), "no colour when piped")
-        XCTAssertTrue(piped.stdout.contains("Needs attention: pain up 2+ points; pain above 5"), piped.stdout)
+        // The report's words, urgent reasons first: highest pain 6, last on Friday 30 Oct (6 on even
+        // dates from 10-18); pain change 85/26 = 3.27 points (FixtureExpectations).
+        XCTAssertTrue(piped.stdout.contains("Call now: pain 6/10 on 30 Oct; pain up 3.3 pts"), piped.stdout)
         XCTAssertTrue(piped.stdout.contains("Step-ups per week"))
         let command = ([AdhereProcess.binary.path, "trend", "P008", "--as-of", "2026-10-31"] + base).joined(separator: " ")
         // NO_COLOR set but empty counts as not set (no-color.org); it overrides any inherited value.

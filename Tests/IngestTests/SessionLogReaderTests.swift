@@ -140,6 +140,31 @@ final class SessionLogReaderTests: XCTestCase {
         XCTAssertEqual(r.patients.first?.entries.count, 4)
     }
 
+    func testTheLatestNoteIsCarriedPerPatient() throws {
+        // P1: notes on 10-03 (a.csv) and 10-05 (a.csv, then a blank note later that day, then
+        // b.csv): the latest by day, then file, then row is b.csv's 10-05 note. The note on
+        // 10-20 is after the as-of date (10-15) and does not count. P2 never wrote one.
+        let a = try file("a.csv", header + """
+        P1,Ann,Dana,2026-10-05,Step-ups,,1,12,,,"sore, then fine"
+        P1,Ann,Dana,2026-10-03,Step-ups,,1,12,,,first note
+        P1,Ann,Dana,2026-10-05,Calf stretch,,1,10,,,
+        P1,Ann,Dana,2026-10-20,Calf stretch,,1,10,,,too late
+        P2,Bo,Dana,2026-10-06,Calf stretch,,1,10,,,
+
+        """)
+        let b = try file("b.csv", header + """
+        P1,Ann,Dana,2026-10-05,Hip flexor stretch,,1,10,10,,  knee sore after step-ups
+        P1,Ann,Dana,2026-10-04,Hip flexor stretch,,1,10,10,,older
+
+        """)
+        let r = read([a, b], asOf: "2026-10-15")
+        let p1 = try XCTUnwrap(r.patients.first { $0.id == "P1" })
+        XCTAssertEqual(p1.latestNote, Note(day: Day(iso: "2026-10-05")!, text: "knee sore after step-ups"))
+        XCTAssertNil(r.patients.first { $0.id == "P2" }?.latestNote)
+        // Read in the other order, a.csv's 10-05 note is the later one.
+        XCTAssertEqual(read([b, a], asOf: "2026-10-15").patients.first { $0.id == "P1" }?.latestNote?.text, "sore, then fine")
+    }
+
     /// A note starting with a quote that never closes, on row 4 of 2,000: that row is
     /// rejected with its file and line, and every other row counts.
     func testAStrayQuoteIsRejectedAloneAndEveryOtherRowCounts() throws {

@@ -13,16 +13,19 @@ public struct AdhereProcess {
     }
 
     /// The built executable: beside the test bundle (.build/<config>/adhere).
-    public static var binary: URL {
+    public static var binary: URL { executable(named: "adhere") }
+
+    /// A built executable of this package, beside the test bundle (.build/<config>/<name>).
+    public static func executable(named name: String) -> URL {
         var dir = Bundle.main.bundleURL
         for candidate in [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
                           packageRoot.appendingPathComponent(".build/debug")] {
-            if FileManager.default.isExecutableFile(atPath: candidate.appendingPathComponent("adhere").path) {
+            if FileManager.default.isExecutableFile(atPath: candidate.appendingPathComponent(name).path) {
                 dir = candidate
                 break
             }
         }
-        return dir.appendingPathComponent("adhere")
+        return dir.appendingPathComponent(name)
     }
 
     @discardableResult

@@ -4,18 +4,7 @@ import TestSupport
 import XLSXWriter
 
 /// The libxlsxwriter wrapper, checked by reading its files back with openpyxl.
-final class WorkbookTests: XCTestCase {
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("adhere-writer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
-
-    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-
+final class WorkbookTests: FolderTestCase {
     func newWorkbook(_ name: String) throws -> Workbook {
         try Workbook(path: path(name), properties: .init(title: "t", created: 1_790_000_000))
     }
@@ -65,27 +54,72 @@ final class WorkbookTests: XCTestCase {
 
     func testInvalidInputsThrowBeforeReachingTheLibraryAndPrintNothing() throws {
         let wb = try newWorkbook("invalid.xlsx")
+        func code(_ body: () throws -> Void) -> XLSXError.Code? {
+            do { try body(); return nil } catch { return (error as? XLSXError)?.code }
+        }
         let printed = try capturingStderr {
-            for bad in ["", "Sheet[1]", "a/b", "'quoted'", String(repeating: "x", count: 32)] {
-                XCTAssertThrowsError(try wb.addWorksheet(bad), "sheet name \(bad.debugDescription)") { e in
-                    XCTAssertTrue(e is XLSXError)
-                }
+            for bad in ["", "Sheet[1]", "a/b", "'quoted'", String(repeating: "x", count: 32), "history",
+                        String(repeating: "\u{1F600}", count: 16)] { // 16 emoji are 32 UTF-16 units, as Excel counts
+                XCTAssertEqual(code { _ = try wb.addWorksheet(bad) }, .invalidSheetName, "sheet name \(bad.debugDescription)")
             }
+            _ = try wb.addWorksheet(String(repeating: "\u{1F600}", count: 15) + "x") // 31 units: the most a name has
             let ws = try wb.addWorksheet("Summary")
-            XCTAssertThrowsError(try wb.addWorksheet("summary"), "names are unique ignoring case")
+            XCTAssertEqual(code { _ = try wb.addWorksheet("summary") }, .duplicateSheetName, "names are unique ignoring case")
             XCTAssertThrowsError(try ws.write(String(repeating: "x", count: 32_768), row: 0, column: 0)) { e in
+                XCTAssertEqual((e as? XLSXError)?.code, .textTooLong)
                 XCTAssertTrue("\(e)".contains("32,767"), "\(e)")
                 XCTAssertTrue("\(e)".contains("Summary!A1"), "says where: \(e)")
             }
-            XCTAssertThrowsError(try ws.write(Double.nan, row: 0, column: 0))
-            XCTAssertThrowsError(try ws.write(1, row: 1_048_576, column: 0))
-            XCTAssertThrowsError(try ws.write("x", row: 0, column: 16_384))
+            // 16,384 emoji: 16,384 characters, 32,768 UTF-16 units (Excel's LEN counts 2 each).
+            XCTAssertEqual(code { try ws.write(String(repeating: "\u{1F600}", count: 16_384), row: 0, column: 0) }, .textTooLong)
+            XCTAssertEqual(code { try ws.write(Double.nan, row: 0, column: 0) }, .invalidValue)
+            XCTAssertEqual(code { try ws.write(Double.infinity, row: 0, column: 0) }, .invalidValue)
+            XCTAssertEqual(code { try ws.write(1, row: 1_048_576, column: 0) }, .outsideSheet)
+            XCTAssertEqual(code { try ws.write("x", row: 0, column: 16_384) }, .outsideSheet)
+            XCTAssertEqual(code { try ws.write("x", row: -1, column: 0) }, .outsideSheet)
+            XCTAssertEqual(code { try ws.write(CalendarDate(year: 2026, month: 4, day: 31), row: 0, column: 0) }, .invalidValue)
+            XCTAssertEqual(code { try ws.write(CalendarDate(year: 2025, month: 2, day: 29), row: 0, column: 0) }, .invalidValue)
+            XCTAssertEqual(code { try ws.write(CalendarDate(year: 1899, month: 12, day: 31), row: 0, column: 0) }, .invalidValue)
+            XCTAssertEqual(code { try ws.autofilter(firstRow: 5, firstColumn: 0, lastRow: 1, lastColumn: 2) }, .invalidRange)
+            XCTAssertEqual(code { try ws.autofilter(firstRow: -1, firstColumn: 0, lastRow: 1, lastColumn: 2) }, .outsideSheet)
+            XCTAssertEqual(code { try ws.setColumns(0, 16_384, width: 3) }, .outsideSheet)
+            XCTAssertEqual(code { try ws.setPrintLayout(landscape: true, fitWidth: 1, repeatRows: -1...0) }, .outsideSheet)
+            XCTAssertEqual(code { try ws.write("x", row: 0, column: 0, format: CellFormat(fontSize: 0)) }, .invalidValue)
+            let chart = try wb.addLineChart(title: "c")
+            XCTAssertEqual(code { try chart.addSeries(name: "s", sheet: "Summary", categoryColumn: -1, valueColumn: 0,
+                                                      firstRow: 0, lastRow: 1) }, .outsideSheet)
+            XCTAssertEqual(code { try chart.setValueAxis(min: 10, max: 0) }, .invalidValue)
+            XCTAssertEqual(code { try chart.setValueAxis(min: .nan, max: nil) }, .invalidValue)
+            try chart.addSeries(name: "s", sheet: "Summary", categoryColumn: 0, valueColumn: 0, firstRow: 0, lastRow: 1)
+            XCTAssertEqual(code { try ws.insertChart(chart, row: 3, column: 3, scaleX: 0) }, .invalidValue)
             try ws.write(String(repeating: "y", count: 32_767), row: 0, column: 0)
+            try ws.write(CalendarDate(year: 2024, month: 2, day: 29), row: 1, column: 0)
             try wb.close()
         }
         XCTAssertEqual(printed, "", "libxlsxwriter printed warnings")
         let dump = try WorkbookDump.read(path("invalid.xlsx"))
         XCTAssertEqual(dump.sheet("Summary")?["A1"]?.v.string?.count, 32_767)
+        XCTAssertEqual(dump.sheet("Summary")?["A2"]?.v.string, "2024-02-29")
+    }
+
+    /// Chart texts are shown as typed: a title, axis name or series name starting with "="
+    /// is text, never a reference (libxlsxwriter would read it as one).
+    func testChartTextsStartingWithEqualsStayText() throws {
+        let wb = try newWorkbook("equals.xlsx")
+        let ws = try wb.addWorksheet("Data")
+        try ws.write(1, row: 0, column: 0)
+        try ws.write(2, row: 1, column: 0)
+        let chart = try wb.addLineChart(title: "=Data!A1", yAxisTitle: "=reps")
+        try chart.addSeries(name: "=Data!A2", sheet: "Data", categoryColumn: 0, valueColumn: 0, firstRow: 0, lastRow: 1)
+        try ws.insertChart(chart, row: 3, column: 3)
+        try wb.close()
+        XCTAssertEqual(try WorkbookDump.read(path("equals.xlsx")).charts, ["\u{200B}=Data!A1 \u{200B}=reps"])
+        let unzip = try Process.runCollecting(URL(fileURLWithPath: "/usr/bin/env"), ["unzip", "-p", path("equals.xlsx"), "xl/charts/chart1.xml"])
+        let xml = unzip.stdout
+        XCTAssertTrue(xml.contains("<c:v>\u{200B}=Data!A2</c:v>"), "the series name is text: \(xml)")
+        // The only references are the series' categories and values.
+        let references = xml.components(separatedBy: "<c:f>").dropFirst().map { $0.prefix { $0 != "<" } }
+        XCTAssertEqual(references, ["Data!$A$1:$A$2", "Data!$A$1:$A$2"], xml)
     }
 
     /// Characters XML cannot hold become U+FFFD wherever text reaches the workbook: cells,
@@ -141,57 +175,24 @@ final class WorkbookTests: XCTestCase {
         _ = try wb.addWorksheet("A")
         let printed = try capturingStderr {
             XCTAssertThrowsError(try wb.close()) { e in
+                XCTAssertEqual((e as? XLSXError)?.code, .destinationNotWritable)
                 XCTAssertTrue("\(e)".contains(missing) && "\(e)".contains("does not exist"), "\(e)")
             }
         }
         XCTAssertEqual(printed, "", "the library printed nothing")
-        XCTAssertNoThrow(try wb.close(), "closing again is harmless")
-        XCTAssertThrowsError(try wb.addWorksheet("B"), "a closed workbook cannot be used")
+        XCTAssertThrowsError(try wb.close(), "a failed close closed the workbook: closing again cannot write it") { e in
+            XCTAssertEqual((e as? XLSXError)?.code, .workbookClosed)
+        }
+        XCTAssertThrowsError(try wb.addWorksheet("B"), "a closed workbook cannot be used") { e in
+            XCTAssertEqual((e as? XLSXError)?.code, .workbookClosed)
+        }
         // A folder in the way.
         try FileManager.default.createDirectory(atPath: path("dir.xlsx"), withIntermediateDirectories: true)
         let blocked = try newWorkbook("dir.xlsx")
-        XCTAssertThrowsError(try blocked.close()) { e in XCTAssertTrue("\(e)".contains("folder of that name"), "\(e)") }
-    }
-
-    func testAFailureOnlyTheLibraryCanSeeCarriesItsErrorCode() throws {
-        // /dev/full opens, and every write to it fails (no space): only libxlsxwriter, writing
-        // its zip, finds out. (The library still prints its own line for such a fault; it is
-        // captured here and not checked.)
-        let wb = try Workbook(path: "/dev/full", properties: .init(title: "t", created: 0))
-        _ = try wb.addWorksheet("A")
-        _ = try capturingStderr {
-            XCTAssertThrowsError(try wb.close()) { e in
-                let error = e as? XLSXError
-                XCTAssertNotNil(error)
-                XCTAssertGreaterThan(error?.code ?? -1, 0, "libxlsxwriter's lxw_error code: \(String(describing: error))")
-                XCTAssertTrue(error?.operation.contains("/dev/full") == true)
-            }
+        XCTAssertThrowsError(try blocked.close()) { e in
+            XCTAssertEqual((e as? XLSXError)?.code, .destinationNotWritable)
+            XCTAssertTrue("\(e)".contains("folder of that name"), "\(e)")
         }
-    }
-
-    /// Faults the library would print its own [ERROR] or [WARNING] line for are found first:
-    /// a file that cannot be created (/proc takes no new files, even from root), a scratch
-    /// folder that does not exist, a chart series on a sheet the workbook does not have.
-    func testTheLibraryPrintsNothingOfItsOwn() throws {
-        let printed = try capturingStderr {
-            let proc = try Workbook(path: "/proc/adhere-test.xlsx", properties: .init(title: "t", created: 0))
-            _ = try proc.addWorksheet("A")
-            XCTAssertThrowsError(try proc.close()) { e in XCTAssertTrue("\(e)".contains("cannot be created"), "\(e)") }
-            let scratch = try Workbook(path: path("scratch.xlsx"), properties: .init(title: "t", created: 0),
-                                       temporaryFolder: folder.appendingPathComponent("no-such-folder").path)
-            _ = try scratch.addWorksheet("A")
-            XCTAssertThrowsError(try scratch.close()) { e in XCTAssertTrue("\(e)".contains("temporary folder"), "\(e)") }
-            XCTAssertFalse(FileManager.default.fileExists(atPath: path("scratch.xlsx")))
-            let charts = try newWorkbook("charts.xlsx")
-            let ws = try charts.addWorksheet("A")
-            try ws.write(1, row: 0, column: 0)
-            let chart = try charts.addLineChart(title: "c")
-            XCTAssertThrowsError(try chart.addSeries(name: "s", sheet: "Missing", categoryColumn: 0, valueColumn: 0, firstRow: 0, lastRow: 0))
-            try chart.addSeries(name: "s", sheet: "A", categoryColumn: 0, valueColumn: 0, firstRow: 0, lastRow: 0)
-            try ws.insertChart(chart, row: 2, column: 2)
-            try charts.close()
-        }
-        XCTAssertEqual(printed, "", "libxlsxwriter printed its own lines")
     }
 
     func testAWorkbookReleasedWithoutCloseWritesNothing() throws {

@@ -91,6 +91,9 @@ public struct PatientLog: Sendable {
     public var entries: [Entry]
     /// Latest entry day up to the as-of date, over everything read.
     public var lastEntry: Day?
+    /// The latest non-empty note up to the as-of date, over everything read (by day, then
+    /// file, then row, like the name).
+    public var latestNote: Note?
     /// Whether some entries were logged as done instead of reps (resolved with the prescription).
     public var hasDoneEntries: Bool { entries.contains { $0.isDone } }
 }

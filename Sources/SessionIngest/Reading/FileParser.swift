@@ -129,8 +129,12 @@ struct FileParser {
         let p = patientSlot(r, c.id)
         if options.keepEntries {
             // Names and last entry days are shown only with entries (a check of the files only counts).
-            FileParser.update(&out.patients[Int(p)], day, RowOrder(day: day, file: fileNumber, row: rowNumber),
-                              name, therapist, clinic)
+            let order = RowOrder(day: day, file: fileNumber, row: rowNumber)
+            FileParser.update(&out.patients[Int(p)], day, order, name, therapist, clinic)
+            if let i = c.notes, out.patients[Int(p)].note.map({ !(order < $0.order) }) ?? true {
+                let t = FieldParsing.trimmed(r.field(i))
+                if t.count > 0 { out.patients[Int(p)].note = (order, TextDecoding.decode(t, options.encoding).0) }
+            }
         }
         if v.exercise.unknown {
             let name = strings.texts[Int(v.exercise.name)]

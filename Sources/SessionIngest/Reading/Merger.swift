@@ -34,6 +34,8 @@ struct LocalPatient {
     var name: (order: RowOrder, text: Int32)?
     var therapist: (order: RowOrder, text: Int32)?
     var clinic: (order: RowOrder, text: Int32)?
+    /// Notes are kept as text, not interned: only the latest is kept, and most differ.
+    var note: (order: RowOrder, text: String)?
 }
 
 struct KeptRow {
@@ -46,7 +48,8 @@ struct Merger {
     /// When false (a check of the files), rows are only checked for duplicates, not kept.
     var keepEntries = true
     var index: [String: Int] = [:]
-    var patients: [(log: PatientLog, name: (RowOrder, String)?, therapist: (RowOrder, String)?, clinic: (RowOrder, String)?)] = []
+    var patients: [(log: PatientLog, name: (RowOrder, String)?, therapist: (RowOrder, String)?, clinic: (RowOrder, String)?,
+                    note: (order: RowOrder, text: String)?)] = []
     var files: [InputFileSummary] = []
     var rejects: [RejectedRow] = []
     var unknown: [String: UnknownName] = [:]
@@ -65,7 +68,7 @@ struct Merger {
             if let i = index[p.id] { g = i } else {
                 g = patients.count
                 index[p.id] = g
-                patients.append((PatientLog(id: p.id, name: nil, therapist: nil, clinic: nil, entries: [], lastEntry: nil), nil, nil, nil))
+                patients.append((PatientLog(id: p.id, name: nil, therapist: nil, clinic: nil, entries: [], lastEntry: nil), nil, nil, nil, nil))
             }
             local.append(g)
             if let d = p.lastEntry, patients[g].log.lastEntry.map({ $0 < d }) ?? true { patients[g].log.lastEntry = d }
@@ -77,6 +80,7 @@ struct Merger {
             patients[g].name = newer(patients[g].name, p.name)
             patients[g].therapist = newer(patients[g].therapist, p.therapist)
             patients[g].clinic = newer(patients[g].clinic, p.clinic)
+            if let n = p.note, patients[g].note.map({ !(n.order < $0.order) }) ?? true { patients[g].note = n }
         }
         var nextRight = 0
         for (k, isRepeat) in repeated.enumerated() {
@@ -113,6 +117,7 @@ struct Merger {
             log.name = p.name?.1
             log.therapist = p.therapist?.1
             log.clinic = p.clinic?.1
+            log.latestNote = p.note.map { Note(day: $0.order.day, text: $0.text) }
             return log
         }
         let unknownList = unknown.values

@@ -67,7 +67,7 @@ struct RowValidator {
             }
             if !extraEmpty { return .wrongFieldCount(expected: headerCount, found: r.fieldCount) }
         }
-        // Notes are never shown in a workbook, so only the other fields must fit in a cell.
+        // Notes are exempt (only the latest is shown, as text), so only the other fields must fit in a cell.
         for i in 0..<(r.longestField > 32_767 ? r.fieldCount : 0) where i != notes && r.field(i).count > 32_767 {
             let chars = TextDecoding.decode(r.field(i), encoding).0.count
             if chars > 32_767 { return .fieldTooLong(characters: chars) }
