@@ -355,22 +355,75 @@ final class MonthlyReportTests: XCTestCase {
         XCTAssertEqual(outputs[0], outputs[2])
     }
 
-    func testWorkbookOpensInLibreOfficeWithoutRepair() throws {
+    /// LibreOffice opens the workbook and reads what openpyxl reads: every sheet, every text
+    /// cell in its place with the same text, and a value in every number or date cell. A
+    /// workbook LibreOffice had to repair or could not read fully fails here, cell by cell.
+    func testWorkbookOpensInLibreOfficeWithEveryCellInPlace() throws {
         let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
         let office = try XCTUnwrap(soffice, "LibreOffice is needed for this check; scripts/test.sh installs it")
         let (_, out) = try report(["--by", "all"])
+        let workbook = out.appendingPathComponent("adhere-2026-10-all.xlsx")
         let conv = try temporaryFolder(self)
         let profile = try temporaryFolder(self)
+        // Sheet -1: every sheet to its own CSV file, named after the workbook and the sheet.
         let r = try Process.runCollecting(URL(fileURLWithPath: office),
                                           ["-env:UserInstallation=file://\(profile.path)", "--headless", "--norestore",
                                            "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-                                           "--outdir", conv.path, out.appendingPathComponent("adhere-2026-10-all.xlsx").path])
+                                           "--outdir", conv.path, workbook.path])
         XCTAssertEqual(r.code, 0, r.stderr)
-        let produced = try FileManager.default.contentsOfDirectory(atPath: conv.path)
-        let summary = try XCTUnwrap(produced.first { $0.contains("Summary") } ?? produced.first, "LibreOffice produced nothing: \(r.stderr)")
-        let text = try String(contentsOf: conv.appendingPathComponent(summary), encoding: .utf8)
-        XCTAssertTrue(text.contains("Patient ID"), text)
-        for id in FixtureExpectations.octoberOrder { XCTAssertTrue(text.contains(id), "\(id) readable by LibreOffice") }
-        XCTAssertFalse((r.stdout + r.stderr).lowercased().contains("repair"), r.stderr)
+        let dump = try WorkbookDump.read(workbook.path)
+        XCTAssertGreaterThanOrEqual(dump.sheets.count, 3)
+        var textCells = 0
+        for sheet in dump.sheets {
+            let file = conv.appendingPathComponent("adhere-2026-10-all-\(sheet.name).csv")
+            let csv = try XCTUnwrap(try? String(contentsOf: file, encoding: .utf8),
+                                    "LibreOffice wrote no \(sheet.name) sheet: \(r.stderr)")
+            let rows = CSVText.rows(csv)
+            for (ref, cell) in sheet.cells {
+                let (column, row) = CSVText.position(ref)
+                let seen = row < rows.count && column < rows[row].count ? rows[row][column] : ""
+                switch (cell.t, cell.v) {
+                case ("text", .string(let text)):
+                    XCTAssertEqual(seen, text, "\(sheet.name)!\(ref)")
+                    textCells += 1
+                case ("number", _), ("date", _):
+                    XCTAssertFalse(seen.isEmpty, "\(sheet.name)!\(ref) holds a value LibreOffice does not show")
+                default: break
+                }
+            }
+        }
+        XCTAssertGreaterThan(textCells, 100)
+        for id in FixtureExpectations.octoberOrder {
+            XCTAssertNotNil(dump.sheet("Summary")?.row(is: id) ?? dump.sheet("Summary")?.row(where: "B", is: id), id)
+        }
+    }
+}
+
+/// The little of CSV the LibreOffice check needs: rows of fields (quotes, doubled quotes,
+/// line breaks inside quotes), and a cell reference's column and row (0-based).
+enum CSVText {
+    static func rows(_ text: String) -> [[String]] {
+        var rows: [[String]] = [], row: [String] = [], field = "", quoted = false
+        var chars = Array(text).makeIterator()
+        var pending: Character? = nil
+        while let c = pending ?? chars.next() {
+            pending = nil
+            if quoted {
+                if c == "\"" {
+                    if let n = chars.next() { if n == "\"" { field.append("\"") } else { quoted = false; pending = n } } else { quoted = false }
+                } else { field.append(c) }
+            } else if c == "\"" { quoted = true
+            } else if c == "," { row.append(field); field = ""
+            } else if c == "\n" || c == "\r\n" { row.append(field); rows.append(row); row = []; field = ""
+            } else { field.append(c) }
+        }
+        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        return rows
+    }
+
+    static func position(_ ref: String) -> (column: Int, row: Int) {
+        let letters = ref.prefix { $0.isLetter }
+        let column = letters.unicodeScalars.reduce(0) { $0 * 26 + Int($1.value) - 64 } - 1
+        return (column, Int(ref.dropFirst(letters.count))! - 1)
     }
 }
