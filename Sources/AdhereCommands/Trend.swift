@@ -72,7 +72,7 @@ public struct Trend: ParsableCommand {
         do {
             settings = try RunSettings.resolve(config: config, input: input, output: nil, nightly: false)
         } catch {
-            console.err("\(error)")
+            console.errLines(error)
             return .usage
         }
         let jobInputs = settings.inputs
