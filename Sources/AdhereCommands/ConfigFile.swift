@@ -7,10 +7,21 @@ import SessionIngest
 /// starting with `#` is a comment; keys that can repeat (`input`, `column`) are given once per
 /// line. Relative paths are relative to the file's folder. The command line wins over the
 /// file. The README lists every key; Fixtures/adhere.conf is a commented example.
+///
+/// The whole file is checked when it is read, every key whether or not the command line
+/// overrides it, and every problem is said at once, each with its line (``ConfigErrors``), so
+/// an admin fixes the file in one go rather than one error per run.
 struct ConfigFile {
+    /// Each key's values, in file order, with the line each is on.
     var values: [String: [String]] = [:]
-    var lines: [String: Int] = [:]
+    var valueLines: [String: [Int]] = [:]
     let path: String
+    /// Problems met while reading values (a reference, so reading stays non-mutating).
+    let problems = Problems()
+
+    final class Problems {
+        var list: [ConfigError] = []
+    }
 
     static let keys: Set<String> = [
         "input", "plans", "out", "by", "timezone", "date-order", "column", "log-file", "strict", "quiet",
@@ -21,11 +32,16 @@ struct ConfigFile {
     ]
     /// Keys holding paths: resolved against the file's folder.
     static let pathKeys: Set<String> = ["input", "plans", "out", "log-file", "json", "catalog"]
+    /// Keys given once per value, on as many lines as needed.
+    static let repeatable: Set<String> = ["input", "column"]
+    static let firstDaysRange = 0...28
+    static let settleSecondsRange = 0...86_400
 
+    /// Reads and checks the file; throws ``ConfigErrors`` with every problem found, in line order.
     init(path: String) throws {
         self.path = path
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(path: path, line: nil, message: "cannot be read (does it exist?)")
+            throw ConfigErrors([ConfigError(path: path, line: nil, message: "cannot be read (does it exist?)")])
         }
         var text = String(decoding: data, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
@@ -35,71 +51,138 @@ struct ConfigFile {
             let trimmed = raw.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             guard let eq = trimmed.firstIndex(of: "=") else {
-                throw ConfigError(path: path, line: n + 1, message: "expected 'key = value', found '\(trimmed)'")
+                problems.list.append(ConfigError(path: path, line: n + 1, message: "expected 'key = value', found '\(trimmed)'"))
+                continue
             }
             let key = trimmed[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
             var value = trimmed[trimmed.index(after: eq)...].trimmingCharacters(in: .whitespaces)
             guard ConfigFile.keys.contains(key) else {
-                throw ConfigError(path: path, line: n + 1, message: "unknown setting '\(key)'; known: \(ConfigFile.keys.sorted().joined(separator: ", "))")
+                problems.list.append(ConfigError(path: path, line: n + 1,
+                                                 message: "unknown setting '\(key)'; known: \(ConfigFile.keys.sorted().joined(separator: ", "))"))
+                continue
+            }
+            if let earlier = valueLines[key]?.first, !ConfigFile.repeatable.contains(key) {
+                problems.list.append(ConfigError(path: path, line: n + 1,
+                                                 message: "\(key) is already set on line \(earlier); give it once (only input and column repeat)"))
+                continue
             }
             if ConfigFile.pathKeys.contains(key), !value.isEmpty, !value.hasPrefix("/"), value != "-", !folder.isEmpty {
                 value = (folder as NSString).appendingPathComponent(value)
             }
             values[key, default: []].append(value)
-            lines[key] = n + 1
+            valueLines[key, default: []].append(n + 1)
         }
+        checkEveryValue()
+        if !problems.list.isEmpty {
+            throw ConfigErrors(problems.list)
+        }
+    }
+
+    /// Reads every value once, so that each bad one is a problem whether or not this run uses it.
+    private func checkEveryValue() {
+        _ = choice("by", as: Grouping.self)
+        _ = choice("date-order", as: DateOrderOption.self)
+        _ = choice("separator", as: SeparatorOption.self)
+        _ = choice("encoding", as: EncodingOption.self)
+        _ = columns()
+        _ = timeZone()
+        _ = bool("strict")
+        _ = bool("quiet")
+        _ = int("first-days", ConfigFile.firstDaysRange)
+        _ = int("settle-seconds", ConfigFile.settleSecondsRange)
+        _ = thresholds()
     }
 
     func string(_ key: String) -> String? { values[key]?.last }
     func list(_ key: String) -> [String] { values[key] ?? [] }
 
-    func problem(_ key: String, _ message: String) -> ConfigError {
-        ConfigError(path: path, line: lines[key], message: message)
+    /// Records a problem with the value of `key` (on its line).
+    func problem(_ key: String, _ message: String, line: Int? = nil) {
+        let error = ConfigError(path: path, line: line ?? valueLines[key]?.last, message: message)
+        // A value read twice (checked on reading the file, then used) is said once.
+        if !problems.list.contains(where: { $0.line == error.line && $0.message == error.message }) {
+            problems.list.append(error)
+        }
     }
 
     /// One of a fixed set of values (the same words as the command-line option takes).
-    func choice<T: CaseIterable & RawRepresentable>(_ key: String, as type: T.Type) throws -> T? where T.RawValue == String {
+    func choice<T: CaseIterable & RawRepresentable>(_ key: String, as type: T.Type) -> T? where T.RawValue == String {
         guard let v = string(key) else { return nil }
         guard let parsed = T(rawValue: v) else {
             let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
-            throw problem(key, "\(key) must be one of \(allowed), found '\(v)'")
+            problem(key, "\(key) must be one of \(allowed), found '\(v)'")
+            return nil
         }
         return parsed
     }
 
-    func bool(_ key: String) throws -> Bool? {
+    func bool(_ key: String) -> Bool? {
         guard let v = string(key)?.lowercased() else { return nil }
         switch v {
         case "yes", "true", "on", "1": return true
         case "no", "false", "off", "0": return false
-        default: throw problem(key, "\(key) must be yes or no, found '\(v)'")
+        default:
+            problem(key, "\(key) must be yes or no, found '\(v)'")
+            return nil
         }
     }
 
-    func int(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
+    func int(_ key: String, _ range: ClosedRange<Int>) -> Int? {
         guard let v = string(key) else { return nil }
         guard let n = Int(v), range.contains(n) else {
-            throw problem(key, "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound), found '\(v)'")
+            problem(key, "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound), found '\(v)'")
+            return nil
         }
         return n
     }
 
     /// A plain number such as `2` or `2.5` (up to four decimals), exactly, within `range`.
-    func number(_ key: String, _ range: ClosedRange<Int>) throws -> Fraction? {
+    func number(_ key: String, _ range: ClosedRange<Int>) -> Fraction? {
         guard let v = string(key) else { return nil }
         guard let f = ConfigFile.decimal(v), f >= Fraction(range.lowerBound), f <= Fraction(range.upperBound) else {
-            throw problem(key, "\(key) must be a number from \(range.lowerBound) to \(range.upperBound), found '\(v)'")
+            problem(key, "\(key) must be a number from \(range.lowerBound) to \(range.upperBound), found '\(v)'")
+            return nil
         }
         return f
     }
 
     /// A percentage written with its sign, `80%`, as a fraction (0.8).
-    func percent(_ key: String) throws -> Fraction? {
+    func percent(_ key: String) -> Fraction? {
         guard let v = string(key) else { return nil }
         guard v.hasSuffix("%"), let f = ConfigFile.decimal(String(v.dropLast())), f <= Fraction(100) else {
-            throw problem(key, "\(key) must be a percentage from 0% to 100%, written with its % sign (e.g. 80%), found '\(v)'")
+            problem(key, "\(key) must be a percentage from 0% to 100%, written with its % sign (e.g. 80%), found '\(v)'")
+            return nil
         }
         return f / Fraction(100)
+    }
+
+    /// The `timezone` value as a zone; `nil` when not given or unknown (a problem).
+    func timeZone() -> TimeZone? {
+        guard let name = string("timezone") else { return nil }
+        guard let zone = TimeZone(identifier: name) else {
+            problem("timezone", "unknown time zone '\(name)'; use a name like Europe/Berlin or UTC")
+            return nil
+        }
+        return zone
+    }
+
+    /// The `column` lines, each `Header=canonical_name`; a bad one is a problem on its own line.
+    func columns() -> [String] {
+        let lines = valueLines["column"] ?? []
+        var good: [String] = []
+        for (spec, line) in zip(list("column"), lines) {
+            guard let eq = spec.lastIndex(of: "=") else {
+                problem("column", "column '\(spec)' needs the form 'Header in the file=canonical_name'", line: line)
+                continue
+            }
+            let name = String(spec[spec.index(after: eq)...]).lowercased()
+            guard Column(rawValue: name) != nil else {
+                problem("column", "column '\(spec)': '\(name)' is not a column adhere knows; use one of: \(Column.allCases.map(\.rawValue).joined(separator: ", "))", line: line)
+                continue
+            }
+            good.append(spec)
+        }
+        return good
     }
 
     static func decimal(_ v: String) -> Fraction? {
@@ -114,25 +197,32 @@ struct ConfigFile {
         return Fraction(value, scale)
     }
 
-    /// Thresholds, starting from the defaults, checked for sense.
-    func thresholds() throws -> Thresholds {
+    /// Thresholds, starting from the defaults, checked for sense (bad values are problems and
+    /// leave the default).
+    func thresholds() -> Thresholds {
         var t = Thresholds()
-        if let v = try percent("adherent") { t.adherent = v }
-        if let v = try percent("partial") { t.partial = v }
-        if let v = try percent("low-adherence") { t.lowAdherence = v }
-        if let v = try percent("monthly-drop") { t.monthlyDrop = v }
-        if let v = try int("inactive-days", 1...60) { t.inactiveDays = v }
-        if let v = try number("building", 0...100) { t.building = v }
-        if let v = try number("declining", 0...100) { t.declining = v }
-        if let v = try number("pain-rise", 0...10) { t.painRise = v }
-        if let v = try number("pain-ceiling", 0...10) { t.painCeiling = v }
-        if let v = try int("look-back-days", 28...120) { t.lookBackDays = v }
-        if let v = try int("never-started-days", 1...60) { t.neverStartedDays = v }
-        if let v = try int("not-logging-days", 1...365) { t.notLoggingDays = v }
-        if let v = try percent("holds-short-share") { t.holdsShortShare = v }
-        if let v = try int("holds-short-reps", 1...1000) { t.holdsShortMinimumReps = v }
+        if let v = percent("adherent") { t.adherent = v }
+        if let v = percent("partial") { t.partial = v }
+        if let v = percent("low-adherence") { t.lowAdherence = v }
+        if let v = percent("monthly-drop") { t.monthlyDrop = v }
+        if let v = int("inactive-days", 1...60) { t.inactiveDays = v }
+        if let v = number("building", 0...100) { t.building = v }
+        if let v = number("declining", 0...100) { t.declining = v }
+        if let v = number("pain-rise", 0...10) { t.painRise = v }
+        if let v = number("pain-ceiling", 0...10) { t.painCeiling = v }
+        if let v = int("look-back-days", 28...120) { t.lookBackDays = v }
+        if let v = int("never-started-days", 1...60) { t.neverStartedDays = v }
+        if let v = int("not-logging-days", 1...365) { t.notLoggingDays = v }
+        if let v = percent("holds-short-share") { t.holdsShortShare = v }
+        if let v = int("holds-short-reps", 1...1000) { t.holdsShortMinimumReps = v }
         if t.partial > t.adherent {
-            throw problem("partial", "partial (\(string("partial") ?? "")) must not be above adherent (\(string("adherent") ?? "80%"))")
+            // Said with the values in force (a bad or missing one is the default's).
+            func said(_ key: String, _ f: Fraction) -> String {
+                let given = string(key).flatMap { ConfigFile.decimal(String($0.dropLast())) != nil && $0.hasSuffix("%") ? $0 : nil }
+                return given ?? "\((f * Fraction(100)).plainPercent)%, the default"
+            }
+            problem(string("partial") != nil ? "partial" : "adherent",
+                    "partial (\(said("partial", t.partial))) must not be above adherent (\(said("adherent", t.adherent)))")
         }
         return t
     }
@@ -143,6 +233,27 @@ struct ConfigError: Error, CustomStringConvertible {
     let line: Int?
     let message: String
     var description: String { "\(path)\(line.map { ", line \($0)" } ?? ""): \(message)" }
+}
+
+/// Every problem of a config file, in line order, one line each ("/etc/adhere.conf, line 7: ...").
+struct ConfigErrors: Error, CustomStringConvertible {
+    let errors: [ConfigError]
+
+    init(_ errors: [ConfigError]) {
+        self.errors = errors.enumerated().sorted { a, b in
+            (a.element.line ?? 0, a.offset) < (b.element.line ?? 0, b.offset)
+        }.map(\.element)
+    }
+
+    var description: String { errors.map(\.description).joined(separator: "\n") }
+}
+
+extension Console {
+    /// Says an error on standard error, one `adhere: ` line per line of its text (a config
+    /// file's problems are one line each).
+    func errLines(_ error: Error) {
+        for line in "\(error)".split(separator: "\n", omittingEmptySubsequences: false) { err(String(line)) }
+    }
 }
 
 /// Settings merged from the config file and the command line (the command line wins).
@@ -160,6 +271,7 @@ struct RunSettings {
 
 static func resolve(config: String?, input: InputOptions, output: OutputOptions?, nightly: Bool,
                     firstDays: Int? = nil, settleSeconds: Int? = nil, logFile: String? = nil) throws -> RunSettings {
+    // Reading the file checks all of it: every problem is thrown here, at once.
     let file = try config.map { try ConfigFile(path: $0) }
     let paths = input.inputs.isEmpty ? (file?.list("input") ?? []) : input.inputs
     guard !paths.isEmpty else {
@@ -168,20 +280,22 @@ static func resolve(config: String?, input: InputOptions, output: OutputOptions?
     }
     let zoneName = input.timezone ?? file?.string("timezone")
     var zone = TimeZone.current
-    if let name = zoneName {
-        guard let z = TimeZone(identifier: name) else {
-            throw ConfigError(path: config ?? "command line", line: nil, message: "unknown time zone '\(name)'; use a name like Europe/Berlin")
+    if let t = input.timezone {
+        guard let z = TimeZone(identifier: t) else {
+            throw ConfigError(path: "command line", line: nil, message: "unknown time zone '\(t)'; use a name like Europe/Berlin")
         }
         zone = z
+    } else if let z = file?.timeZone() {
+        zone = z
     }
-    let grouping = try output?.grouping ?? file?.choice("by", as: Grouping.self)
-    let dateOrder = try input.dateOrder?.order ?? file?.choice("date-order", as: DateOrderOption.self)?.order
-    let columns = try InputOptions.columnMap((file?.list("column") ?? []) + input.columns)
-    let separator = try input.separator ?? file?.choice("separator", as: SeparatorOption.self)
-    let encoding = try input.encoding ?? file?.choice("encoding", as: EncodingOption.self)
+    let grouping = output?.grouping ?? file?.choice("by", as: Grouping.self)
+    let dateOrder = input.dateOrder?.order ?? file?.choice("date-order", as: DateOrderOption.self)?.order
+    let columns = try InputOptions.columnMap((file?.columns() ?? []) + input.columns)
+    let separator = input.separator ?? file?.choice("separator", as: SeparatorOption.self)
+    let encoding = input.encoding ?? file?.choice("encoding", as: EncodingOption.self)
     // A nightly run skips files still being written; a report asked for by hand reads them all.
-    let settle = nightly ? try settleSeconds ?? file?.int("settle-seconds", 0...86_400) ?? 60 : nil
-    let first = try firstDays ?? file?.int("first-days", 0...28) ?? 3
+    let settle = nightly ? settleSeconds ?? file?.int("settle-seconds", ConfigFile.settleSecondsRange) ?? 60 : nil
+    let first = firstDays ?? file?.int("first-days", ConfigFile.firstDaysRange) ?? 3
     return RunSettings(
         inputs: JobInputs(paths: paths, plans: input.plans ?? file?.string("plans"), dateOrder: dateOrder,
                           columns: columns, settleSeconds: settle, separator: separator?.byte,
@@ -190,10 +304,19 @@ static func resolve(config: String?, input: InputOptions, output: OutputOptions?
         out: output?.out ?? file?.string("out") ?? "reports",
         grouping: grouping ?? .therapist,
         json: output?.json ?? file?.string("json"),
-        strict: try (output?.strict ?? false) || (file?.bool("strict") ?? false),
-        quiet: try (output?.quiet ?? false) || (file?.bool("quiet") ?? false),
+        strict: (output?.strict ?? false) || (file?.bool("strict") ?? false),
+        quiet: (output?.quiet ?? false) || (file?.bool("quiet") ?? false),
         timezone: zone, firstDays: first,
         logFile: logFile ?? file?.string("log-file"),
-        thresholds: try file?.thresholds() ?? Thresholds())
+        thresholds: file?.thresholds() ?? Thresholds())
 }
+}
+
+extension Fraction {
+    /// The shortest plain decimal of a percentage's number, e.g. "80" or "62.5".
+    var plainPercent: String {
+        var s = String(doubleValue)
+        if s.hasSuffix(".0") { s.removeLast(2) }
+        return s
+    }
 }

@@ -74,7 +74,7 @@ public struct Nightly: ParsableCommand {
         umask(0o077)
         let settings: RunSettings
         do { settings = try resolve() } catch {
-            Console.standard.err("\(error)")
+            Console.standard.errLines(error)
             return .usage
         }
         let log = LogFile(path: settings.logFile)

@@ -87,7 +87,7 @@ public struct Report: ParsableCommand {
         do {
             settings = try RunSettings.resolve(config: config, input: input, output: output, nightly: false)
         } catch {
-            Console.standard.err("\(error)")
+            Console.standard.errLines(error)
             throw ExitCode(AdhereExit.usage.rawValue)
         }
         let job = ReportJob(inputs: settings.inputs, month: m, asOf: asOfDay, grouping: settings.grouping,

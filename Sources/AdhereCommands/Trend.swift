@@ -18,10 +18,11 @@ public struct Trend: ParsableCommand {
         monthly report's figures for the month up to the as-of date.
 
         Shows who the patient is and their plan, then for each of the last weeks (Monday to \
-        Sunday): days logged, adherence per exercise, step-ups (total, per session, left/right) \
-        and pain (mean and highest); sparklines of step-ups and pain; the step-up trend; the \
-        reasons to call; the last entry. Colour is used only on a terminal, and never when \
-        NO_COLOR is set.
+        Sunday): days logged, adherence per exercise, step-ups (total, per day, left/right) \
+        and pain (mean and highest), with sparklines of step-ups per day and of pain. A week \
+        cut short is starred and compared per day; weeks before the start are empty. Then the \
+        reasons to call, the month's figures, the step-up trend and the last entry. Colour is \
+        used only on a terminal, and never when NO_COLOR is set.
 
         \(ExitCode.helpText)
         """)
@@ -72,7 +73,7 @@ public struct Trend: ParsableCommand {
         do {
             settings = try RunSettings.resolve(config: config, input: input, output: nil, nightly: false)
         } catch {
-            console.err("\(error)")
+            console.errLines(error)
             return .usage
         }
         let jobInputs = settings.inputs

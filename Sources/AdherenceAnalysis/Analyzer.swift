@@ -382,19 +382,35 @@ struct PatientView {
         range.compactMap { dayPain($0) }.max().map { Fraction(Int64($0), 100) }
     }
 
+    /// Week by week over `range` (domain.md, "Weekly figures"): figures count the days from the
+    /// patient's first active day in the range on, so weeks before it are empty and the week it
+    /// falls in is partial; step-ups have figures only in a week where they were prescribed on a
+    /// counted day.
     func weeks(in range: DayRange) -> [WeekFigures] {
         var result: [WeekFigures] = []
+        let start = range.first(where: { isActiveAnyExercise($0) })
+        let stepUp = analyzer.catalog.volumeExercise
         var monday = range.first.mondayOfWeek
         while monday <= range.last {
             let days = DayRange(monday, monday + 6).clamped(to: range)
-            let adherence = adherence(over: days)
-            let volume = volume(over: days)
-            result.append(WeekFigures(
-                weekStart: monday, days: days,
-                entryDays: days.reduce(0) { $0 + (hasEntry($1) ? 1 : 0) },
-                adherence: adherence, overall: Analyzer.overall(adherence),
-                stepUpReps: volume.reps, stepUpLeft: volume.left, stepUpRight: volume.right, stepUpDays: volume.days,
-                painMean: meanPain(over: days), painMax: maxPain(over: days)))
+            var week = WeekFigures(weekStart: monday, days: days, counted: nil, entryDays: nil, adherence: [], overall: nil,
+                                   stepUps: nil, painMean: nil, painMax: nil)
+            if let start, start <= days.last {
+                let counted = DayRange(max(days.first, start), days.last)
+                let adherence = adherence(over: counted)
+                week.counted = counted
+                week.entryDays = counted.reduce(0) { $0 + (hasEntry($1) ? 1 : 0) }
+                week.adherence = adherence
+                week.overall = Analyzer.overall(adherence)
+                if let stepUp, exercises.contains(stepUp), counted.contains(where: { slot(stepUp, on: $0) != nil }) {
+                    let v = volume(over: counted)
+                    week.stepUps = WeekStepUps(reps: v.reps, left: v.left, right: v.right, days: v.days,
+                                               perDay: Fraction(Int64(v.reps), Int64(counted.count)))
+                }
+                week.painMean = meanPain(over: counted)
+                week.painMax = maxPain(over: counted)
+            }
+            result.append(week)
             monday = monday + 7
         }
         return result

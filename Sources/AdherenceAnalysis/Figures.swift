@@ -63,21 +63,48 @@ public struct StepUpTrend: Hashable, Sendable {
     public var days: Int
 }
 
-/// Figures of one ISO week (cut at the edges of the range it was computed for).
+/// Figures of one ISO week (cut at the edges of the range it was computed for), by the rules of
+/// domain.md, "Weekly figures": a week before the patient's first active day has no figures (not
+/// 0); a week with fewer than 7 days counted is partial and is compared by its per-day figures
+/// (adherence, step-ups per day), never by its totals; an exercise the patient is not prescribed
+/// in the week has no figures.
 public struct WeekFigures: Hashable, Sendable {
     public var weekStart: Day
+    /// The week's days inside the range (Monday to Sunday; the last week ends on the range's last day).
     public var days: DayRange
-    /// Distinct days with any entry.
-    public var entryDays: Int
+    /// The days the figures count: the week's days from the patient's first active day in the
+    /// range on. `nil` when the whole week is before it: then every figure is empty.
+    public var counted: DayRange?
+    /// Distinct days with any entry among the counted days; `nil` before the first active day.
+    public var entryDays: Int?
     public var adherence: [ExerciseAdherence]
     public var overall: Fraction?
-    public var stepUpReps: Int
-    public var stepUpLeft: Int
-    public var stepUpRight: Int
-    public var stepUpDays: Int
+    /// `nil` before the first active day, and in a week with no counted day on which step-ups
+    /// were prescribed.
+    public var stepUps: WeekStepUps?
     /// Mean of the days' highest pain ratings, in points; `nil` when no day was rated.
     public var painMean: Fraction?
     public var painMax: Fraction?
+
+    /// Days counted (0 before the first active day).
+    public var daysCounted: Int { counted?.count ?? 0 }
+    /// Fewer than 7 days counted: the window cuts the week short, or the patient started in it.
+    public var isPartial: Bool { counted.map { $0.count < 7 } ?? false }
+    /// The whole week is before the patient's first active day in the range.
+    public var isBeforeStart: Bool { counted == nil }
+}
+
+/// A week's step-ups (all sides), over its counted days.
+public struct WeekStepUps: Hashable, Sendable {
+    public var reps: Int
+    public var left: Int
+    public var right: Int
+    /// Days with at least one step-up rep.
+    public var days: Int
+    /// Reps per counted day: the figure a partial week is compared by.
+    public var perDay: Fraction
+    /// Reps per step-up day; `nil` without one.
+    public var perSession: Fraction? { days > 0 ? Fraction(Int64(reps), Int64(days)) : nil }
 }
 
 /// Every figure of domain.md for one patient over one window.

@@ -74,16 +74,17 @@ public struct PatientTrend: Sendable {
         out.append("")
         let exerciseColumns = catalog.exercises.indices.filter { i in f.adherence.contains { $0.exercise == i } }
         var header = ["Week of", "Days"] + exerciseColumns.map { short(catalog.exercises[$0].displayName) + " %" }
-        header += ["Step-ups", "Per session", "L/R", "Pain"]
+        header += ["Step-ups", "Per day", "L/R", "Pain"]
         var rows: [[String]] = [header]
         for w in weeks {
-            var r = [w.weekStart.description, "\(w.entryDays)"]
+            // A week cut short is starred (said below); a week before the start has no figures.
+            var r = [w.weekStart.description + (w.isPartial ? "*" : ""), w.entryDays.map(String.init) ?? "–"]
             for i in exerciseColumns {
                 r.append(w.adherence.first { $0.exercise == i }?.adherence.map(percent) ?? "–")
             }
-            r.append("\(w.stepUpReps)")
-            r.append(w.stepUpDays > 0 ? Fraction(Int64(w.stepUpReps), Int64(w.stepUpDays)).oneDecimal : "–")
-            r.append("\(w.stepUpLeft)/\(w.stepUpRight)")
+            r.append(w.stepUps.map { "\($0.reps)" } ?? "–")
+            r.append(w.stepUps?.perDay.oneDecimal ?? "–")
+            r.append(w.stepUps.map { "\($0.left)/\($0.right)" } ?? "–")
             r.append(w.painMax == nil ? "–" : "\(w.painMean?.oneDecimal ?? "–")/\(w.painMax?.oneDecimal ?? "–")")
             rows.append(r)
         }
@@ -97,9 +98,13 @@ public struct PatientTrend: Sendable {
             }.joined(separator: gap)
             out.append(k == 0 ? paint(line, "1") : line)
         }
-        say("Per session: step-ups per step-up day. L/R: step-ups left/right. Pain: the week's mean/highest.")
+        say("Per day: step-ups a day over the week's days counted. L/R: left/right.")
+        say("Pain: the week's mean/highest rating.")
+        for note in weekNotes { say(note) }
         out.append("")
-        out.append("Step-ups per week    \(Sparkline.render(weeks.map { Double($0.stepUpReps) }))")
+        if weeks.contains(where: { $0.stepUps != nil }) {
+            out.append("Step-ups per day     \(Sparkline.render(weeks.map { $0.stepUps?.perDay.doubleValue }))")
+        }
         if weeks.contains(where: { $0.painMax != nil }) {
             out.append("Pain (max) per week  \(Sparkline.render(weeks.map { $0.painMax?.doubleValue }, fixedMax: 10))")
         }
@@ -130,6 +135,28 @@ public struct PatientTrend: Sendable {
         last += "; \(f.engagement.rawValue)"
         say(last)
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// What the weekly table's marks mean, for the weeks shown: the weeks before the start ("Weeks
+    /// before the start on 8 Oct: empty, not 0."), and each partial week with the days it counts
+    /// ("* 2026-10-12: partial (3 of 7 days, 12-14 Oct): compare per day, not totals.").
+    var weekNotes: [String] {
+        var notes: [String] = []
+        if let start = weeks.first(where: { !$0.isBeforeStart })?.counted?.first, weeks.contains(where: \.isBeforeStart) {
+            notes.append("Weeks before the start on \(ClinicalWords.shortDate(start)): empty, not 0.")
+        }
+        for w in weeks where w.isPartial {
+            guard let c = w.counted else { continue }
+            notes.append("* \(w.weekStart): partial (\(c.count) of 7 days, \(PatientTrend.dayRangeText(c))): compare per day, not totals.")
+        }
+        return notes
+    }
+
+    /// "12-14 Oct", "28 Sep-2 Oct", or "14 Oct" for one day.
+    static func dayRangeText(_ r: DayRange) -> String {
+        if r.first == r.last { return ClinicalWords.shortDate(r.first) }
+        if r.first.civil.month == r.last.civil.month { return "\(r.first.civil.day)-\(ClinicalWords.shortDate(r.last))" }
+        return "\(ClinicalWords.shortDate(r.first))-\(ClinicalWords.shortDate(r.last))"
     }
 
     /// `text` cut into lines of at most `width` characters at spaces; continuation lines are
@@ -183,8 +210,8 @@ public struct PatientTrend: Sendable {
 
     // MARK: - Workbook
 
-    /// A one-patient workbook: the weekly table with charts (step-ups, pain, adherence per
-    /// week) and the daily log.
+    /// A one-patient workbook: the weekly table with charts (step-ups per day when prescribed,
+    /// adherence, pain when rated) and the daily log.
     public func writeWorkbook(to path: String, toolVersion: String) throws {
         let f = figures
         let wb = try Workbook(path: path, properties: .init(title: "Trend of \(f.id) as of \(asOf)",
@@ -219,31 +246,13 @@ public struct PatientTrend: Sendable {
         row = try table.writeWeeks(weeks, to: ws, row: firstData)
         try ws.setColumns(0, 0, width: 14)
         try ws.setColumns(1, headers.count - 1, width: 13)
+        try ws.setColumns(table.categoryColumn, table.categoryColumn, width: 27)
         try ws.freezePanes(row: headerRow + 1, column: 1)
-        if !weeks.isEmpty {
-            let last = row - 1
-            let steps = try wb.addLineChart(title: "Step-ups per week", yAxisTitle: "reps")
-            try steps.addSeries(name: "Step-up reps", sheet: ws.name, categoryColumn: 0, valueColumn: table.column("Step-up reps"),
-                                firstRow: firstData, lastRow: last, color: 0x2E75B6)
-            try steps.setValueAxis(min: 0, max: nil)
-            try steps.setCategoryNumberFormat("dd mmm")
-            try ws.insertChart(steps, row: row + 1, column: 0)
-            let adherence = try wb.addLineChart(title: "Adherence per week", yAxisTitle: "adherence")
-            try adherence.addSeries(name: "Overall", sheet: ws.name, categoryColumn: 0, valueColumn: table.column("Overall adherence"),
-                                    firstRow: firstData, lastRow: last, color: 0x548235)
-            try adherence.setValueAxis(min: 0, max: 1, numberFormat: "0%")
-            try adherence.setCategoryNumberFormat("dd mmm")
-            try ws.insertChart(adherence, row: row + 1, column: 5)
-            if weeks.contains(where: { $0.painMax != nil }) {
-                let pain = try wb.addLineChart(title: "Pain per week (0-10)", yAxisTitle: "pain")
-                try pain.addSeries(name: "Max pain", sheet: ws.name, categoryColumn: 0, valueColumn: table.column("Max pain"),
-                                   firstRow: firstData, lastRow: last, color: 0xC00000)
-                try pain.addSeries(name: "Mean pain", sheet: ws.name, categoryColumn: 0, valueColumn: table.column("Mean pain"),
-                                   firstRow: firstData, lastRow: last, color: 0xED7D31)
-                try pain.setValueAxis(min: 0, max: 10)
-                try pain.setCategoryNumberFormat("dd mmm")
-                try ws.insertChart(pain, row: row + 17, column: 0)
-            }
+        let charts = try table.charts(for: weeks, in: wb, sheet: ws.name, first: firstData, last: row - 1, prefix: "", adherence: true)
+        // Step-ups and adherence side by side, pain below; a chart not drawn leaves its place to the next.
+        let places = [(row + 1, 0), (row + 1, 5), (row + 17, 0)]
+        for (k, chart) in [charts.stepUps, charts.adherence, charts.pain].compactMap({ $0 }).enumerated() {
+            try ws.insertChart(chart, row: places[k].0, column: places[k].1)
         }
         // Daily log: every entry of the weeks shown.
         let logHeaders = ["Date", "Exercise", "Side", "Reps", "Hold (s)", "Pain"]

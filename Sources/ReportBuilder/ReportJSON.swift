@@ -97,32 +97,40 @@ public enum ReportJSON {
         let text: String
     }
 
+    /// One week: figures over its counted days (from the patient's start on); null before the
+    /// start, and for step-ups in a week they were not prescribed; `partial` when fewer than 7
+    /// days count (compare it by `overall_adherence` and `step_ups_per_day`, not by its totals).
     struct Week: Encodable {
         let week_start: String
         let first_day: String
         let last_day: String
-        let days_logged: Int
+        let days_counted: Int
+        let partial: Bool
+        let days_logged: Int?
         let overall_adherence: Double?
         let adherence: [String: Double?]
-        let step_up_reps: Int
-        let step_up_left: Int
-        let step_up_right: Int
+        let step_up_reps: Int?
+        let step_ups_per_day: Double?
+        let step_up_left: Int?
+        let step_up_right: Int?
         let pain_mean: Double?
         let pain_max: Double?
 
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: Key.self)
-            try c.encode(week_start, forKey: Key("week_start")); try c.encode(first_day, forKey: Key("first_day"))
-            try c.encode(last_day, forKey: Key("last_day")); try c.encode(days_logged, forKey: Key("days_logged"))
-            if let o = overall_adherence { try c.encode(o, forKey: Key("overall_adherence")) } else { try c.encodeNil(forKey: Key("overall_adherence")) }
+            func put<T: Encodable>(_ v: T?, _ k: String) throws {
+                if let v { try c.encode(v, forKey: Key(k)) } else { try c.encodeNil(forKey: Key(k)) }
+            }
+            try put(week_start, "week_start"); try put(first_day, "first_day"); try put(last_day, "last_day")
+            try put(days_counted, "days_counted"); try put(partial, "partial"); try put(days_logged, "days_logged")
+            try put(overall_adherence, "overall_adherence")
             var a = c.nestedContainer(keyedBy: Key.self, forKey: Key("adherence"))
             for (k, v) in adherence.sorted(by: { $0.key < $1.key }) {
                 if let v { try a.encode(v, forKey: Key(k)) } else { try a.encodeNil(forKey: Key(k)) }
             }
-            try c.encode(step_up_reps, forKey: Key("step_up_reps"))
-            try c.encode(step_up_left, forKey: Key("step_up_left")); try c.encode(step_up_right, forKey: Key("step_up_right"))
-            if let p = pain_mean { try c.encode(p, forKey: Key("pain_mean")) } else { try c.encodeNil(forKey: Key("pain_mean")) }
-            if let p = pain_max { try c.encode(p, forKey: Key("pain_max")) } else { try c.encodeNil(forKey: Key("pain_max")) }
+            try put(step_up_reps, "step_up_reps"); try put(step_ups_per_day, "step_ups_per_day")
+            try put(step_up_left, "step_up_left"); try put(step_up_right, "step_up_right")
+            try put(pain_mean, "pain_mean"); try put(pain_max, "pain_max")
         }
     }
 
@@ -191,9 +199,10 @@ public enum ReportJSON {
 
     static func week(_ w: WeekFigures) -> Week {
         Week(week_start: w.weekStart.description, first_day: w.days.first.description,
-             last_day: w.days.last.description, days_logged: w.entryDays,
+             last_day: w.days.last.description, days_counted: w.daysCounted, partial: w.isPartial, days_logged: w.entryDays,
              overall_adherence: w.overall?.doubleValue, adherence: adherenceMap(w.adherence),
-             step_up_reps: w.stepUpReps, step_up_left: w.stepUpLeft, step_up_right: w.stepUpRight,
+             step_up_reps: w.stepUps?.reps, step_ups_per_day: w.stepUps?.perDay.doubleValue,
+             step_up_left: w.stepUps?.left, step_up_right: w.stepUps?.right,
              pain_mean: w.painMean?.doubleValue, pain_max: w.painMax?.doubleValue)
     }
 

@@ -27,6 +27,9 @@ public struct ReportWorkbook {
     /// A change in percentage points (the value is in points): "+3 pts", "-29 pts".
     static let signedPoints = CellFormat(numberFormat: "+0\" pts\";-0\" pts\";0\" pts\"")
     static let trendFormat = CellFormat(numberFormat: "+0.0;-0.0;0.0")
+    /// Expected sessions are sessions per week x active days / 7: whole sevenths, shown exactly as
+    /// a count with its fraction ("13 2/7"), never as a decimal that reads like a percentage.
+    static let sevenths = CellFormat(numberFormat: "# ?/7")
     /// One decimal, so 79.6% never shows as "80%" next to an amber band.
     static let percent1 = CellFormat(numberFormat: "0.0%")
 
@@ -116,7 +119,7 @@ public struct ReportWorkbook {
         }
         cols += [
             SummaryColumn(title: "Sessions/week", format: .integer) { $0.sessionsPerWeek.map { .number(Double($0)) } },
-            SummaryColumn(title: "Expected sessions", format: .decimal1) { $0.expectedSessions.map { .number($0.doubleValue) } },
+            SummaryColumn(title: "Expected sessions", format: ReportWorkbook.sevenths) { $0.expectedSessions.map { .number($0.doubleValue) } },
             SummaryColumn(title: "Session days", format: ReportWorkbook.percent1) { $0.sessionDays.map { .number($0.doubleValue) } },
             SummaryColumn(title: "Monitoring days (30)", format: .integer) { .number(Double($0.monitoringDays)) },
             SummaryColumn(title: "Step-up reps", format: .integer) { .number(Double($0.stepUpReps)) },
@@ -242,7 +245,7 @@ public struct ReportWorkbook {
         var summaryRows: [String: Int] = [:]
         let summaryTop = summaryHeaderRow
         for (i, p) in group.patients.enumerated() { summaryRows[p.id] = summaryTop + i + 1 }
-        try ws.write("Weekly trends, \(report.settings.month) (as of \(report.settings.asOf)). Weeks run Monday to Sunday; the first and last may be cut short. Click a patient ID on Summary to jump here.",
+        try ws.write("Weekly trends, \(report.settings.month) (as of \(report.settings.asOf)). Weeks run Monday to Sunday. A week cut short (by the as-of date, or by the patient's start) is marked partial and compared per day: adherence and step-ups per day, never its total. Weeks before the patient's start are empty. Click a patient ID on Summary to jump here.",
                      row: 0, column: 0, format: ReportWorkbook.bold)
         let table = WeekTable(exercises: Array(exercises.indices), catalog: report.catalog)
         let headers = table.headers
@@ -264,24 +267,13 @@ public struct ReportWorkbook {
             let headerRow = row + 2
             try table.writeHeader(ws, row: headerRow)
             let r = try table.writeWeeks(p.weeks, to: ws, row: headerRow + 1)
-            if !p.weeks.isEmpty {
-                let first = headerRow + 1, last = r - 1
-                let steps = try workbook.addLineChart(title: "\(p.id): step-ups per week", yAxisTitle: "reps")
-                try steps.addSeries(name: "Step-up reps", sheet: ws.name, categoryColumn: 0,
-                                    valueColumn: table.column("Step-up reps"), firstRow: first, lastRow: last, color: 0x2E75B6)
-                try steps.setValueAxis(min: 0, max: nil)
-                try steps.setCategoryNumberFormat("dd mmm")
+            let charts = try table.charts(for: p.weeks, in: workbook, sheet: ws.name, first: headerRow + 1, last: r - 1,
+                                          prefix: "\(p.id): ", adherence: false)
+            if let steps = charts.stepUps {
                 try ws.insertChart(steps, row: row, column: chartColumn, scaleX: 0.75, scaleY: 0.75)
-                if p.weeks.contains(where: { $0.painMax != nil }) {
-                    let pain = try workbook.addLineChart(title: "\(p.id): pain per week (0-10)", yAxisTitle: "pain")
-                    try pain.addSeries(name: "Max pain", sheet: ws.name, categoryColumn: 0,
-                                       valueColumn: table.column("Max pain"), firstRow: first, lastRow: last, color: 0xC00000)
-                    try pain.addSeries(name: "Mean pain", sheet: ws.name, categoryColumn: 0,
-                                       valueColumn: table.column("Mean pain"), firstRow: first, lastRow: last, color: 0xED7D31)
-                    try pain.setValueAxis(min: 0, max: 10)
-                    try pain.setCategoryNumberFormat("dd mmm")
-                    try ws.insertChart(pain, row: row, column: chartColumn + 7, scaleX: 0.75, scaleY: 0.75)
-                }
+            }
+            if let pain = charts.pain {
+                try ws.insertChart(pain, row: row, column: charts.stepUps == nil ? chartColumn : chartColumn + 7, scaleX: 0.75, scaleY: 0.75)
             }
             // Charts at 75% are about 11 rows tall: keep blocks from overlapping.
             row = max(r + 1, row + 13)
@@ -291,6 +283,7 @@ public struct ReportWorkbook {
         }
         try ws.setColumns(0, 0, width: 14)
         try ws.setColumns(1, headers.count - 1, width: 11)
+        try ws.setColumns(table.categoryColumn, table.categoryColumn, width: 27)
         try ws.setPrintLayout(landscape: true, fitWidth: 1, repeatRows: nil)
         return rows
     }
@@ -461,6 +454,7 @@ public enum RuleText {
         out.append("Monitoring days = distinct days with any entry in the \(t.monitoringDays) days ending on the as-of date (16 or more meets the 16-of-30 remote-monitoring threshold).")
         out.append("The step-up trend is the least-squares slope of reps per step-up day over the \(t.lookBackDays) days ending on the as-of date, per week, as a share of the mean: +\(num(t.building))%/week or more is building, -\(num(t.declining))%/week or less is declining, otherwise steady; fewer than \(t.minimumTrendDays) step-up days is insufficient data.")
         out.append("Side balance = the smaller of left and right step-up reps as a share of the larger.")
+        out.append("Week by week (Monday to Sunday), figures count a week's days from the patient's start to the as-of date: weeks before the start are empty; a week with fewer than 7 such days is marked partial and compared per day (adherence, step-ups per day); an exercise not prescribed that week has no figures.")
         out.append("Pain change = mean daily pain (the day's highest rating) over the last 14 days of the look-back minus that over its first 14 days.")
         out.append("Change vs last month = overall adherence this window minus that of the whole previous month.")
         out.append("Hold quality (exercises with a prescribed hold) = of the reps with a recorded hold, the share held at least the prescribed time, and the mean recorded hold per rep; reps held short do not count towards the dose.")

@@ -201,7 +201,7 @@ final class RulesTests: XCTestCase, RuleCase {
         XCTAssertEqual(f.otherReps, 15, "reps of an exercise the catalog does not know")
         // Weeks: October 5-7 is one ISO week (Monday 5th).
         let week = f.weeks.first { $0.weekStart.description == "2026-10-05" }
-        XCTAssertEqual(week?.stepUpReps, 60)
+        XCTAssertEqual(week?.stepUps?.reps, 60)
         XCTAssertEqual(week?.entryDays, 3)
     }
 

@@ -175,13 +175,14 @@ final class MonthlyReportTests: XCTestCase {
     func testTrendsSheetHasWeeklyFiguresAndCharts() throws {
         let dump = try allWorkbook()
         let t = try XCTUnwrap(dump.sheet("Trends"))
-        // Every patient has a step-up chart; those who rated pain also have a pain chart.
+        // Every patient with step-ups prescribed has a step-up chart (P011's plan has none: no
+        // chart, not a flat zero); those who rated pain also have a pain chart.
         for e in FixtureExpectations.october {
-            XCTAssertTrue(dump.charts.contains { $0.hasPrefix("\(e.id): step-ups per week") }, "\(e.id) step-up chart")
+            XCTAssertEqual(dump.charts.contains { $0.hasPrefix("\(e.id): step-ups per day, week by week") }, e.id != "P011", "\(e.id) step-up chart")
         }
         XCTAssertTrue(dump.charts.contains { $0.hasPrefix("P008: pain per week") })
-        // P008's block: weekly rows start with a date cell and the weeks add up to the month's
-        // step-ups over the weeks inside October (first block row: heading, then reason, then header).
+        // A block's weekly rows start with a date cell (first block row: heading, then reason,
+        // then header).
         let top = try XCTUnwrap(t.row(is: "Week starting"))
         XCTAssertEqual(t["A\(top + 1)"]?.t, "date")
         // Whole weeks: the first row is the Monday of the look-back's first day (Sun 20 Sept).
@@ -195,8 +196,14 @@ final class MonthlyReportTests: XCTestCase {
             let target = try XCTUnwrap(back.split(separator: "!").last.map(String.init))
             XCTAssertEqual(summary[target]?.v.string, e.id)
         }
-        let stepCol = try XCTUnwrap(t.column(titled: "Step-up reps", headerRow: top))
-        XCTAssertEqual(t["\(stepCol)\(top + 1)"]?.t, "number")
+        // P012 (never started, plan from Monday 28 Sep): the weeks of 14 and 21 Sep are before
+        // the start, empty; from 28 Sep its step-ups are real zeros.
+        let p12 = try XCTUnwrap((1...t.max_row).first { t["A\($0)"]?.v.string?.hasPrefix("P012 — ") == true }) + 2
+        let stepCol = try XCTUnwrap(t.column(titled: "Step-up reps", headerRow: p12))
+        XCTAssertEqual(t["B\(p12 + 1)"]?.v.string, "14 Sep, before the start")
+        XCTAssertNil(t["\(stepCol)\(p12 + 1)"])
+        XCTAssertEqual(t["\(stepCol)\(p12 + 3)"]?.t, "number")
+        XCTAssertEqual(t["\(stepCol)\(p12 + 3)"]?.v.number, 0)
     }
 
     // MARK: - Data issues, About, rejects file, JSON

@@ -80,7 +80,7 @@ final class TrendTests: XCTestCase {
         // The report's words, urgent reasons first: highest pain 6, last on Friday 30 Oct (6 on even
         // dates from 10-18); pain change 85/26 = 3.27 points (FixtureExpectations).
         XCTAssertTrue(piped.stdout.contains("Call now: pain 6/10 on 30 Oct; pain up 3.3 pts"), piped.stdout)
-        XCTAssertTrue(piped.stdout.contains("Step-ups per week"))
+        XCTAssertTrue(piped.stdout.contains("Step-ups per day"))
         let command = ([AdhereProcess.binary.path, "trend", "P008", "--as-of", "2026-10-31"] + base).joined(separator: " ")
         // NO_COLOR set but empty counts as not set (no-color.org); it overrides any inherited value.
         let tty = try Process.runCollecting(URL(fileURLWithPath: "/usr/bin/script"), ["-q", "-c", command, "/dev/null"],

@@ -138,9 +138,19 @@ public struct WorkbookDump: Decodable, Sendable {
         public let created: String?
     }
 
+    /// One series of a chart: the ranges its categories and values come from (e.g.
+    /// `Trends!$B$6:$B$12`), and whether the categories are `text` or `number` (dates are numbers).
+    public struct ChartSeries: Decodable, Sendable {
+        public let chart: String
+        public let categories: String?
+        public let category_kind: String?
+        public let values: String?
+    }
+
     public let sheets: [Sheet]
     public let properties: Properties
     public let charts: [String]
+    public let chart_series: [ChartSeries]
 
     public func sheet(_ name: String) -> Sheet? { sheets.first { $0.name == name } }
 

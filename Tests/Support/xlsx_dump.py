@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Reads an .xlsx workbook with openpyxl (a real, independent XLSX reader) and prints what the
 tests check as JSON: every cell (value, type, number format), frozen panes, autofilter,
-conditional formats, print setup, column widths, hyperlinks, and the charts in the package.
+conditional formats, print setup, column widths, hyperlinks, and the charts in the package
+(titles, and each series' category and value ranges).
 
 Usage: xlsx_dump.py WORKBOOK.xlsx
 """
@@ -75,10 +76,22 @@ def main(path):
     with zipfile.ZipFile(path) as z:
         charts = sorted(n for n in z.namelist() if re.match(r"xl/charts/chart\d+\.xml$", n))
         titles = []
+        series = []
         for n in charts:
             xml = z.read(n).decode("utf-8")
-            titles.append(" ".join(re.findall(r"<a:t>([^<]*)</a:t>", xml)))
+            title = " ".join(re.findall(r"<a:t>([^<]*)</a:t>", xml))
+            titles.append(title)
+            # Each series: where its categories and values come from, and whether the categories
+            # are text (one label per point) or numbers/dates (Excel may draw a date axis).
+            for ser in re.findall(r"<c:ser>(.*?)</c:ser>", xml, re.S):
+                cat = re.search(r"<c:cat><c:(strRef|numRef)><c:f>([^<]*)</c:f>", ser)
+                val = re.search(r"<c:val><c:numRef><c:f>([^<]*)</c:f>", ser)
+                series.append({"chart": title,
+                               "categories": cat.group(2) if cat else None,
+                               "category_kind": ("text" if cat.group(1) == "strRef" else "number") if cat else None,
+                               "values": val.group(1) if val else None})
         out["charts"] = titles
+        out["chart_series"] = series
     json.dump(out, sys.stdout, ensure_ascii=False, default=str)
 
 
