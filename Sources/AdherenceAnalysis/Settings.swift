@@ -58,6 +58,8 @@ public enum Band: String, Sendable, Codable {
 public enum TrendLabel: String, Sendable, Codable {
     case building, steady, declining
     case insufficientData = "insufficient data"
+    /// Step-ups are not in the patient's programme over the look-back: no trend to read.
+    case notPrescribed = "not prescribed"
 }
 
 func numberText(_ f: Fraction) -> String {

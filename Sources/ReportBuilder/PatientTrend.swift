@@ -126,7 +126,11 @@ public struct PatientTrend: Sendable {
             say("Holds, \(catalog.exercises[q.exercise].displayName.lowercased()): \(ClinicalWords.holdSummary(q))")
         }
         let trend = f.trend.percentPerWeek.map { String(format: "%+.1f%%/week", $0) } ?? "no figure"
-        say("Step-up trend: \(trend) (\(f.trend.label.rawValue)); step-ups this month \(f.stepUpReps)")
+        if f.stepUpsPrescribed {
+            say("Step-up trend: \(trend) (\(f.trend.label.rawValue)); step-ups this month \(f.stepUpReps)")
+        } else {
+            say("Step-ups: not prescribed")
+        }
         if let p = f.painChange { say("Pain change over \(thresholds.lookBackDays / 7) weeks: \(p >= .zero ? "+" : "")\(p.oneDecimal) pts") }
         if let m = f.maxPain { say("Highest pain this month: \(m.oneDecimal)/10\(f.maxPainDay.map { " on \(ClinicalWords.shortDate($0))" } ?? "")") }
         if let n = f.latestNote { say("Latest note, \(ClinicalWords.noteText(n))") }

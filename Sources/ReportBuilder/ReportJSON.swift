@@ -31,8 +31,8 @@ public enum ReportJSON {
         let band: String?
         let session_days: Double?
         let monitoring_days: Int
-        let step_up_reps: Int
-        let step_up_days: Int
+        let step_up_reps: Int?
+        let step_up_days: Int?
         let step_up_reps_per_session_day: Double?
         let step_up_trend_pct_per_week: Double?
         let step_up_trend: String
@@ -180,7 +180,7 @@ public enum ReportJSON {
             sessions_per_week: p.sessionsPerWeek, expected_sessions: p.expectedSessions?.doubleValue,
             overall_adherence: p.overall?.doubleValue, adherence: adherenceMap(p.adherence),
             band: p.band?.rawValue, session_days: p.sessionDays?.doubleValue, monitoring_days: p.monitoringDays,
-            step_up_reps: p.stepUpReps, step_up_days: p.stepUpDays,
+            step_up_reps: p.stepUpsPrescribed ? p.stepUpReps : nil, step_up_days: p.stepUpsPrescribed ? p.stepUpDays : nil,
             step_up_reps_per_session_day: p.repsPerStepUpDay?.doubleValue,
             step_up_trend_pct_per_week: p.trend.percentPerWeek, step_up_trend: p.trend.label.rawValue,
             step_up_left: p.stepUpLeft, step_up_right: p.stepUpRight,

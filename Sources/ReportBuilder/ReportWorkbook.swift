@@ -122,7 +122,7 @@ public struct ReportWorkbook {
             SummaryColumn(title: "Expected sessions", format: ReportWorkbook.sevenths) { $0.expectedSessions.map { .number($0.doubleValue) } },
             SummaryColumn(title: "Session days", format: ReportWorkbook.percent1) { $0.sessionDays.map { .number($0.doubleValue) } },
             SummaryColumn(title: "Monitoring days (30)", format: .integer) { .number(Double($0.monitoringDays)) },
-            SummaryColumn(title: "Step-up reps", format: .integer) { .number(Double($0.stepUpReps)) },
+            SummaryColumn(title: "Step-up reps", format: .integer) { $0.stepUpsPrescribed ? .number(Double($0.stepUpReps)) : nil },
             SummaryColumn(title: "Step-up trend (%/week)", format: ReportWorkbook.trendFormat) { p in
                 p.trend.percentPerWeek.map { .number($0) }
             },

@@ -53,7 +53,7 @@ final class MonthlyReportTests: XCTestCase {
             assertClose(try number("Expected sessions"), e.expectedSessions, "\(who) expected sessions")
             assertClose(try number("Session days"), e.sessionDays, "\(who) session days")
             assertClose(try number("Monitoring days (30)"), Double(e.monitoringDays), "\(who) monitoring days")
-            assertClose(try number("Step-up reps"), Double(e.stepUpReps), "\(who) step-up reps")
+            assertClose(try number("Step-up reps"), e.stepUpReps.map(Double.init), "\(who) step-up reps")
             assertClose(try number("Step-up trend (%/week)"), e.trendPct, "\(who) trend %/week", accuracy: 1e-6)
             XCTAssertEqual(try cell("Step-up trend")?.v.string, e.trendLabel, "\(who) trend label")
             assertClose(try number("Side balance"), e.sideBalance, "\(who) side balance")
