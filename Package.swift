@@ -48,6 +48,7 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["SessionIngest", "AdherenceAnalysis"]),
         .testTarget(name: "AnalysisTests", dependencies: ["AdherenceAnalysis"]),
         .testTarget(name: "WriterTests", dependencies: ["XLSXWriter", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["ReportBuilder"]),
         .testTarget(name: "EndToEndTests", dependencies: ["adhere", "synth-export", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

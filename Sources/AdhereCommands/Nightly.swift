@@ -119,12 +119,14 @@ public struct Nightly: ParsableCommand {
         var worst = AdhereExit.ok
         var summaries: [String] = []
         var unknownNames: String?
+        var cuts: [(what: String, cuts: TextCuts)] = []
         for (month, asOf) in jobs {
             let job = ReportJob(inputs: settings.inputs, month: month, asOf: asOf, grouping: settings.grouping,
                                 out: settings.out, json: settings.json.map { Nightly.jsonPath($0, month) },
                                 strict: settings.strict, quiet: true, thresholds: settings.thresholds)
             let o = job.execute(console: console)
             unknownNames = o.unknownNames ?? unknownNames
+            cuts.append((month.description, o.cuts))
             worst = Nightly.worse(worst, o.code)
             if o.code == .ok || o.code == .someFilesUnreadable || o.code == .rejectedRowsStrict {
                 summaries.append("\(month) as of \(asOf): \(o.written + o.unchanged) workbook\(o.written + o.unchanged == 1 ? "" : "s") (\(o.written) updated, \(o.unchanged) unchanged), \(o.patients) patients, \(o.attention) need attention, \(o.rowsRead) rows read, \(o.rejected) rejected")
@@ -132,6 +134,7 @@ public struct Nightly: ParsableCommand {
         }
         // Said even with --quiet: cron mails it until the catalog settles the names.
         if let warning = unknownNames { console.err(warning) }
+        if let line = TextCuts.line(cuts) { console.err(line) }
         if !summaries.isEmpty {
             let line = "nightly: " + summaries.joined(separator: "; ")
             if settings.quiet { log.append(line) } else { console.out(line) }

@@ -68,11 +68,14 @@ struct ReportJob {
         /// The unknown-names warning, printed by the caller even when quiet (nightly prints one
         /// per run, not one per month).
         var unknownNames: String?
+        /// Texts cut to fit a cell in this month's workbooks (said once per run by the caller).
+        var cuts = TextCuts()
     }
 
     func run(console: Console) -> AdhereExit {
         let outcome = execute(console: console)
         if let warning = outcome.unknownNames { console.err(warning) }
+        if let line = TextCuts.line([(month.description, outcome.cuts)]) { console.err(line) }
         if !quiet {
             let say = json == "-" ? console.err : console.out
             for l in outcome.lines { say(l) }
@@ -189,9 +192,10 @@ struct ReportJob {
         // output folder, then move them into place in order.
         let jobs = zip(groups, names).map { (group: $0.0, final: (out as NSString).appendingPathComponent($0.1)) }
         let temporary = jobs.indices.map { OutputFiles.temporaryPath(for: jobs[$0].final, tag: $0) }
+        let cuts = outcome.cuts
         let results = ParallelMap.map(Array(jobs.indices)) { i -> Result<Workbook.Contents, OutputError> in
             do {
-                return .success(try ReportWorkbook(report: report, group: jobs[i].group).write(to: temporary[i]))
+                return .success(try ReportWorkbook(report: report, group: jobs[i].group, cuts: cuts).write(to: temporary[i]))
             } catch {
                 return .failure(OutputError(path: jobs[i].final, reason: "\(error)"))
             }

@@ -138,12 +138,12 @@ public struct PatientTrend: Sendable {
 
     /// A one-patient workbook: the weekly table with charts (step-ups, pain, adherence per
     /// week) and the daily log.
-    public func writeWorkbook(to path: String, toolVersion: String) throws {
+    public func writeWorkbook(to path: String, toolVersion: String, cuts: TextCuts = TextCuts()) throws {
         let f = figures
-        let wb = try Workbook(path: path, properties: .init(title: "Trend of \(f.id) as of \(asOf)",
+        let wb = try Workbook(path: path, properties: .init(title: cuts.fit("Trend of \(f.id) as of \(asOf)", limit: CellText.shortLimit, sheet: "document properties"),
                                                             subject: "Home-exercise trend", created: Int(asOf.raw) * 86_400))
-        let ws = try wb.addWorksheet("Weekly")
-        let log = try wb.addWorksheet("Daily log")
+        let ws = try wb.addSheet("Weekly", cuts: cuts)
+        let log = try wb.addSheet("Daily log", cuts: cuts)
         var row = 0
         var heading = f.id
         if let n = f.name { heading += " — \(n)" }

@@ -16,12 +16,12 @@ struct WeekTable {
     /// Column of a header (charts draw from these).
     func column(_ title: String) -> Int { headers.firstIndex(of: title)! }
 
-    func writeHeader(_ ws: Worksheet, row: Int) throws {
+    func writeHeader(_ ws: Sheet, row: Int) throws {
         for (c, h) in headers.enumerated() { try ws.write(h, row: row, column: c, format: .header) }
     }
 
     /// Writes the weeks from `row` on; returns the row after the last.
-    func writeWeeks(_ weeks: [WeekFigures], to ws: Worksheet, row first: Int) throws -> Int {
+    func writeWeeks(_ weeks: [WeekFigures], to ws: Sheet, row first: Int) throws -> Int {
         var r = first
         let base = 3 + exercises.count
         for w in weeks {

@@ -641,8 +641,10 @@ struct FileParser {
             }
         }
         // Notes are never shown in a workbook, so only the other fields must fit in a cell.
+        // Characters are counted as a spreadsheet counts them: UTF-16 code units (never more
+        // than the field's bytes, so shorter fields are settled by their byte count).
         for i in 0..<(r.longestField > 32_767 ? r.fieldCount : 0) where i != c.notes && r.withField(i, { $0.count }) > 32_767 {
-            let chars = r.withField(i) { decode($0).0.count }
+            let chars = r.withField(i) { decode($0).0.utf16.count }
             if chars > 32_767 {
                 return .rejected("a field has \(chars) characters, more than a spreadsheet cell holds (32,767)")
             }

@@ -6,18 +6,7 @@ import TestSupport
 final class HostileInputTests: XCTestCase {
     let header = "patient_id,patient_name,therapist,performed_at,exercise,side,sets,reps,notes\n"
 
-    func write(_ text: String, to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-    }
-
-    /// Reads a CSV file with Python's csv module (an independent reader) into rows of fields.
-    func pythonCSV(_ path: String) throws -> [[String]] {
-        let script = "import csv, json, sys\nwith open(sys.argv[1], newline='', encoding='utf-8') as f:\n    json.dump(list(csv.reader(f)), sys.stdout)\n"
-        let r = try Process.runCollecting(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, path])
-        XCTAssertEqual(r.code, 0, r.stderr)
-        return try JSONDecoder().decode([[String]].self, from: Data(r.stdout.utf8))
-    }
+    func write(_ text: String, to url: URL) throws { try writeText(text, to: url) }
 
     /// The rejects file is RFC 4180 CSV that a spreadsheet cannot run as formulas, numbers stay
     /// numbers, and once fixed it reads back in with the guards removed.
