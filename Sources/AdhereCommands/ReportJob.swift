@@ -239,6 +239,7 @@ struct ReportJob {
             }
         }
         outcome.lines.append("read \(files.count) file\(files.count == 1 ? "" : "s"), \(ingest.rowsRead) rows: \(ingest.rowsRejected) rejected (see \(rejectsPath)), \(ingest.duplicatesDropped) duplicates dropped; \(report.patients.count) patients in \(month) as of \(asOf)")
+        if let line = report.mergedNamesLine { console.err(line) }
         // Said every run, even when quiet: a figure may be too low because of them.
         outcome.unknownNames = UnknownNamesWarning.line(ingest.unknownExercises, inputs: inputs.paths)
         if !ingest.failedFiles.isEmpty || !missing.isEmpty {

@@ -170,6 +170,13 @@ public struct ReportWorkbook {
             notices.append("Exercise names adhere does not know (\(names)) carry entries of \(patients.count) patient\(patients.count == 1 ? "" : "s") here: their reps count as Other reps, not towards adherence, so those figures may be too low. See Data issues; the clinic's admin settles them in the catalog file.")
         }
         notices += report.ingest.missingClinicalColumns.compactMap(\.summaryNotice)
+        for (names, merge) in report.merges {
+            let here = group.patients.contains { (names.column == "therapist" ? $0.therapist : $0.clinic) == merge.shown }
+                || group.name == merge.shown
+            guard here else { continue }
+            let others = merge.spellings.dropFirst().map { "'\($0.text)'" }.joined(separator: ", ")
+            notices.append("The \(names.column) '\(merge.shown)' is also written \(others) in the exports: read as one name, shown as the spelling used most. See Data issues.")
+        }
         return notices
     }
 
@@ -358,6 +365,16 @@ public struct ReportWorkbook {
             try ws.write(f.path, row: row, column: 0)
             try ws.write(f.duplicates, row: row, column: 1, format: .integer)
             fileWidth = max(fileWidth, Double(f.path.count))
+        }
+        row = try section(ws, "Therapist and clinic names written more than one way (read as one name, shown as the spelling used most)",
+                          headers: ["Column", "Shown as", "Written as", "Patients and rejected rows"], at: row)
+        let spellings = report.merges.flatMap { m in m.merge.spellings.map { (m.names.column, m.merge.shown, $0) } }
+        try list(spellings.count, reserve: 15, more: "see standard error") { i, row in
+            let (column, shown, spelling) = spellings[i]
+            try ws.write(column, row: row, column: 0)
+            try ws.write(shown, row: row, column: 1)
+            try ws.write(spelling.text, row: row, column: 2)
+            try ws.write(spelling.uses, row: row, column: 3, format: .integer)
         }
         row = try section(ws, "Exercise names adhere does not know (counted as entries; reps shown as Other reps). Settle each in the catalog file (adhere check --write-catalog FILE writes one to finish)", headers: ["Exercise name", "Rows", "Patients"], at: row)
         let unknown = ingest.unknownExercises

@@ -92,3 +92,31 @@ final class SheetLimitTests: XCTestCase {
         XCTAssertEqual(ReportWorkbook.Layout.make(weeks: Array(repeating: 1, count: 10), summaryTop: 35, maxRow: 40).summaryRows, 5)
     }
 }
+
+/// Group names compared as people read them (case, spacing, punctuation), and the spelling shown.
+final class GroupNameRuleTests: XCTestCase {
+    func testNamesAreComparedWithoutCaseSpacingOrPunctuation() {
+        let k = GroupNames.key
+        XCTAssertEqual(k("Dr. Jane Smith"), "drjanesmith")
+        XCTAssertEqual(k("DR JANE  SMITH"), k("dr.jane-smith"))
+        XCTAssertEqual(k("Jos\u{E9} Ruiz"), k("JOSE\u{301} RUIZ"), "an accent, however written, and its capital")
+        XCTAssertNotEqual(k("José Ruiz"), k("Jose Ruiz"), "an accent is not punctuation")
+        XCTAssertNotEqual(k("Dana Whitfield"), k("Dana Whitfield, PT"))
+        XCTAssertEqual(k("---"), "---", "a name of punctuation alone is compared as written")
+    }
+
+    func testTheSpellingUsedMostIsShownTiesByMixedCaseThenCodePoints() {
+        let names = GroupNames(column: "therapist", uses: ["DANA WHITFIELD", "Dana Whitfield", "dana whitfield", "Dana Whitfield", "Sam", "SAM", "b c", "B C"])
+        XCTAssertEqual(names.shown("dana  WHITFIELD."), "Dana Whitfield")
+        XCTAssertEqual(names.shown("sam"), "Sam", "a tie: mixed case wins")
+        XCTAssertEqual(names.shown("b.c"), "B C", "a tie with no mixed case: code-point order (capitals first)")
+        XCTAssertEqual(names.shown("Someone Else"), "Someone Else")
+        XCTAssertNil(names.shown(nil))
+        XCTAssertEqual(names.merges.map(\.shown), ["B C", "Dana Whitfield", "Sam"])
+        XCTAssertEqual(names.merges[1].spellings.map(\.text), ["Dana Whitfield", "DANA WHITFIELD", "dana whitfield"])
+        XCTAssertEqual(names.merges[1].spellings.map(\.uses), [2, 1, 1])
+        // The same uses in another order: the same result.
+        let reversed = GroupNames(column: "therapist", uses: ["DANA WHITFIELD", "Dana Whitfield", "dana whitfield", "Dana Whitfield", "Sam", "SAM", "b c", "B C"].reversed())
+        XCTAssertEqual(reversed.merges, names.merges)
+    }
+}
