@@ -70,6 +70,9 @@ struct ReportJob {
         var unknownNames: String?
         /// Texts cut to fit a cell in this month's workbooks (said once per run by the caller).
         var cuts = TextCuts()
+        /// Input files still being written (nightly): nothing was written, and the caller says
+        /// why.
+        var settling: [InputSettling.Settling] = []
     }
 
     func run(console: Console) -> AdhereExit {
@@ -102,22 +105,11 @@ struct ReportJob {
         for path in missing {
             console.err("skipped \(path): it does not exist (an export folder not mounted?); the other inputs are read")
         }
-        var settling = 0
+        // Nightly: a file still being written would give a report from less data. Nothing is
+        // written; the caller keeps the previous workbooks and says why.
         if let settle = inputs.settleSeconds {
-            let now = Date()
-            files = files.filter { path in
-                guard let modified = try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date else { return true }
-                let age = now.timeIntervalSince(modified)
-                // A time stamp in the future (clock skew, unzipped files) is not "being written".
-                guard age >= 0, age < Double(settle) else { return true }
-                console.err("skipped \(path): changed less than \(settle) s ago, probably still being written by the export; it will be read next time")
-                settling += 1
-                return false
-            }
-        }
-        if files.isEmpty && settling > 0 {
-            console.err("nothing to read yet: every input file changed in the last \(inputs.settleSeconds ?? 0) s")
-            return Outcome(code: .noInput)
+            let young = InputSettling.young(files, seconds: settle)
+            if !young.isEmpty { return Outcome(code: .locked, settling: young) }
         }
         guard !files.isEmpty else {
             console.err("no CSV files found in \(inputs.paths.joined(separator: ", ")). Point adhere at the export files or the folder holding them.")
@@ -144,8 +136,14 @@ struct ReportJob {
         let analyzer = Analyzer(catalog: catalog, thresholds: thresholds)
         let options = inputs.ingestOptions(span: analyzer.span(for: settings.window), asOf: asOf, catalog: catalog)
         timer.lap("setup")
+        let stamps = inputs.settleSeconds == nil ? [:] : InputSettling.stamps(files)
         var ingest = SessionLogReader(options: options).read(files: files)
         timer.lap("read \(files.count) files")
+        // Nightly: a file that changed while it was read was read part-way.
+        if inputs.settleSeconds != nil {
+            let changed = InputSettling.changed(since: stamps)
+            if !changed.isEmpty { return Outcome(code: .locked, settling: changed) }
+        }
 
         for f in ingest.failedFiles {
             console.err("skipped \(f.error.map { "\($0)" } ?? f.path)")
