@@ -659,7 +659,8 @@ struct FileParser {
                 if knownIDs.count < 100_000 {
                     r.withField(c.id) { f in
                         let t = FieldParsing.trimmed(f)
-                        if !t.isEmpty && !idCache.matches(t) {
+                        // Ids with a control character are never suggested (a row with one is rejected).
+                        if !t.isEmpty && !idCache.matches(t) && !t.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
                             knownIDs.insert(decode(t).0)
                             idCache.store(t, 0, fingerprint: false)
                         }
@@ -668,17 +669,19 @@ struct FileParser {
                 return .skipped
             }
         }
-        // Patient id.
-        // 1: empty, 2: holds a control character (it would name a patient nobody can type or see).
-        let idProblem: UInt8 = r.withField(c.id) { f in
+        // Patient id: not empty, and no control character (a NUL, an escape, a tab inside: it
+        // would name a patient nobody can type or see, apart from the one written without it).
+        var idProblem: String?
+        r.withField(c.id) { f in
             let t = FieldParsing.trimmed(f)
-            if t.count == 0 { return 1 }
-            if idCache.matches(t) { return 0 }
-            for b in t where b < 0x20 || b == 0x7F { return 2 }
-            return 0
+            if t.count == 0 { idProblem = "missing patient id"; return }
+            if idCache.matches(t) { return }
+            guard let at = t.firstIndex(where: { $0 < 0x20 || $0 == 0x7F }) else { return }
+            // Which character and where, never the id itself.
+            let position = decode(UnsafeBufferPointer(rebasing: t[..<at])).0.count + 1
+            idProblem = "patient id holds a control character, found \(FileParser.controlName(t[at])) at character \(position)"
         }
-        if idProblem == 1 { return .rejected("missing patient id") }
-        if idProblem == 2 { return .rejected("patient id holds a control character") }
+        if let idProblem { return .rejected(idProblem) }
 
         // Date.
         var parsedDate: ParsedDate?
@@ -935,6 +938,13 @@ struct FileParser {
     }
 
     func decode(_ bytes: [UInt8]) -> String { bytes.withUnsafeBufferPointer { decode($0).0 } }
+
+    /// A control character as a reason names it: "U+0000 (NUL)".
+    static func controlName(_ b: UInt8) -> String {
+        let names: [UInt8: String] = [0x00: "NUL", 0x09: "tab", 0x0A: "line feed", 0x0D: "carriage return", 0x1B: "escape", 0x7F: "DEL"]
+        let code = "U+" + String(repeating: "0", count: b < 0x10 ? 3 : 2) + String(b, radix: 16, uppercase: true)
+        return names[b].map { "\(code) (\($0))" } ?? code
+    }
 
     private func fieldText(_ r: CSVRecordReader, _ i: Int) -> String {
         r.withField(i) { decode(FieldParsing.trimmed($0)).0 }

@@ -243,4 +243,56 @@ final class HostileInputTests: XCTestCase {
             XCTAssertTrue(after.dropFirst().first?.contains("fsync(\(fd))") == true, "fsync of the folder after \(lines[i]): \(Array(after))")
         }
     }
+
+    /// A NUL inside a patient id (a truncated C string, a bad export) made a second patient
+    /// beside the real one. Now the row is rejected, with the character and where it is, in a
+    /// UTF-8 and a UTF-16 file alike; and `trend` never offers such an id as a suggestion.
+    func testANULInsideAnIdIsRejectedWithItsReasonNotANewPatient() throws {
+        let dir = try temporaryFolder(self)
+        let rows = "P1,Ann,Dana,2026-10-05,Step-ups,,1,10,ok\n"
+            + "P1\u{0},Ann,Dana,2026-10-06,Step-ups,,1,10,ok\n"
+            + "\u{0}P1,Ann,Dana,2026-10-07,Step-ups,,1,10,ok\n"
+            + "P\u{0}1,Ann,Dana,2026-10-08,Step-ups,,1,10,ok\n"
+            + "P\u{1B}[2J1,Ann,Dana,2026-10-09,Step-ups,,1,10,ok\n"
+        let utf8 = dir.appendingPathComponent("utf8/export.csv")
+        try write(header + rows, to: utf8)
+        let utf16 = dir.appendingPathComponent("utf16/export.csv")
+        try FileManager.default.createDirectory(at: utf16.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for unit in (header + rows).utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        try Data(bytes).write(to: utf16)
+        struct JSON: Decodable {
+            struct Patient: Decodable { let patient_id: String }
+            struct Reject: Decodable { let line: Int; let reason: String }
+            let rows_read: Int
+            let rows_rejected: Int
+            let patients: [Patient]
+            let rejected_rows: [Reject]
+        }
+        for input in [utf8, utf16] {
+            let out = dir.appendingPathComponent("out-\(input.deletingLastPathComponent().lastPathComponent)")
+            let r = try run(["report", "--month", "2026-10", "--by", "all", "--out", out.path, "--json", "-", input.path])
+            XCTAssertEqual(r.code, 0, r.stderr)
+            let json = try JSONDecoder().decode(JSON.self, from: Data(r.stdout.utf8))
+            XCTAssertEqual(json.patients.map(\.patient_id), ["P1"], "one patient, not two: \(input.path)")
+            XCTAssertEqual(json.rows_read, 5)
+            XCTAssertEqual(json.rows_rejected, 4)
+            XCTAssertEqual(json.rejected_rows.map(\.line), [3, 4, 5, 6])
+            XCTAssertEqual(json.rejected_rows.map(\.reason), [
+                "patient id holds a control character, found U+0000 (NUL) at character 3",
+                "patient id holds a control character, found U+0000 (NUL) at character 1",
+                "patient id holds a control character, found U+0000 (NUL) at character 2",
+                "patient id holds a control character, found U+001B (escape) at character 2"])
+            XCTAssertFalse(r.stderr.contains("\u{0}") || r.stderr.contains("\u{1B}"), r.stderr)
+            // The workbook opens, the raw rows shown with U+FFFD in place of the control characters.
+            let issues = try XCTUnwrap(WorkbookDump.read(out.appendingPathComponent("adhere-2026-10-all.xlsx").path).sheet("Data issues"))
+            XCTAssertEqual(issues["D3"]?.v.string, "P1\u{FFFD},Ann,Dana,2026-10-06,Step-ups,,1,10,ok")
+            XCTAssertEqual(issues["C3"]?.v.string, "patient id holds a control character, found U+0000 (NUL) at character 3")
+        }
+        // trend: an unknown id gets suggestions, never one holding a control character.
+        let trend = try run(["trend", "P2", "--as-of", "2026-10-31", utf8.path])
+        XCTAssertEqual(trend.code, 66, trend.stderr)
+        XCTAssertTrue(trend.stderr.contains("P1"), "the real patient is suggested: \(trend.stderr)")
+        XCTAssertFalse(trend.stderr.contains("\u{0}") || trend.stderr.contains("\u{1B}"), "no control character printed: \(trend.stderr.debugDescription)")
+    }
 }

@@ -189,7 +189,11 @@ final class SessionLogReaderTests: XCTestCase {
         let r = read([f])
         XCTAssertEqual(r.rowsRead, 6)
         XCTAssertEqual(r.rejects.map(\.line), [3, 4, 5, 6])
-        XCTAssertEqual(Set(r.rejects.map(\.reason)), ["patient id holds a control character"])
+        XCTAssertEqual(r.rejects.map(\.reason), ["patient id holds a control character, found U+0000 (NUL) at character 2",
+                                                "patient id holds a control character, found U+001B (escape) at character 2",
+                                                "patient id holds a control character, found U+0009 (tab) at character 2",
+                                                "patient id holds a control character, found U+007F (DEL) at character 3"])
+        XCTAssertEqual(Set(r.rejects.map(\.category)), ["patient id holds a control character"], "one group in check")
         XCTAssertEqual(r.patients.map(\.id), ["P1"], "a tab around the id is trimmed, not a control character inside it")
         XCTAssertEqual(r.patients.first?.entries.count, 2)
     }
