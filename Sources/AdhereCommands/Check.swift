@@ -102,6 +102,7 @@ public struct Check: ParsableCommand {
         if let path = writeCatalog {
             do {
                 try OutputFiles.prepareFolder((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+                for name in OutputFiles.removeLeftovers(of: path) { console.err("removed \(name), left over from an interrupted run") }
                 _ = try OutputFiles.writeAtomically(CatalogDraft.csv(names: result.exerciseNamesSeen, catalog: catalog), to: path)
                 console.out("wrote \(path): \(result.exerciseNamesSeen.count) exercise names, \(result.unknownExercises.count) with a blank key to fill in")
             } catch {

@@ -105,7 +105,9 @@ public struct Nightly: ParsableCommand {
             return .cannotWrite
         }
         defer { lock.release() }
-        for name in OutputFiles.removeLeftovers(in: settings.out) {
+        // Leftovers of killed runs: in the output folder, and beside the JSON files (each
+        // month's, wherever they are).
+        for name in OutputFiles.removeLeftovers(in: settings.out) + (settings.json.map(OutputFiles.removeLeftovers(of:)) ?? []) {
             console.err("removed \(name), left over from an interrupted run")
         }
 

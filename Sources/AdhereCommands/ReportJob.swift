@@ -178,7 +178,9 @@ struct ReportJob {
                 console.err("cannot lock \(out): \(error)")
                 return Outcome(code: .cannotWrite)
             }
-            OutputFiles.removeLeftovers(in: out)
+            for name in OutputFiles.removeLeftovers(in: out) {
+                console.err("removed \(name), left over from an interrupted run")
+            }
         }
         defer { lock?.release() }
         var outcome = Outcome(code: .ok, patients: report.patients.count,
@@ -229,6 +231,10 @@ struct ReportJob {
                 if json == "-" {
                     FileHandle.standardOutput.write(data)
                 } else {
+                    // The JSON file may be outside the output folder: its leftovers are cleaned here.
+                    for name in OutputFiles.removeLeftovers(of: json) {
+                        console.err("removed \(name), left over from an interrupted run")
+                    }
                     try OutputFiles.writeAtomically(data, to: json)
                 }
             } catch {

@@ -124,6 +124,7 @@ public struct Trend: ParsableCommand {
         }
         let trend = PatientTrend(record: record, asOf: day, weeks: weeks, analyzer: analyzer)
         if let path = xlsx {
+            for name in OutputFiles.removeLeftovers(of: path) { console.err("removed \(name), left over from an interrupted run") }
             let tmp = OutputFiles.temporaryPath(for: path)
             let cuts = TextCuts()
             do {

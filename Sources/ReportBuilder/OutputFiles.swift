@@ -160,6 +160,33 @@ public enum OutputFiles {
         return removed.sorted()
     }
 
+    /// Removes the temporary files that killed runs left beside a file adhere writes outside
+    /// the output folder (the JSON file, a catalog draft, a trend workbook): names made by
+    /// ``temporaryPath(for:tag:)`` for `final`, or for `final` with a month in its name
+    /// (nightly's `figures-2026-10.json` for `figures.json`), whose process has ended. No lock
+    /// covers such a folder, so a file of a run still going is left alone. Returns the names
+    /// removed.
+    @discardableResult
+    public static func removeLeftovers(of final: String) -> [String] {
+        let url = URL(fileURLWithPath: final)
+        let folder = url.deletingLastPathComponent().path
+        let ext = url.pathExtension.isEmpty ? "" : "." + url.pathExtension
+        let stem = url.deletingPathExtension().lastPathComponent
+        let escape = NSRegularExpression.escapedPattern(for:)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder),
+              let pattern = try? NSRegularExpression(pattern: "^\\." + escape(stem) + "(-[0-9]{4}-[0-9]{2})?" + escape(ext) + "\\.([0-9]+)-[0-9]+\\.tmp$")
+        else { return [] }
+        var removed: [String] = []
+        for name in names {
+            guard let m = pattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)),
+                  let r = Range(m.range(at: 2), in: name), let pid = pid_t(name[r]) else { continue }
+            // A process that still runs (or one we may not signal) keeps its file.
+            if pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH { continue }
+            if unlink((folder as NSString).appendingPathComponent(name)) == 0 { removed.append(name) }
+        }
+        return removed.sorted()
+    }
+
     /// Writes bytes to `final` through a temporary file of our own naming (see
     /// ``commit(temporary:to:)``), so a killed run's leftover is recognised and removed.
     @discardableResult

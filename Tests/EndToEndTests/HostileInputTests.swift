@@ -33,8 +33,13 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(cell(2, "notes"), "line one\r\nline two", "a CRLF inside a field is kept, quoted")
         XCTAssertEqual(cell(2, "rejected_line"), "4")
 
-        // Fixed (-3 made 3) and given back by name: the row counts, under the patient id as exported.
+        // Records end in CRLF (RFC 4180); the CRLF inside P8's quoted note is its own (in the
+        // notes and the raw text: the last field, with the row's closing quote doubled).
         let text = try String(contentsOf: rejects, encoding: .utf8)
+        XCTAssertTrue(text.hasSuffix("line two\"\"\"\r\n"), text.debugDescription)
+        XCTAssertTrue(text.hasPrefix(rows[0].joined(separator: ",") + "\r\n"), "the header too")
+        XCTAssertEqual(text.components(separatedBy: "\r\n").count, 6, "three records, and P8's CRLF in its notes and raw text")
+        // Fixed (-3 made 3) and given back by name: the row counts, under the patient id as exported.
         let edited = text.replacingOccurrences(of: ",1,-3,", with: ",1,3,")
         XCTAssertNotEqual(edited, text)
         let fixed = dir.appendingPathComponent("fixed.csv")
@@ -294,5 +299,70 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(trend.code, 66, trend.stderr)
         XCTAssertTrue(trend.stderr.contains("P1"), "the real patient is suggested: \(trend.stderr)")
         XCTAssertFalse(trend.stderr.contains("\u{0}") || trend.stderr.contains("\u{1B}"), "no control character printed: \(trend.stderr.debugDescription)")
+    }
+
+    /// Runs adhere under strace, killed with SIGKILL at its `n`th rename (a real kill -9 at the
+    /// worst moment: the temporary file is complete, not yet in place).
+    func runKilledAtRename(_ n: Int, _ arguments: [String]) throws -> Int32 {
+        let r = try Process.runCollecting(URL(fileURLWithPath: "/usr/bin/strace"),
+                                          ["-f", "-o", "/dev/null", "-e", "trace=rename,renameat,renameat2",
+                                           "-e", "inject=rename,renameat,renameat2:signal=KILL:when=\(n)",
+                                           AdhereProcess.binary.path] + arguments)
+        return r.code
+    }
+
+    /// Every temporary file a run makes is cleaned by the next run wherever it was made: the
+    /// JSON file outside the output folder (report and nightly), a catalog draft, a trend
+    /// workbook. Was: only the output folder was cleaned, so these stayed forever.
+    func testTemporaryFilesOfKilledRunsAreCleanedWhereverTheyWereMade() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/strace") else { throw XCTSkip("strace is not installed") }
+        let dir = try temporaryFolder(self)
+        let input = dir.appendingPathComponent("in/a.csv")
+        try write(header + "P1,Ann,Dana,2026-10-05,Step-ups,,1,10,ok\n", to: input)
+        let elsewhere = dir.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        func hidden() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).filter { $0.hasPrefix(".") }.sorted()
+        }
+        let out = dir.appendingPathComponent("out").path
+        let json = elsewhere.appendingPathComponent("figures.json").path
+        // A run still going (this test's own process id) keeps its file.
+        let live = ".figures.json.\(getpid())-0.tmp"
+        try write("{}", to: elsewhere.appendingPathComponent(live))
+        // Renames: the workbook (1), the rejects file (2), the JSON (3).
+        let report = ["report", "--month", "2026-10", "--by", "all", "--out", out, "--json", json, input.path]
+        let killed = try runKilledAtRename(3, report)
+        guard killed != 0 else { throw XCTSkip("strace cannot inject signals here") }
+        let leftovers = try hidden().filter { $0 != live }
+        XCTAssertEqual(leftovers.count, 1, "the killed run's JSON: \(leftovers)")
+        let again = try run(report)
+        XCTAssertEqual(again.code, 0, again.stderr)
+        XCTAssertTrue(again.stderr.contains("removed \(leftovers.first ?? "?"), left over from an interrupted run"), again.stderr)
+        XCTAssertEqual(try hidden(), [live])
+
+        // nightly: each month's JSON (figures-2026-10.json) beside the configured figures.json.
+        // A new output folder, so the rejects file is renamed too (an unchanged file is not).
+        let nightly = ["nightly", "--today", "2026-10-20", "--settle-seconds", "0", "--by", "all", "--out", out + "-nightly", "--json", json, input.path]
+        _ = try runKilledAtRename(3, nightly)
+        let monthly = try hidden().filter { $0 != live }
+        XCTAssertEqual(monthly.count, 1)
+        XCTAssertTrue(monthly.first?.hasPrefix(".figures-2026-10.json.") == true, "\(monthly)")
+        let n = try run(nightly)
+        XCTAssertEqual(n.code, 0, n.stderr)
+        XCTAssertTrue(n.stderr.contains("removed \(monthly.first ?? "?")"), n.stderr)
+        XCTAssertEqual(try hidden(), [live])
+
+        // A catalog draft and a trend workbook: their one rename.
+        for (name, args) in [("catalog.csv", ["check", "--write-catalog", elsewhere.appendingPathComponent("catalog.csv").path, input.path]),
+                             ("p1.xlsx", ["trend", "P1", "--as-of", "2026-10-20", "--xlsx", elsewhere.appendingPathComponent("p1.xlsx").path, input.path])] {
+            _ = try runKilledAtRename(1, args)
+            let left = try hidden().filter { $0 != live }
+            XCTAssertEqual(left.count, 1, name)
+            XCTAssertTrue(left.first?.hasPrefix(".\(name).") == true, "\(left)")
+            let r = try run(args)
+            XCTAssertEqual(r.code, 0, r.stderr)
+            XCTAssertTrue(r.stderr.contains("removed \(left.first ?? "?"), left over from an interrupted run"), r.stderr)
+            XCTAssertEqual(try hidden(), [live], name)
+        }
     }
 }
