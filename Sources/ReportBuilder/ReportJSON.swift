@@ -11,6 +11,8 @@ public enum ReportJSON {
         let tool_version: String
         let files_read: Int
         let rows_read: Int
+        /// Rows that passed the checks (rows read = accepted + rejected + duplicates dropped).
+        let rows_accepted: Int
         let rows_rejected: Int
         let duplicates_dropped: Int
         let patients: [Patient]
@@ -159,7 +161,8 @@ public enum ReportJSON {
         let doc = Document(
             month: report.settings.month.description, as_of: report.settings.asOf.description,
             grouping: report.settings.grouping.rawValue, tool_version: report.settings.toolVersion,
-            files_read: i.files.count, rows_read: i.rowsRead, rows_rejected: i.rowsRejected,
+            files_read: i.files.count, rows_read: i.rowsRead, rows_accepted: i.files.reduce(0) { $0 + $1.accepted },
+            rows_rejected: i.rowsRejected,
             duplicates_dropped: i.duplicatesDropped,
             patients: report.patients.map { patient($0) },
             rejected_rows: i.rejects.map { Reject(file: $0.file, line: $0.line, reason: $0.reason) },

@@ -52,36 +52,10 @@ final class HostileInputTests: XCTestCase {
     }
 
     /// Runs adhere with a time limit: a run that hangs (reading a FIFO) is killed and reported.
-    struct Run { let code: Int32; let stdout: String; let stderr: String }
-
-    func run(_ arguments: [String], seconds: Double = 60, asUser user: Int32? = nil) throws -> Run {
-        let p = Process()
-        if let user {
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            p.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", AdhereProcess.binary.path] + arguments
-        } else {
-            p.executableURL = AdhereProcess.binary
-            p.arguments = arguments
-        }
-        p.currentDirectoryURL = AdhereProcess.packageRoot
-        let outPipe = Pipe(), errPipe = Pipe()
-        p.standardOutput = outPipe
-        p.standardError = errPipe
-        try p.run()
-        nonisolated(unsafe) var timedOut = false
-        let pid = p.processIdentifier
-        let watchdog = DispatchWorkItem { timedOut = true; kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: watchdog)
-        nonisolated(unsafe) var errData = Data()
-        let errThread = Thread { errData = errPipe.fileHandleForReading.readDataToEndOfFile() }
-        errThread.start()
-        let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        watchdog.cancel()
-        while !errThread.isFinished { usleep(1000) }
-        XCTAssertFalse(timedOut, "adhere \(arguments.joined(separator: " ")) hung and was killed after \(seconds) s")
-        return Run(code: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                                    stderr: String(decoding: errData, as: UTF8.self))
+    func run(_ arguments: [String], seconds: Double = 60, asUser user: Int32? = nil) throws -> AdhereProcess.Watched {
+        let r = try AdhereProcess.runWatched(arguments, seconds: seconds, asUser: user)
+        XCTAssertFalse(r.timedOut, "adhere \(arguments.joined(separator: " ")) hung and was killed after \(seconds) s")
+        return r
     }
 
     /// A named pipe called x.csv, in a folder or named on the command line, is never opened
