@@ -33,8 +33,13 @@ struct InputSettling {
             var st = stat()
             guard stat(path, &st) == 0 else { return nil }
             size = Int64(st.st_size)
-            seconds = st.st_mtim.tv_sec
-            nanoseconds = st.st_mtim.tv_nsec
+            #if canImport(Darwin)
+            seconds = Int(st.st_mtimespec.tv_sec)
+            nanoseconds = Int(st.st_mtimespec.tv_nsec)
+            #else
+            seconds = Int(st.st_mtim.tv_sec)
+            nanoseconds = Int(st.st_mtim.tv_nsec)
+            #endif
             inode = UInt64(st.st_ino)
         }
     }
