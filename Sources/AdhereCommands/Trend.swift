@@ -125,10 +125,13 @@ public struct Trend: ParsableCommand {
         }
         let trend = PatientTrend(record: record, asOf: day, weeks: weeks, analyzer: analyzer)
         if let path = xlsx {
+            for name in OutputFiles.removeLeftovers(of: path) { console.err("removed \(name), left over from an interrupted run") }
             let tmp = OutputFiles.temporaryPath(for: path)
+            let cuts = TextCuts()
             do {
-                try trend.writeWorkbook(to: tmp, toolVersion: Adhere.version)
+                try trend.writeWorkbook(to: tmp, toolVersion: Adhere.version, cuts: cuts)
                 try OutputFiles.commit(temporary: tmp, to: path)
+                if let line = TextCuts.line([(path, cuts)]) { console.err(line) }
             } catch {
                 unlink(tmp)
                 console.err("cannot write \(path): \(error)")

@@ -50,6 +50,10 @@ public struct MonthlyReport: Sendable {
     public var ingest: IngestResult
     public var plans: PlansFile?
     public var catalog: ExerciseCatalog
+    /// Therapist and clinic names written more than one way, read as one (see ``GroupNames``);
+    /// every patient shows the spelling chosen.
+    public var therapists: GroupNames
+    public var clinics: GroupNames
 
     /// Runs the rules for every patient of the logs and the plans file.
     public init(settings: ReportSettings, ingest: IngestResult, plans: PlansFile?, catalog: ExerciseCatalog) {
@@ -60,9 +64,23 @@ public struct MonthlyReport: Sendable {
         let analyzer = Analyzer(catalog: catalog, thresholds: settings.thresholds)
         let records = MonthlyReport.records(ingest: ingest, plans: plans, catalog: catalog)
         let window = settings.window
-        patients = ParallelMap.map(records) { analyzer.isActive($0, in: window) ? analyzer.analyze($0, window: window) : nil }
+        var patients = ParallelMap.map(records) { analyzer.isActive($0, in: window) ? analyzer.analyze($0, window: window) : nil }
             .compactMap { $0 }
             .sorted(by: MonthlyReport.reportOrder)
+        therapists = GroupNames(column: "therapist", uses: patients.compactMap(\.therapist) + ingest.rejects.compactMap(\.therapist))
+        clinics = GroupNames(column: "clinic", uses: patients.compactMap(\.clinic) + ingest.rejects.compactMap(\.clinic))
+        if !therapists.merges.isEmpty || !clinics.merges.isEmpty {
+            for i in patients.indices {
+                patients[i].therapist = therapists.shown(patients[i].therapist)
+                patients[i].clinic = clinics.shown(patients[i].clinic)
+            }
+        }
+        self.patients = patients
+    }
+
+    /// Names written more than one way, therapists first.
+    public var merges: [(names: GroupNames, merge: GroupNames.Merge)] {
+        therapists.merges.map { (therapists, $0) } + clinics.merges.map { (clinics, $0) }
     }
 
     /// Patient records from the logs, plus patients known only from the plans file.
@@ -123,7 +141,9 @@ public struct MonthlyReport: Sendable {
         var byName: [String?: [PatientFigures]] = [:]
         for p in patients { byName[key(p.therapist, p.clinic), default: []].append(p) }
         var rejectsByName: [String?: [RejectedRow]] = [:]
-        for r in ingest.rejects { rejectsByName[key(r.therapist, r.clinic), default: []].append(r) }
+        for r in ingest.rejects {
+            rejectsByName[key(therapists.shown(r.therapist), clinics.shown(r.clinic)), default: []].append(r)
+        }
         let names = Set(byName.keys).union(rejectsByName.keys)
         let ordered = names.compactMap { $0 }.sorted() + (names.contains(nil) ? [nil] : [])
         return ordered.map { name in

@@ -216,12 +216,12 @@ public struct PatientTrend: Sendable {
 
     /// A one-patient workbook: the weekly table with charts (step-ups per day when prescribed,
     /// adherence, pain when rated) and the daily log.
-    public func writeWorkbook(to path: String, toolVersion: String) throws {
+    public func writeWorkbook(to path: String, toolVersion: String, cuts: TextCuts = TextCuts()) throws {
         let f = figures
-        let wb = try Workbook(path: path, properties: .init(title: "Trend of \(f.id) as of \(asOf)",
+        let wb = try Workbook(path: path, properties: .init(title: cuts.fit("Trend of \(f.id) as of \(asOf)", limit: CellText.shortLimit, sheet: "document properties"),
                                                             subject: "Home-exercise trend", created: Int(asOf.raw) * 86_400))
-        let ws = try wb.addWorksheet("Weekly")
-        let log = try wb.addWorksheet("Daily log")
+        let ws = try wb.addSheet("Weekly", cuts: cuts)
+        let log = try wb.addSheet("Daily log", cuts: cuts)
         var row = 0
         var heading = f.id
         if let n = f.name { heading += " — \(n)" }
@@ -252,7 +252,7 @@ public struct PatientTrend: Sendable {
         try ws.setColumns(1, headers.count - 1, width: 13)
         try ws.setColumns(table.categoryColumn, table.categoryColumn, width: 27)
         try ws.freezePanes(row: headerRow + 1, column: 1)
-        let charts = try table.charts(for: weeks, in: wb, sheet: ws.name, first: firstData, last: row - 1, prefix: "", adherence: true)
+        let charts = try table.charts(for: weeks, in: wb, sheet: ws.name, first: firstData, last: row - 1, prefix: "", adherence: true, cuts: cuts)
         // Step-ups and adherence side by side, pain below; a chart not drawn leaves its place to the next.
         let places = [(row + 1, 0), (row + 1, 5), (row + 17, 0)]
         for (k, chart) in [charts.stepUps, charts.adherence, charts.pain].compactMap({ $0 }).enumerated() {

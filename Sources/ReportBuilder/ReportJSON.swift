@@ -11,6 +11,8 @@ public enum ReportJSON {
         let tool_version: String
         let files_read: Int
         let rows_read: Int
+        /// Rows that passed the checks (rows read = accepted + rejected + duplicates dropped).
+        let rows_accepted: Int
         let rows_rejected: Int
         let duplicates_dropped: Int
         let patients: [Patient]
@@ -212,7 +214,8 @@ public enum ReportJSON {
         let doc = Document(
             month: report.settings.month.description, as_of: report.settings.asOf.description,
             grouping: report.settings.grouping.rawValue, tool_version: report.settings.toolVersion,
-            files_read: i.files.count, rows_read: i.rowsRead, rows_rejected: i.rowsRejected,
+            files_read: i.files.count, rows_read: i.rowsRead, rows_accepted: i.files.reduce(0) { $0 + $1.accepted },
+            rows_rejected: i.rowsRejected,
             duplicates_dropped: i.duplicatesDropped,
             patients: report.patients.map { patient($0) },
             rejected_rows: i.rejects.map { Reject(file: $0.file, line: $0.line, reason: $0.reason) },
@@ -227,7 +230,8 @@ public enum ReportJSON {
 
 /// The rejects file: every rejected row, with its fields under the canonical column names
 /// (so the file can be fixed and given back to adhere as an input), then the file, line and
-/// reason it was rejected for, and the row exactly as it was written. RFC 4180 CSV; text a
+/// reason it was rejected for, and the row exactly as it was written. RFC 4180 CSV (CRLF after
+/// every record, the header too); text a
 /// spreadsheet would run as a formula is guarded (see ``RejectsFormat``).
 public enum RejectsFile {
     public static func csv(_ rejects: [RejectedRow]) -> Data {
@@ -236,11 +240,13 @@ public enum RejectsFile {
         let columns = Column.canonical + [Column.setNumber, .repsLeft, .repsRight, .done].filter { c in
             rejects.contains { $0.fields[c] != nil }
         }
-        var out = (columns.map(\.rawValue) + RejectsFormat.extraColumns).joined(separator: ",") + "\n"
+        // Every record ends in CRLF, as RFC 4180 has it; a line break inside a quoted field is
+        // data and stays as the export wrote it.
+        var out = (columns.map(\.rawValue) + RejectsFormat.extraColumns).joined(separator: ",") + "\r\n"
         for r in rejects {
             var cells = columns.map { quote(r.fields[$0] ?? "") }
             cells += [quote(r.file), String(r.line), quote(r.reason), quote(r.raw)]
-            out += cells.joined(separator: ",") + "\n"
+            out += cells.joined(separator: ",") + "\r\n"
         }
         return Data(out.utf8)
     }

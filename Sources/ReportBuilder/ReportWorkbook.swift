@@ -6,15 +6,65 @@ import XLSXWriter
 public struct ReportWorkbook {
     public let report: MonthlyReport
     public let group: ReportGroup
+    /// Texts cut to fit a cell, counted for the whole run (see ``CellText``).
+    public let cuts: TextCuts
 
-    public init(report: MonthlyReport, group: ReportGroup) {
+    public init(report: MonthlyReport, group: ReportGroup, cuts: TextCuts = TextCuts()) {
         self.report = report
         self.group = group
+        self.cuts = cuts
     }
 
     /// Rejected rows listed on the Data issues sheet at most (the rest of a sheet's 1,048,576
     /// rows is left for the other tables).
     static let maxListedRejects = 1_000_000
+
+    /// Links one sheet may hold (Excel's limit, which libxlsxwriter enforces: one more stops the
+    /// workbook).
+    public static let maxLinksPerSheet = 65_530
+
+    /// Where the patients go, within a sheet's limits: a block on Trends for as many patients as
+    /// its rows hold, links both ways for as many as a sheet's links allow, a Summary row for as
+    /// many as its rows hold. Patients keep the report's order, so those needing a call come
+    /// first and are the last to lose anything.
+    struct Layout: Equatable {
+        /// The first row of each block on Trends, for the first `blockRows.count` patients.
+        var blockRows: [Int]
+        /// Patients (the first ones) whose id on Summary links to their block, and back.
+        var linked: Int
+        /// Patients (the first ones) with a row on Summary.
+        var summaryRows: Int
+        /// The row below the last block on Trends.
+        var trendsEnd: Int
+
+        /// Rows a patient's block takes on Trends: a heading, the reasons to call, the table's
+        /// header and one row per week, and room for the charts beside it (about 11 rows at 75%).
+        static func blockHeight(weeks: Int) -> Int { max(4 + weeks, 13) }
+
+        /// - Parameters:
+        ///   - weeks: each patient's number of weeks, in report order.
+        ///   - summaryTop: the Summary's header row.
+        ///   - maxRow: the last row of a sheet (zero-based).
+        static func make(weeks: [Int], summaryTop: Int, maxRow: Int = ExcelLimits.maxRow,
+                         maxLinks: Int = ReportWorkbook.maxLinksPerSheet) -> Layout {
+            var rows: [Int] = []
+            var row = 2
+            for w in weeks {
+                let next = row + blockHeight(weeks: w)
+                // The row after the last block is kept for the line saying who did not fit.
+                guard next <= maxRow else { break }
+                rows.append(row)
+                row = next
+            }
+            let summary = min(weeks.count, max(0, maxRow - summaryTop))
+            return Layout(blockRows: rows, linked: min(rows.count, maxLinks, summary), summaryRows: summary, trendsEnd: row)
+        }
+    }
+
+    /// The layout of this workbook's sheets.
+    func layout(summaryTop: Int) -> Layout {
+        Layout.make(weeks: group.patients.map(\.weeks.count), summaryTop: summaryTop)
+    }
 
     static let green = CellFormat(fontColor: 0x006100, background: 0xC6EFCE)
     static let amber = CellFormat(fontColor: 0x9C5700, background: 0xFFEB9C)
@@ -38,15 +88,19 @@ public struct ReportWorkbook {
     public func write(to path: String) throws -> Workbook.Contents {
         let s = report.settings
         let wb = try Workbook(path: path, properties: .init(
-            title: "Adherence report \(s.month) — \(group.label)",
+            title: cuts.fit("Adherence report \(s.month) — \(group.label)", limit: CellText.shortLimit, sheet: "document properties"),
             subject: "Home-exercise adherence, as of \(s.asOf)",
             created: Int(s.asOf.raw) * 86_400))
-        let summary = try wb.addWorksheet("Summary")
-        let trends = try wb.addWorksheet("Trends")
-        let issues = try wb.addWorksheet("Data issues")
-        let about = try wb.addWorksheet("About")
-        let blocks = try writeTrends(trends, workbook: wb)
-        try writeSummary(summary, trendRows: blocks)
+        let summary = try wb.addSheet("Summary", cuts: cuts)
+        let trends = try wb.addSheet("Trends", cuts: cuts)
+        let issues = try wb.addSheet("Data issues", cuts: cuts)
+        let about = try wb.addSheet("About", cuts: cuts)
+        // The layout leaves room above the Summary's table for every notice it may add (3).
+        let base = summaryNotices
+        let layout = layout(summaryTop: ReportWorkbook.summaryHeaderRow(notices: base.count + 3))
+        let notices = base + layoutNotices(layout)
+        try writeTrends(trends, workbook: wb, layout: layout, summaryTop: ReportWorkbook.summaryHeaderRow(notices: notices.count))
+        try writeSummary(summary, notices: notices, layout: layout)
         try writeIssues(issues)
         try writeAbout(about)
         try summary.activate()
@@ -141,9 +195,9 @@ public struct ReportWorkbook {
         return cols
     }
 
-    /// The Summary's table starts below its title, notices and the worklist's counts: the row
-    /// of its header.
-    var summaryHeaderRow: Int { 3 + summaryNotices.count }
+    /// The Summary's table starts below its title, its notices and the worklist's counts: the
+    /// row of its header.
+    static func summaryHeaderRow(notices: Int) -> Int { 3 + notices }
 
     /// What the reader of this workbook must know before trusting its figures: exercise names
     /// nobody settled, clinical columns the exports do not record (domain.md, "Understood, or
@@ -158,29 +212,53 @@ public struct ReportWorkbook {
             notices.append("Exercise names adhere does not know (\(names)) carry entries of \(patients.count) patient\(patients.count == 1 ? "" : "s") here: their reps count as Other reps, not towards adherence, so those figures may be too low. See Data issues; the clinic's admin settles them in the catalog file.")
         }
         notices += report.ingest.missingClinicalColumns.compactMap(\.summaryNotice)
+        for (names, merge) in report.merges {
+            let here = group.patients.contains { (names.column == "therapist" ? $0.therapist : $0.clinic) == merge.shown }
+                || group.name == merge.shown
+            guard here else { continue }
+            let others = merge.spellings.dropFirst().map { "'\($0.text)'" }.joined(separator: ", ")
+            notices.append("The \(names.column) '\(merge.shown)' is also written \(others) in the exports: read as one name, shown as the spelling used most. See Data issues.")
+        }
         return notices
     }
 
-    func writeSummary(_ ws: Worksheet, trendRows: [String: Int]) throws {
+    /// What the sheets' limits left out, one notice each (none for a workbook that fits).
+    func layoutNotices(_ layout: Layout) -> [String] {
+        let n = group.patients.count
+        var notices: [String] = []
+        if layout.summaryRows < n {
+            notices.append("This sheet has room (1,048,576 rows) for the first \(layout.summaryRows) of the \(n) patients, in the order below; the other \(n - layout.summaryRows) are in the JSON (--json).")
+        }
+        if layout.blockRows.count < n {
+            notices.append("Trends has room (1,048,576 rows) for the weeks of the first \(layout.blockRows.count) of the \(n) patients, in the order below; the weeks of the other \(n - layout.blockRows.count) are in the JSON (--json).")
+        }
+        let linkable = min(layout.blockRows.count, layout.summaryRows)
+        if layout.linked < linkable {
+            notices.append("A sheet holds at most 65,530 links: the IDs of the first \(layout.linked) patients link to their weeks on Trends; for the other \(linkable - layout.linked), find the ID on Trends (Ctrl+F).")
+        }
+        return notices
+    }
+
+    func writeSummary(_ ws: Sheet, notices: [String], layout: Layout) throws {
         let cols = summaryColumns
-        let top = summaryHeaderRow
+        let top = ReportWorkbook.summaryHeaderRow(notices: notices.count)
         try ws.write(summaryTitle, row: 0, column: 0, format: ReportWorkbook.title)
-        for (i, notice) in summaryNotices.enumerated() {
+        for (i, notice) in notices.enumerated() {
             try ws.write("Note: " + notice, row: 1 + i, column: 0, format: ReportWorkbook.redText)
         }
-        try ws.write(ClinicalWords.counts(group.patients), row: 1 + summaryNotices.count, column: 0, format: ReportWorkbook.bold)
+        try ws.write(ClinicalWords.counts(group.patients), row: 1 + notices.count, column: 0, format: ReportWorkbook.bold)
         var widths = cols.map { Double(min($0.title.count, 14)) }
         for (c, col) in cols.enumerated() {
             try ws.write(col.title, row: top, column: c, format: .header)
         }
-        for (r, p) in group.patients.enumerated() {
+        for (r, p) in group.patients.prefix(layout.summaryRows).enumerated() {
             let row = top + r + 1
             for (c, col) in cols.enumerated() {
                 guard let v = col.value(p) else { continue }
                 switch v {
                 case .text(let t):
-                    if c == 0, let target = trendRows[p.id] {
-                        try ws.writeLink(t, toSheet: "Trends", cell: cellName(row: target, column: 0), row: row, column: c)
+                    if c == 0, r < layout.linked {
+                        try ws.writeLink(t, toSheet: "Trends", cell: cellName(row: layout.blockRows[r], column: 0), row: row, column: c)
                     } else {
                         try ws.write(t, row: row, column: c, format: col.format)
                     }
@@ -197,7 +275,7 @@ public struct ReportWorkbook {
         for (c, w) in widths.enumerated() {
             try ws.setColumns(c, c, width: min(w + 2, 60))
         }
-        let last = top + max(group.patients.count, 1)
+        let last = top + max(layout.summaryRows, 1)
         try ws.setRowHeight(top, height: 30)
         try ws.freezePanes(row: top + 1, column: 2)
         try ws.autofilter(firstRow: top, firstColumn: 0, lastRow: last, lastColumn: cols.count - 1)
@@ -238,27 +316,21 @@ public struct ReportWorkbook {
 
     // MARK: - Trends
 
-    /// One block per patient (same order as Summary): a weekly table and charts beside it.
-    /// Returns the row of each patient's block, for the Summary's links.
-    func writeTrends(_ ws: Worksheet, workbook: Workbook) throws -> [String: Int] {
-        var rows: [String: Int] = [:]
-        var summaryRows: [String: Int] = [:]
-        let summaryTop = summaryHeaderRow
-        for (i, p) in group.patients.enumerated() { summaryRows[p.id] = summaryTop + i + 1 }
+    /// One block per patient (same order as Summary) at the rows `layout` gives: a weekly table
+    /// and charts beside it, and a link back to the patient's Summary row (below `summaryTop`).
+    func writeTrends(_ ws: Sheet, workbook: Workbook, layout: Layout, summaryTop: Int) throws {
         try ws.write("Weekly trends, \(report.settings.month) (as of \(report.settings.asOf)). Weeks run Monday to Sunday. A week cut short (by the as-of date, or by the patient's start) is marked partial and compared per day: adherence and step-ups per day, never its total. Weeks before the patient's start are empty. Click a patient ID on Summary to jump here.",
                      row: 0, column: 0, format: ReportWorkbook.bold)
         let table = WeekTable(exercises: Array(exercises.indices), catalog: report.catalog)
         let headers = table.headers
         let chartColumn = headers.count + 1
-        var row = 2
-        for p in group.patients {
-            rows[p.id] = row
+        for (i, (p, row)) in zip(group.patients, layout.blockRows).enumerated() {
             var heading = p.id
             if let n = p.name { heading += " — \(n)" }
             if let t = p.therapist { heading += " (\(t))" }
             try ws.write(heading, row: row, column: 0, format: ReportWorkbook.title)
-            if let summaryRow = summaryRows[p.id] {
-                try ws.writeLink("back to Summary", toSheet: "Summary", cell: cellName(row: summaryRow, column: 0),
+            if i < layout.linked {
+                try ws.writeLink("back to Summary", toSheet: "Summary", cell: cellName(row: summaryTop + i + 1, column: 0),
                                  row: row, column: headers.count - 1)
             }
             var detail = p.needsAttention.isEmpty ? "No reason to call." : ClinicalWords.capitalized(words.line(p))
@@ -266,79 +338,90 @@ public struct ReportWorkbook {
             try ws.write(detail, row: row + 1, column: 0, format: p.needsAttention.isEmpty ? nil : ReportWorkbook.red)
             let headerRow = row + 2
             try table.writeHeader(ws, row: headerRow)
+            // The next block starts Layout.blockHeight rows down, below the charts (11 rows at 75%).
             let r = try table.writeWeeks(p.weeks, to: ws, row: headerRow + 1)
             let charts = try table.charts(for: p.weeks, in: workbook, sheet: ws.name, first: headerRow + 1, last: r - 1,
-                                          prefix: "\(p.id): ", adherence: false)
+                                          prefix: "\(p.id): ", adherence: false, cuts: cuts)
             if let steps = charts.stepUps {
                 try ws.insertChart(steps, row: row, column: chartColumn, scaleX: 0.75, scaleY: 0.75)
             }
             if let pain = charts.pain {
                 try ws.insertChart(pain, row: row, column: charts.stepUps == nil ? chartColumn : chartColumn + 7, scaleX: 0.75, scaleY: 0.75)
             }
-            // Charts at 75% are about 11 rows tall: keep blocks from overlapping.
-            row = max(r + 1, row + 13)
         }
         if group.patients.isEmpty {
             try ws.write("No patients in this report.", row: 2, column: 0)
+        } else if layout.blockRows.count < group.patients.count {
+            let more = group.patients.count - layout.blockRows.count
+            try ws.write("... and \(more) more patient\(more == 1 ? "" : "s") than this sheet has rows for: see Summary, and the JSON (--json) for their weeks.",
+                         row: layout.trendsEnd, column: 0, format: ReportWorkbook.red)
         }
         try ws.setColumns(0, 0, width: 14)
         try ws.setColumns(1, headers.count - 1, width: 11)
         try ws.setColumns(table.categoryColumn, table.categoryColumn, width: 27)
         try ws.setPrintLayout(landscape: true, fitWidth: 1, repeatRows: nil)
-        return rows
     }
 
     // MARK: - Data issues
 
-    func writeIssues(_ ws: Worksheet) throws {
+    func writeIssues(_ ws: Sheet) throws {
         let ingest = report.ingest
+        let rejectsFile = "rejects-\(report.settings.month).csv"
         var row = 0
-        row = try section(ws, "Rejected rows (not counted anywhere in this report; also in rejects-\(report.settings.month).csv)", headers: ["File", "Line", "Reason", "Raw text"], at: row)
         var fileWidth = 10.0
-        if group.rejects.isEmpty { try ws.write("None.", row: row, column: 0); row += 1 }
-        // A sheet holds 1,048,576 rows: list what fits; the rejects file always has them all.
-        let room = max(0, ReportWorkbook.maxListedRejects)
-        for r in group.rejects.prefix(room) {
-            try ws.write(r.file, row: row, column: 0)
-            try ws.write(r.line, row: row, column: 1, format: .integer)
-            try ws.write(r.reason, row: row, column: 2)
-            // A raw row longer than a cell holds is cut to fit; the rejects file keeps it whole.
-            try ws.write(r.raw.count > ExcelLimits.maxStringLength ? String(r.raw.prefix(ExcelLimits.maxStringLength)) : r.raw,
-                         row: row, column: 3)
-            fileWidth = max(fileWidth, Double(r.file.count))
-            row += 1
-        }
-        if group.rejects.count > room {
-            try ws.write("... and \(group.rejects.count - room) more rejected rows than fit on this sheet: see rejects-\(report.settings.month).csv",
-                         row: row, column: 0, format: ReportWorkbook.red)
-            row += 1
-        }
-        row += 1
-        let failed = ingest.failedFiles
-        if !failed.isEmpty {
-            row = try section(ws, "Files that could not be read", headers: ["File", "Problem"], at: row)
-            for f in failed {
-                try ws.write(f.path, row: row, column: 0)
-                try ws.write(f.error.map { "\($0)" } ?? "", row: row, column: 1)
+        // A sheet holds 1,048,576 rows: each list shows what fits, keeping `reserve` rows for the
+        // sections below it, and says how many more there are and where to find them.
+        func list(_ count: Int, reserve: Int, cap: Int = .max, more: String, _ item: (Int, Int) throws -> Void) throws {
+            if count == 0 { try ws.write("None.", row: row, column: 0); row += 1 }
+            let shown = min(count, cap, max(0, ExcelLimits.maxRow - reserve - row))
+            for i in 0..<shown { try item(i, row); row += 1 }
+            if shown < count {
+                try ws.write("... and \(count - shown) more than fit on this sheet: \(more)", row: row, column: 0, format: ReportWorkbook.red)
                 row += 1
             }
             row += 1
         }
+        row = try section(ws, "Rejected rows (not counted anywhere in this report; also in \(rejectsFile))", headers: ["File", "Line", "Reason", "Raw text"], at: row)
+        try list(group.rejects.count, reserve: 40, cap: ReportWorkbook.maxListedRejects, more: "see \(rejectsFile)") { i, row in
+            let r = group.rejects[i]
+            try ws.write(r.file, row: row, column: 0)
+            try ws.write(r.line, row: row, column: 1, format: .integer)
+            try ws.write(r.reason, row: row, column: 2)
+            // A raw row longer than a cell holds is cut to fit (Sheet); the rejects file keeps it whole.
+            try ws.write(r.raw, row: row, column: 3)
+            fileWidth = max(fileWidth, Double(r.file.count))
+        }
+        let failed = ingest.failedFiles
+        if !failed.isEmpty {
+            row = try section(ws, "Files that could not be read", headers: ["File", "Problem"], at: row)
+            try list(failed.count, reserve: 30, more: "they are named on standard error") { i, row in
+                try ws.write(failed[i].path, row: row, column: 0)
+                try ws.write(failed[i].error.map { "\($0)" } ?? "", row: row, column: 1)
+            }
+        }
         row = try section(ws, "Duplicate rows dropped (rows repeated across overlapping exports count once)", headers: ["File", "Duplicates dropped"], at: row)
-        for f in ingest.files {
+        try list(ingest.files.count, reserve: 20, more: "see the JSON (--json) or adhere check") { i, row in
+            let f = ingest.files[i]
             try ws.write(f.path, row: row, column: 0)
             try ws.write(f.duplicates, row: row, column: 1, format: .integer)
             fileWidth = max(fileWidth, Double(f.path.count))
-            row += 1
         }
-        row += 1
+        row = try section(ws, "Therapist and clinic names written more than one way (read as one name, shown as the spelling used most)",
+                          headers: ["Column", "Shown as", "Written as", "Patients and rejected rows"], at: row)
+        let spellings = report.merges.flatMap { m in m.merge.spellings.map { (m.names.column, m.merge.shown, $0) } }
+        try list(spellings.count, reserve: 15, more: "see standard error") { i, row in
+            let (column, shown, spelling) = spellings[i]
+            try ws.write(column, row: row, column: 0)
+            try ws.write(shown, row: row, column: 1)
+            try ws.write(spelling.text, row: row, column: 2)
+            try ws.write(spelling.uses, row: row, column: 3, format: .integer)
+        }
         row = try section(ws, "Exercise names adhere does not know (counted as entries; reps shown as Other reps). Settle each in the catalog file (adhere check --write-catalog FILE writes one to finish)", headers: ["Exercise name", "Rows", "Patients"], at: row)
-        if ingest.unknownExercises.isEmpty { try ws.write("None.", row: row, column: 0); row += 1 }
-        for u in ingest.unknownExercises {
-            try ws.write(u.name, row: row, column: 0)
-            try ws.write(u.rows, row: row, column: 1, format: .integer)
-            try ws.write(u.patients.count, row: row, column: 2, format: .integer)
-            row += 1
+        let unknown = ingest.unknownExercises
+        try list(unknown.count, reserve: 10, more: "adhere check --write-catalog FILE lists them all") { i, row in
+            try ws.write(unknown[i].name, row: row, column: 0)
+            try ws.write(unknown[i].rows, row: row, column: 1, format: .integer)
+            try ws.write(unknown[i].patients.count, row: row, column: 2, format: .integer)
         }
         try ws.setColumns(0, 0, width: min(fileWidth + 2, 60))
         try ws.setColumns(1, 1, width: 10)
@@ -348,7 +431,7 @@ public struct ReportWorkbook {
     }
 
     /// A section's title and its table header; returns the first row below them.
-    func section(_ ws: Worksheet, _ title: String, headers: [String], at row: Int) throws -> Int {
+    func section(_ ws: Sheet, _ title: String, headers: [String], at row: Int) throws -> Int {
         try ws.write(title, row: row, column: 0, format: ReportWorkbook.title)
         for (c, h) in headers.enumerated() { try ws.write(h, row: row + 1, column: c, format: .header) }
         return row + 2
@@ -356,7 +439,7 @@ public struct ReportWorkbook {
 
     // MARK: - About
 
-    func writeAbout(_ ws: Worksheet) throws {
+    func writeAbout(_ ws: Sheet) throws {
         let s = report.settings
         let ingest = report.ingest
         var row = 0

@@ -35,13 +35,13 @@ struct WeekTable {
         return monday
     }
 
-    func writeHeader(_ ws: Worksheet, row: Int) throws {
+    func writeHeader(_ ws: Sheet, row: Int) throws {
         for (c, h) in headers.enumerated() { try ws.write(h, row: row, column: c, format: .header) }
     }
 
     /// Writes the weeks from `row` on; returns the row after the last. Empty figures are left
     /// blank (a chart draws a gap there, not a 0).
-    func writeWeeks(_ weeks: [WeekFigures], to ws: Worksheet, row first: Int) throws -> Int {
+    func writeWeeks(_ weeks: [WeekFigures], to ws: Sheet, row first: Int) throws -> Int {
         var r = first
         let base = 4 + exercises.count
         for w in weeks {
@@ -73,25 +73,25 @@ struct WeekTable {
     /// it, and (`adherence`) overall adherence when some week expected a session. Titles start
     /// with `prefix`.
     func charts(for weeks: [WeekFigures], in workbook: Workbook, sheet: String, first: Int, last: Int,
-                prefix: String, adherence: Bool) throws -> (stepUps: Chart?, adherence: Chart?, pain: Chart?) {
+                prefix: String, adherence: Bool, cuts: TextCuts) throws -> (stepUps: Chart?, adherence: Chart?, pain: Chart?) {
         guard !weeks.isEmpty else { return (nil, nil, nil) }
         var steps: Chart?, overall: Chart?, pain: Chart?
         if weeks.contains(where: { $0.stepUps != nil }) {
-            let c = try workbook.addLineChart(title: ClinicalWords.capitalized("\(prefix)step-ups per day, week by week"), yAxisTitle: "reps a day")
+            let c = try workbook.addLineChart(title: ClinicalWords.capitalized("\(prefix)step-ups per day, week by week"), yAxisTitle: "reps a day", cuts: cuts, sheet: sheet)
             try c.addSeries(name: "Step-ups per day", sheet: sheet, categoryColumn: categoryColumn,
                             valueColumn: column("Step-ups per day"), firstRow: first, lastRow: last, color: 0x2E75B6)
             try c.setValueAxis(min: 0, max: nil)
             steps = c
         }
         if adherence, weeks.contains(where: { $0.overall != nil }) {
-            let c = try workbook.addLineChart(title: ClinicalWords.capitalized("\(prefix)adherence per week"), yAxisTitle: "adherence")
+            let c = try workbook.addLineChart(title: ClinicalWords.capitalized("\(prefix)adherence per week"), yAxisTitle: "adherence", cuts: cuts, sheet: sheet)
             try c.addSeries(name: "Overall", sheet: sheet, categoryColumn: categoryColumn, valueColumn: column("Overall adherence"),
                             firstRow: first, lastRow: last, color: 0x548235)
             try c.setValueAxis(min: 0, max: 1, numberFormat: "0%")
             overall = c
         }
         if weeks.contains(where: { $0.painMax != nil }) {
-            let c = try workbook.addLineChart(title: ClinicalWords.capitalized("\(prefix)pain per week (0-10)"), yAxisTitle: "pain")
+            let c = try workbook.addLineChart(title: ClinicalWords.capitalized("\(prefix)pain per week (0-10)"), yAxisTitle: "pain", cuts: cuts, sheet: sheet)
             try c.addSeries(name: "Max pain", sheet: sheet, categoryColumn: categoryColumn, valueColumn: column("Max pain"),
                             firstRow: first, lastRow: last, color: 0xC00000)
             try c.addSeries(name: "Mean pain", sheet: sheet, categoryColumn: categoryColumn, valueColumn: column("Mean pain"),

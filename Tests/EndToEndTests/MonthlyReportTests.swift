@@ -233,7 +233,10 @@ final class MonthlyReportTests: XCTestCase {
         let (_, out) = try report(["--by", "all"])
         let rejectsURL = out.appendingPathComponent("rejects-2026-10.csv")
         let text = try String(contentsOf: rejectsURL, encoding: .utf8)
-        let lines = text.split(separator: "\n")
+        // RFC 4180: every record ends in CRLF (these rows hold no line break of their own).
+        XCTAssertTrue(text.hasSuffix("\r\n"))
+        XCTAssertFalse(text.replacingOccurrences(of: "\r\n", with: "").contains(where: { $0 == "\n" || $0 == "\r" }), "no bare LF or CR")
+        let lines = text.components(separatedBy: "\r\n").dropLast()
         XCTAssertEqual(lines.first, "patient_id,patient_name,therapist,clinic,performed_at,exercise,side,sets,reps,hold_seconds,pain,notes,rejected_file,rejected_line,rejected_reason,raw")
         XCTAssertEqual(lines.count - 1, FixtureExpectations.rowsRejected)
         let source = try String(contentsOf: AdhereProcess.packageRoot.appendingPathComponent("Fixtures/sessions/export-2026-10.csv"), encoding: .utf8)

@@ -189,7 +189,8 @@ struct FileParser {
     private mutating func noteOtherPatient(_ r: CSVRecordReader, _ column: Int) {
         guard knownIDs.count < 100_000 else { return }
         let t = FieldParsing.trimmed(r.field(column))
-        if !t.isEmpty && !idCache.matches(t) {
+        // Ids with a control character are never suggested (a row with one is rejected).
+        if !t.isEmpty && !idCache.matches(t) && !t.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             knownIDs.insert(TextDecoding.decode(t, options.encoding).0)
             idCache.store(t, 0, fingerprint: false)
         }
