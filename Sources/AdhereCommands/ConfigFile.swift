@@ -314,9 +314,5 @@ static func resolve(config: String?, input: InputOptions, output: OutputOptions?
 
 extension Fraction {
     /// The shortest plain decimal of a percentage's number, e.g. "80" or "62.5".
-    var plainPercent: String {
-        var s = String(doubleValue)
-        if s.hasSuffix(".0") { s.removeLast(2) }
-        return s
-    }
+    var plainPercent: String { NumberText.plain(doubleValue) }
 }

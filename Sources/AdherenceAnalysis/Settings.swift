@@ -62,12 +62,7 @@ public enum TrendLabel: String, Sendable, Codable {
     case notPrescribed = "not prescribed"
 }
 
-func numberText(_ f: Fraction) -> String {
-    if f.denominator == 1 { return "\(f.numerator)" }
-    var s = String(f.doubleValue)
-    if s.hasSuffix(".0") { s.removeLast(2) }
-    return s
-}
+func numberText(_ f: Fraction) -> String { NumberText.plain(f) }
 
 func percentText(_ f: Fraction) -> String { numberText(f * Fraction(100)) + "%" }
 func pointsText(_ f: Fraction) -> String { numberText(f * Fraction(100)) }

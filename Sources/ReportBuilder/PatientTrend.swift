@@ -304,9 +304,5 @@ extension Fraction {
     var oneDecimal: String { String(format: "%.1f", doubleValue) }
 
     /// The shortest plain decimal, e.g. "10" or "7.5".
-    var plainText: String {
-        var s = String(doubleValue)
-        if s.hasSuffix(".0") { s.removeLast(2) }
-        return s
-    }
+    var plainText: String { NumberText.plain(self) }
 }

@@ -308,11 +308,7 @@ public struct ReportWorkbook {
         }
     }
 
-    func formulaNumber(_ f: Fraction) -> String {
-        var s = String(f.doubleValue)
-        if s.hasSuffix(".0") { s.removeLast(2) }
-        return s
-    }
+    func formulaNumber(_ f: Fraction) -> String { NumberText.plain(f.doubleValue) }
 
     // MARK: - Trends
 
@@ -515,9 +511,7 @@ func calendarDate(_ d: Day) -> CalendarDate {
 public enum RuleText {
     public static func sentences(thresholds t: Thresholds, catalog: ExerciseCatalog) -> [String] {
         func pct(_ f: Fraction) -> String { num(f * Fraction(100)) + "%" }
-        func num(_ f: Fraction) -> String {
-            var s = String(f.doubleValue); if s.hasSuffix(".0") { s.removeLast(2) }; return s
-        }
+        func num(_ f: Fraction) -> String { NumberText.plain(f.doubleValue) }
         var out: [String] = []
         let protocolText = catalog.exercises.filter(\.inDefaultProtocol).map { e -> String in
             var s = e.displayName.lowercased()
