@@ -52,7 +52,11 @@ public final class SessionLogReader {
                 parser.dateOrders = orders
                 return .read(parser.parse(part))
             case .hash(let path):
-                return .hash(try? FileParts.sha256(path: path))
+                let kept = options.digests?.lookUp(path)
+                if let sha = kept?.sha { return .hash(sha) }
+                guard let sha = try? FileParts.sha256(path: path) else { return .hash(nil) }
+                options.digests?.keep(path, before: kept?.stamp, sha: sha)
+                return .hash(sha)
             }
         }
         // Each file's parts, in order, put together.

@@ -163,3 +163,47 @@ final class FilePartsTests: XCTestCase {
         XCTAssertGreaterThan(read([a, b, c], options(), partBytes: 2_000).duplicatesDropped, 20, "b repeats rows of a")
     }
 }
+
+/// Inputs unchanged since an earlier run are not hashed again (DigestIndex).
+final class DigestIndexTests: XCTestCase {
+    func testAKeptDigestIsUsedOnlyWhileTheFileIsUnchanged() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("adhere-digests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("x.csv").path
+        try Data("patient_id,performed_at,exercise,reps\nP1,2026-10-01,Step-ups,10\n".utf8).write(to: URL(fileURLWithPath: path))
+        let real = "c1b3d8e6ab0a04a82a9e8d8cd0b2e7e2a9f6e1a0a1d0a8a2f6c3e0d5b1a7c9e4"
+        func read(_ index: DigestIndex?) -> String {
+            var o = IngestOptions(span: DayRange(Day(iso: "2026-10-01")!, Day(iso: "2026-10-31")!), asOf: Day(iso: "2026-10-31")!)
+            o.digests = index
+            return SessionLogReader(options: o).read(files: [path]).files[0].sha256
+        }
+        let computed = read(nil)
+        XCTAssertEqual(computed.count, 64)
+        // Just written: not kept (its times could still be those of a later write).
+        let fresh = DigestIndex(folder: dir.path)
+        XCTAssertEqual(read(fresh), computed)
+        XCTAssertNil(fresh.contents(), "a file changed in the last seconds is not kept")
+        Thread.sleep(forTimeInterval: Double(DigestIndex.settleSeconds) + 1.1)
+        let first = DigestIndex(folder: dir.path)
+        XCTAssertEqual(read(first), computed)
+        let kept = try XCTUnwrap(first.contents())
+        XCTAssertTrue(String(decoding: kept, as: UTF8.self).hasPrefix(computed + " "))
+        // A kept digest is used as it is: plant another one to see it is not computed again.
+        let planted = String(decoding: kept, as: UTF8.self).replacingOccurrences(of: computed, with: real)
+        try Data(planted.utf8).write(to: dir.appendingPathComponent(DigestIndex.fileName))
+        XCTAssertEqual(read(DigestIndex(folder: dir.path)), real)
+        // Changed (even to the same size, with its modification time put back): hashed again.
+        var st = stat()
+        stat(path, &st)
+        try Data("patient_id,performed_at,exercise,reps\nP2,2026-10-01,Step-ups,10\n".utf8).write(to: URL(fileURLWithPath: path))
+        var times = [timespec(tv_sec: st.st_atim.tv_sec, tv_nsec: st.st_atim.tv_nsec), timespec(tv_sec: st.st_mtim.tv_sec, tv_nsec: st.st_mtim.tv_nsec)]
+        utimensat(AT_FDCWD, path, &times, 0)
+        let again = read(DigestIndex(folder: dir.path))
+        XCTAssertNotEqual(again, real)
+        XCTAssertEqual(again, read(nil))
+        // A garbled index is no index.
+        try Data("garbage\n\(String(repeating: "z", count: 64)) 1 2\n".utf8).write(to: dir.appendingPathComponent(DigestIndex.fileName))
+        XCTAssertEqual(read(DigestIndex(folder: dir.path)), read(nil))
+    }
+}

@@ -83,13 +83,20 @@ struct FileParser {
             describe(header)
             try readRows(reader, header, path)
         } else {
-            let input = try InputSource(path: path, hashing: part.hashing && options.computeDigests, encoding: options.encoding)
+            let wanted = part.hashing && options.computeDigests
+            let kept = wanted ? options.digests?.lookUp(path) : nil
+            let input = try InputSource(path: path, hashing: wanted && kept?.sha == nil, encoding: options.encoding)
             reader = CSVRecordReader(source: input.source)
             reader.stopOffset = part.end
             defer { out.summary.bytes = part.end == Int.max ? input.rawBytes : reader.position }
             if let kind = input.utf16 { out.summary.encoding = kind }
             header = try FileHeader.read(reader, path: path, options: options)
-            sha = { input.sha256 }
+            let digests = options.digests
+            sha = {
+                guard let computed = input.sha256 else { return kept?.sha }
+                digests?.keep(path, before: kept?.stamp, sha: computed)
+                return computed
+            }
             describe(header)
             try readRows(reader, header, path)
         }
