@@ -227,7 +227,7 @@ struct ReportJob {
         }
         if let index = digests.contents() {
             // Only a time saver: a run that cannot keep it hashes the inputs again next time.
-            try? OutputFiles.writeAtomically(index, to: (out as NSString).appendingPathComponent(DigestIndex.fileName))
+            _ = try? OutputFiles.writeAtomically(index, to: (out as NSString).appendingPathComponent(DigestIndex.fileName))
         }
         if let json {
             do {
