@@ -135,7 +135,10 @@ struct ReportJob {
         let settings = ReportSettings(month: month, asOf: asOf, grouping: grouping, thresholds: thresholds,
                                       toolVersion: Adhere.version)
         let analyzer = Analyzer(catalog: catalog, thresholds: thresholds)
-        let options = inputs.ingestOptions(span: analyzer.span(for: settings.window), asOf: asOf, catalog: catalog)
+        var options = inputs.ingestOptions(span: analyzer.span(for: settings.window), asOf: asOf, catalog: catalog)
+        // Inputs unchanged since an earlier run into this folder are not hashed again.
+        let digests = DigestIndex(folder: out)
+        options.digests = digests
         timer.lap("setup")
         let stamps = inputs.settleSeconds == nil ? [:] : InputSettling.stamps(files)
         var ingest = SessionLogReader(options: options).read(files: files)
@@ -225,6 +228,10 @@ struct ReportJob {
         } catch {
             console.err("\(error)")
             return Outcome(code: .cannotWrite)
+        }
+        if let index = digests.contents() {
+            // Only a time saver: a run that cannot keep it hashes the inputs again next time.
+            _ = try? OutputFiles.writeAtomically(index, to: (out as NSString).appendingPathComponent(DigestIndex.fileName))
         }
         if let json {
             do {

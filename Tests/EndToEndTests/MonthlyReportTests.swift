@@ -90,7 +90,7 @@ final class MonthlyReportTests: XCTestCase {
     func testOneWorkbookPerTherapistWithUnassignedLast() throws {
         let (r, out) = try report([])
         XCTAssertEqual(r.code, 0, r.stderr)
-        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0 != ".adhere.lock" }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { !$0.hasPrefix(".adhere") }.sorted()
         XCTAssertEqual(files, ["adhere-2026-10-Dana-Whitfield.xlsx", "adhere-2026-10-Sam-Okafor.xlsx",
                                "adhere-2026-10-unassigned.xlsx", "rejects-2026-10.csv"])
         var seen: [String] = []
@@ -334,15 +334,16 @@ final class MonthlyReportTests: XCTestCase {
             let r = try AdhereProcess.run(["report", "--month", "2026-10", "--plans", "Fixtures/plans.csv", "--out", out.path, "Fixtures/sessions"])
             XCTAssertEqual(r.code, 0, r.stderr)
         }
+        // The workbooks, the rejects file and the inputs' digests (.adhere-inputs: the fixtures are unchanged).
         let files = try FileManager.default.contentsOfDirectory(atPath: a.path).filter { $0 != ".adhere.lock" }.sorted()
-        XCTAssertEqual(files.count, 4)
+        XCTAssertEqual(files.count, 5)
         for f in files {
             let x = try Data(contentsOf: a.appendingPathComponent(f)), y = try Data(contentsOf: b.appendingPathComponent(f))
             XCTAssertEqual(x, y, "\(f) differs between two runs")
             let mode = try FileManager.default.attributesOfItem(atPath: a.appendingPathComponent(f).path)[.posixPermissions] as? NSNumber
             XCTAssertEqual(mode?.intValue, 0o600, "\(f) must be owner-only")
         }
-        XCTAssertFalse(files.contains { $0.hasPrefix(".") }, "no temporary files left behind")
+        XCTAssertFalse(files.contains { $0.hasPrefix(".") && $0 != ".adhere-inputs" }, "no temporary files left behind")
     }
 
     func testOneThreadOrManyGiveTheSameBytes() throws {
@@ -355,7 +356,7 @@ final class MonthlyReportTests: XCTestCase {
                                            "Fixtures/dialects/vendor-b"], environment: ["ADHERE_THREADS": threads])
             XCTAssertEqual(r.code, 0, r.stderr)
             var files: [String: Data] = [:]
-            for name in try FileManager.default.contentsOfDirectory(atPath: out.path) where name != ".adhere.lock" {
+            for name in try FileManager.default.contentsOfDirectory(atPath: out.path) where !name.hasPrefix(".adhere") {
                 files[name] = try Data(contentsOf: out.appendingPathComponent(name))
             }
             outputs.append(files)
