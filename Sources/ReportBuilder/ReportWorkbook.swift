@@ -2,7 +2,7 @@ import AdherenceAnalysis
 import SessionIngest
 import XLSXWriter
 
-/// Writes one group's monthly workbook: Summary, Trends, Data issues and About.
+/// Writes one group's monthly workbook: Summary, Trends, RTM, Data issues and About.
 public struct ReportWorkbook {
     public let report: MonthlyReport
     public let group: ReportGroup
@@ -40,10 +40,12 @@ public struct ReportWorkbook {
             created: Int(s.asOf.raw) * 86_400))
         let summary = try wb.addWorksheet("Summary")
         let trends = try wb.addWorksheet("Trends")
+        let rtm = try wb.addWorksheet("RTM")
         let issues = try wb.addWorksheet("Data issues")
         let about = try wb.addWorksheet("About")
         let blocks = try writeTrends(trends, workbook: wb)
         try writeSummary(summary, trendRows: blocks)
+        try writeRTM(rtm)
         try writeIssues(issues)
         try writeAbout(about)
         try summary.activate()
@@ -459,6 +461,7 @@ public enum RuleText {
         out.append("Bands: \(pct(t.adherent)) or more adherent, \(pct(t.partial)) to under \(pct(t.adherent)) partial, under \(pct(t.partial)) low.")
         out.append("Session days = days with any entry among the active days, divided by the largest expected sessions, at most 100%.")
         out.append("Monitoring days = distinct days with any entry in the \(t.monitoringDays) days ending on the as-of date (16 or more meets the 16-of-30 remote-monitoring threshold).")
+        out.append(RemoteMonitoringRule.sentence(t))
         out.append("The step-up trend is the least-squares slope of reps per step-up day over the \(t.lookBackDays) days ending on the as-of date, per week, as a share of the mean: +\(num(t.building))%/week or more is building, -\(num(t.declining))%/week or less is declining, otherwise steady; fewer than \(t.minimumTrendDays) step-up days is insufficient data.")
         out.append("Side balance = the smaller of left and right step-up reps as a share of the larger.")
         out.append("Pain change = mean daily pain (the day's highest rating) over the last 14 days of the look-back minus that over its first 14 days.")

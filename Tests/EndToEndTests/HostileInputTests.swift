@@ -241,9 +241,9 @@ final class HostileInputTests: XCTestCase {
                                            AdhereProcess.binary.path, "report", "--month", "2026-10", "--out", out, inputs.path])
         guard r.code == 0 else { throw XCTSkip("strace cannot trace here: \(r.stderr)") }
         let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").map(String.init)
-        // Final names: the two workbooks and the rejects file.
+        // Final names: the two workbooks, the overview, the rejects file and the RTM file.
         let renames = lines.indices.filter { lines[$0].contains("rename") && lines[$0].contains(".tmp\"") && lines[$0].hasSuffix("= 0") }
-        XCTAssertEqual(renames.count, 3, lines.joined(separator: "\n"))
+        XCTAssertEqual(renames.count, 5, lines.joined(separator: "\n"))
         for i in renames {
             let pid = lines[i].split(separator: " ").first.map(String.init) ?? ""
             let after = lines[(i + 1)...].filter { $0.hasPrefix(pid + " ") }.prefix(2)
