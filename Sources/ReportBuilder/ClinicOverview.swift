@@ -102,7 +102,7 @@ public struct ClinicOverview: Sendable {
             "Median overall adherence = the middle overall adherence of those patients (the mean of the middle two for an even number).",
             "Change vs last month = the share adherent of the month to date minus that of the whole previous month (its active patients, by the same rules), in percentage points.",
             "RTM periods = remote-monitoring periods that ended in the month up to the as-of date, with how many meet each code (the RTM sheets and rtm-\(settings.month).csv list them).",
-            "History: the share adherent of each of the last \(months.count) months (the last one to date), per therapist and for the whole clinic.",
+            "Six months: the share adherent of each of the last \(months.count) months (the last one to date), per therapist and for the whole clinic.",
         ]
     }
 

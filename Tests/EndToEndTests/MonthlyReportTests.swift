@@ -358,15 +358,11 @@ final class MonthlyReportTests: XCTestCase {
     }
 
     func testWorkbookOpensInLibreOfficeWithoutRepair() throws {
-        let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        let office = try XCTUnwrap(soffice, "LibreOffice is needed for this check; scripts/test.sh installs it")
+        let office = try XCTUnwrap(LibreOffice.binary, "LibreOffice is needed for this check; scripts/test.sh installs it")
         let (_, out) = try report(["--by", "all"])
         let conv = try temporaryFolder(self)
-        let profile = try temporaryFolder(self)
-        let r = try Process.runCollecting(URL(fileURLWithPath: office),
-                                          ["-env:UserInstallation=file://\(profile.path)", "--headless", "--norestore",
-                                           "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-                                           "--outdir", conv.path, out.appendingPathComponent("adhere-2026-10-all.xlsx").path])
+        let r = try LibreOffice.convertToCSV(office, out.appendingPathComponent("adhere-2026-10-all.xlsx").path,
+                                             into: conv, profile: try temporaryFolder(self))
         XCTAssertEqual(r.code, 0, r.stderr)
         let produced = try FileManager.default.contentsOfDirectory(atPath: conv.path)
         let summary = try XCTUnwrap(produced.first { $0.contains("Summary") } ?? produced.first, "LibreOffice produced nothing: \(r.stderr)")

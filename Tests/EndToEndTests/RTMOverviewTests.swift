@@ -280,6 +280,22 @@ final class RTMOverviewTests: XCTestCase {
         XCTAssertTrue(about.texts(inColumn: "A").contains { $0.hasPrefix("Share adherent = patients whose overall adherence is 80% or more") })
     }
 
+    func testOverviewOpensInLibreOfficeWithoutRepair() throws {
+        let office = try XCTUnwrap(LibreOffice.binary, "LibreOffice is needed for this check; scripts/test.sh installs it")
+        let dir = try temporaryFolder(self)
+        try writeClinic(dir)
+        XCTAssertEqual(try run(dir).code, 0)
+        let conv = try temporaryFolder(self)
+        let r = try LibreOffice.convertToCSV(office, dir.appendingPathComponent("out/adhere-2026-10-overview.xlsx").path,
+                                             into: conv, profile: try temporaryFolder(self))
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let produced = try FileManager.default.contentsOfDirectory(atPath: conv.path)
+        let overview = try XCTUnwrap(produced.first { $0.contains("Overview") }, "LibreOffice produced \(produced): \(r.stderr)")
+        let text = try String(contentsOf: conv.appendingPathComponent(overview), encoding: .utf8)
+        XCTAssertTrue(text.contains("Ann Lee") && text.contains("All patients"), text)
+        XCTAssertFalse((r.stdout + r.stderr).lowercased().contains("repair"), r.stderr)
+    }
+
     func testRerunsAreByteIdenticalAndLeaveUnchangedFilesAlone() throws {
         let dir = try temporaryFolder(self)
         try writeClinic(dir)
