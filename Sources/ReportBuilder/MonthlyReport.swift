@@ -81,13 +81,11 @@ public struct MonthlyReport: Sendable {
         let window = settings.window
         let known = EarlierEntryDays(knownFrom: entriesFrom ?? MonthlyReport.span(for: settings, analyzer: analyzer).first)
         let months = MonthlyReport.earlierMonths(of: settings.month)
-        let thresholds = settings.thresholds
         let results = ParallelMap.map(records) { record -> (PatientFigures?, RTMOutcome, [MonthPatient?]) in
             let figures = analyzer.isActive(record, in: window) ? analyzer.analyze(record, window: window) : nil
             let rtm = analyzer.rtmPeriods(record, endingIn: window, earlier: known)
             let past = analyzer.overall(record, in: months.map(\.days)).map { o -> MonthPatient? in
-                o.map { MonthPatient(id: record.id, therapist: record.therapist, clinic: record.clinic, overall: $0,
-                                     adherent: $0.map { Band($0, thresholds: thresholds) == .adherent } ?? false) }
+                o.map { MonthPatient(therapist: record.therapist, clinic: record.clinic, overall: $0) }
             }
             return (figures, rtm, past)
         }
@@ -240,12 +238,10 @@ public struct PatientRTM: Sendable {
 
 /// One patient active in a past month, with their overall adherence over it.
 public struct MonthPatient: Sendable {
-    public var id: String
     public var therapist: String?
     public var clinic: String?
     /// `nil` when no session was expected.
     public var overall: Fraction?
-    public var adherent: Bool
 }
 
 /// The patients active in a past month.
