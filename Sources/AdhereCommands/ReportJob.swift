@@ -135,7 +135,7 @@ struct ReportJob {
         let settings = ReportSettings(month: month, asOf: asOf, grouping: grouping, thresholds: thresholds,
                                       toolVersion: Adhere.version)
         let analyzer = Analyzer(catalog: catalog, thresholds: thresholds)
-        var options = inputs.ingestOptions(span: analyzer.span(for: settings.window), asOf: asOf, catalog: catalog)
+        var options = inputs.ingestOptions(span: MonthlyReport.span(for: settings, analyzer: analyzer), asOf: asOf, catalog: catalog)
         // Inputs unchanged since an earlier run into this folder are not hashed again.
         let digests = DigestIndex(folder: out)
         options.digests = digests
@@ -164,7 +164,15 @@ struct ReportJob {
             return Outcome(code: badData ? .badData : .noInput)
         }
 
-        let report = MonthlyReport(settings: settings, ingest: ingest, plans: plans, catalog: catalog)
+        var analysed = MonthlyReport(settings: settings, ingest: ingest, plans: plans, catalog: catalog,
+                                     entriesFrom: options.span.first)
+        ingest.patients = []  // analysed: the rows can go
+        if !analysed.rtmPending.isEmpty {
+            // Default-protocol patients whose RTM series began before the entries kept.
+            analysed.completeRTM(earlierDays: RTMHistory.entryDays(files: files, options: options, before: options.span.first,
+                                                                   patients: Set(analysed.rtmPending.map(\.id))))
+        }
+        let report = analysed
         timer.lap("analyse \(report.patients.count) patients")
         do {
             try OutputFiles.prepareFolder(out)
@@ -191,7 +199,7 @@ struct ReportJob {
                               attention: report.patients.filter(\.needsCall).count,
                               rowsRead: ingest.rowsRead, rejected: ingest.rowsRejected)
         let groups = report.groups()
-        let names = OutputFiles.workbookNames(month: month.description, labels: groups.map(\.label))
+        let names = ClinicOutputs.groupWorkbookNames(month: month, labels: groups.map(\.label))
         // Workbooks are independent: write them on all cores, each to a temporary file in the
         // output folder, then move them into place in order.
         let jobs = zip(groups, names).map { (group: $0.0, final: (out as NSString).appendingPathComponent($0.1)) }
@@ -222,6 +230,14 @@ struct ReportJob {
             outcome.lines.append("\(job.final): \(group.patients.count) patient\(group.patients.count == 1 ? "" : "s"), \(group.needingAttention) need\(group.needingAttention == 1 ? "s" : "") attention")
         }
         timer.lap("write \(groups.count) workbooks, \(contents.cells) cells, \(contents.charts) charts, \(contents.series) series")
+        do {
+            let clinic = try ClinicOutputs.write(report, to: out)
+            if clinic.overviewRewritten { outcome.written += 1 } else { outcome.unchanged += 1 }
+            outcome.lines.append("\(clinic.overview): the clinic overview, \(report.rtm.reduce(0) { $0 + $1.periods.count }) RTM periods closed (see \(clinic.rtm))")
+        } catch {
+            console.err("\(error)")
+            return Outcome(code: .cannotWrite)
+        }
         let rejectsPath = (out as NSString).appendingPathComponent("rejects-\(month).csv")
         do {
             try OutputFiles.writeAtomically(RejectsFile.csv(ingest.rejects), to: rejectsPath)

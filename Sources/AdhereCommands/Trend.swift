@@ -102,7 +102,9 @@ public struct Trend: ParsableCommand {
             }
         }
         let window = DayRange(Month(containing: day).firstDay, day)
-        var options = jobInputs.ingestOptions(span: analyzer.span(for: window, weeks: weeks), asOf: day, catalog: catalog)
+        // The patient's whole history: their RTM periods count from the start of monitoring.
+        let span = DayRange(Day(year: 1, month: 1, day: 1)!, analyzer.span(for: window, weeks: weeks).last)
+        var options = jobInputs.ingestOptions(span: span, asOf: day, catalog: catalog)
         options.onlyPatient = patientID
         options.computeDigests = false
         let ingest = SessionLogReader(options: options).read(files: files)

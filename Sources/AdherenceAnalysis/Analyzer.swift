@@ -212,7 +212,13 @@ struct PatientView {
     /// (28 days in all by default).
     func defaultActive(_ day: Day) -> Bool {
         guard let last = lastEntry(onOrBefore: day) else { return false }
-        return day - last < analyzer.thresholds.dischargeDays
+        return PatientView.defaultActive(lastEntry: last, on: day, dischargeDays: analyzer.thresholds.dischargeDays)
+    }
+
+    /// The default protocol's rule: active on `day` when the latest entry on or before it is
+    /// fewer than `dischargeDays` days back (a series of RTM periods ends with it, too).
+    static func defaultActive(lastEntry last: Day, on day: Day, dischargeDays: Int) -> Bool {
+        day - last < dischargeDays
     }
 
     func slot(_ exercise: ExerciseID, on day: Day) -> Slot? {

@@ -39,6 +39,13 @@ public struct Thresholds: Hashable, Sendable {
     public var holdsShortShare: Fraction = Fraction(1, 2)
     /// ...counted only with at least this many reps with a recorded hold (default 10).
     public var holdsShortMinimumReps: Int = 10
+    /// Days in a remote-monitoring (RTM) billing period, counted from the start of monitoring
+    /// (default 30).
+    public var rtmPeriodDays: Int = 30
+    /// The RTM codes a period can meet, each with the fewest data days that meet it; a period
+    /// meets the code with the highest minimum it reaches (default: CPT 98977 from 16 days,
+    /// CPT 98985 from 2 days).
+    public var rtmCodes: [RTMCode] = RTMCode.defaults
 
     public init() {}
 }

@@ -12,6 +12,9 @@ public struct PatientTrend: Sendable {
     public var catalog: ExerciseCatalog
     public var thresholds: Thresholds
     public var asOf: Day
+    /// The RTM periods that ended in the month to date (the record must hold the patient's
+    /// whole history for a default-protocol patient's; see ``Analyzer/rtmPeriods(_:endingIn:earlier:)``).
+    public var rtm: [RTMPeriod] = []
 
     /// Computes the figures with the same analysis as the monthly report.
     public init(record: PatientRecord, asOf: Day, weeks: Int, analyzer: Analyzer) {
@@ -24,6 +27,7 @@ public struct PatientTrend: Sendable {
         let first = (asOf - (7 * max(weeks, 1) - 1)).mondayOfWeek
         let all = analyzer.weeks(record, in: DayRange(first, asOf))
         self.weeks = Array(all.suffix(max(weeks, 1)))
+        if case .periods(let p) = analyzer.rtmPeriods(record, endingIn: window) { rtm = p }
     }
 
     /// The plan in words: "default protocol, 7 sessions/week" or each plan row in force.
@@ -203,6 +207,7 @@ public struct PatientTrend: Sendable {
     public func json() throws -> Data {
         var patient = ReportJSON.patient(figures)
         patient.weeks = weeks.map(ReportJSON.week)
+        patient.rtm_periods = rtm.map(ReportJSON.RTMPeriodJSON.init)
         let doc = ReportJSON.TrendDocument(as_of: asOf.description, month: Month(containing: asOf).description,
                                            weeks_shown: weeks.count, plan: planText, patient: patient)
         let encoder = JSONEncoder()

@@ -16,6 +16,9 @@ public enum ReportJSON {
         let rows_rejected: Int
         let duplicates_dropped: Int
         let patients: [Patient]
+        /// Patients not in the report (not active in the window) with an RTM period that
+        /// ended in it, such as one whose plan ended shortly before.
+        let rtm_other_patients: [RTMPatient]
         let rejected_rows: [Reject]
         let unknown_exercises: [Unknown]
     }
@@ -54,6 +57,8 @@ public enum ReportJSON {
         let needs_attention: [String]
         let urgency: String?
         var weeks: [Week]
+        /// The RTM periods that ended in the window.
+        var rtm_periods: [RTMPeriodJSON]? = nil
 
         func encode(to encoder: Encoder) throws {
             // Explicit so that empty figures are written as null rather than left out.
@@ -84,6 +89,44 @@ public enum ReportJSON {
             }
             try put(latest_note, "latest_note")
             try put(needs_attention, "needs_attention"); try put(urgency, "urgency"); try put(weeks, "weeks")
+            if let rtm_periods { try c.encode(rtm_periods, forKey: Key("rtm_periods")) }
+        }
+    }
+
+    /// `{"start": "YYYY-MM-DD", "end": "YYYY-MM-DD", "data_days": N, "code": "98977" | null}`.
+    struct RTMPeriodJSON: Encodable {
+        let start: String
+        let end: String
+        let data_days: Int
+        let code: String?
+
+        init(_ p: RTMPeriod) {
+            start = p.start.description
+            end = p.end.description
+            data_days = p.dataDays
+            code = p.code
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(start, forKey: Key("start")); try c.encode(end, forKey: Key("end"))
+            try c.encode(data_days, forKey: Key("data_days"))
+            if let code { try c.encode(code, forKey: Key("code")) } else { try c.encodeNil(forKey: Key("code")) }
+        }
+    }
+
+    struct RTMPatient: Encodable {
+        let patient_id: String
+        let therapist: String?
+        let clinic: String?
+        let rtm_periods: [RTMPeriodJSON]
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(patient_id, forKey: Key("patient_id"))
+            if let therapist { try c.encode(therapist, forKey: Key("therapist")) } else { try c.encodeNil(forKey: Key("therapist")) }
+            if let clinic { try c.encode(clinic, forKey: Key("clinic")) } else { try c.encodeNil(forKey: Key("clinic")) }
+            try c.encode(rtm_periods, forKey: Key("rtm_periods"))
         }
     }
 
@@ -211,13 +254,22 @@ public enum ReportJSON {
     /// The whole report as pretty-printed JSON (keys sorted, so the same inputs give the same bytes).
     public static func encode(_ report: MonthlyReport) throws -> Data {
         let i = report.ingest
+        let rtmByID = Dictionary(report.rtm.map { ($0.id, $0.periods) }, uniquingKeysWith: { a, _ in a })
+        let reported = Set(report.patients.map(\.id))
         let doc = Document(
             month: report.settings.month.description, as_of: report.settings.asOf.description,
             grouping: report.settings.grouping.rawValue, tool_version: report.settings.toolVersion,
             files_read: i.files.count, rows_read: i.rowsRead, rows_accepted: i.files.reduce(0) { $0 + $1.accepted },
             rows_rejected: i.rowsRejected,
             duplicates_dropped: i.duplicatesDropped,
-            patients: report.patients.map { patient($0) },
+            patients: report.patients.map { p in
+                var json = patient(p)
+                json.rtm_periods = (rtmByID[p.id] ?? []).map(RTMPeriodJSON.init)
+                return json
+            },
+            rtm_other_patients: report.rtm.filter { !reported.contains($0.id) }.map {
+                RTMPatient(patient_id: $0.id, therapist: $0.therapist, clinic: $0.clinic, rtm_periods: $0.periods.map(RTMPeriodJSON.init))
+            },
             rejected_rows: i.rejects.map { Reject(file: $0.file, line: $0.line, reason: $0.reason) },
             unknown_exercises: i.unknownExercises.map { Unknown(name: $0.name, rows: $0.rows) })
         let encoder = JSONEncoder()

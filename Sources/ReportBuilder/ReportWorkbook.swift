@@ -2,7 +2,7 @@ import AdherenceAnalysis
 import SessionIngest
 import XLSXWriter
 
-/// Writes one group's monthly workbook: Summary, Trends, Data issues and About.
+/// Writes one group's monthly workbook: Summary, Trends, RTM, Data issues and About.
 public struct ReportWorkbook {
     public let report: MonthlyReport
     public let group: ReportGroup
@@ -93,6 +93,7 @@ public struct ReportWorkbook {
             created: Int(s.asOf.raw) * 86_400))
         let summary = try wb.addSheet("Summary", cuts: cuts)
         let trends = try wb.addSheet("Trends", cuts: cuts)
+        let rtm = try wb.addSheet("RTM", cuts: cuts)
         let issues = try wb.addSheet("Data issues", cuts: cuts)
         let about = try wb.addSheet("About", cuts: cuts)
         // The layout leaves room above the Summary's table for every notice it may add (3).
@@ -101,6 +102,7 @@ public struct ReportWorkbook {
         let notices = base + layoutNotices(layout)
         try writeTrends(trends, workbook: wb, layout: layout, summaryTop: ReportWorkbook.summaryHeaderRow(notices: notices.count))
         try writeSummary(summary, notices: notices, layout: layout)
+        try writeRTM(rtm)
         try writeIssues(issues)
         try writeAbout(about)
         try summary.activate()
@@ -529,6 +531,7 @@ public enum RuleText {
         out.append("Bands: \(pct(t.adherent)) or more adherent, \(pct(t.partial)) to under \(pct(t.adherent)) partial, under \(pct(t.partial)) low.")
         out.append("Session days = days with any entry among the active days, divided by the largest expected sessions, at most 100%.")
         out.append("Monitoring days = distinct days with any entry in the \(t.monitoringDays) days ending on the as-of date (16 or more meets the 16-of-30 remote-monitoring threshold).")
+        out.append(RemoteMonitoringRule.sentence(t))
         out.append("The step-up trend is the least-squares slope of reps per step-up day over the \(t.lookBackDays) days ending on the as-of date, per week, as a share of the mean: +\(num(t.building))%/week or more is building, -\(num(t.declining))%/week or less is declining, otherwise steady; fewer than \(t.minimumTrendDays) step-up days is insufficient data.")
         out.append("Side balance = the smaller of left and right step-up reps as a share of the larger.")
         out.append("Week by week (Monday to Sunday), figures count a week's days from the patient's start to the as-of date: weeks before the start are empty; a week with fewer than 7 such days is marked partial and compared per day (adherence, step-ups per day); an exercise not prescribed that week has no figures.")

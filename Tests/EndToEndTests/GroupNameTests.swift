@@ -24,7 +24,8 @@ final class GroupNameTests: XCTestCase {
         let args = ["report", "--month", "2026-10", "--out", out.path, "--json", dir.appendingPathComponent("r.json").path, inputs.path]
         let first = try AdhereProcess.run(args)
         XCTAssertEqual(first.code, 0, first.stderr)
-        let names: Set = ["adhere-2026-10-Dana-Whitfield.xlsx", "adhere-2026-10-Sam-Okafor.xlsx", "adhere-2026-10-Lee-Park.xlsx"]
+        let names: Set = ["adhere-2026-10-Dana-Whitfield.xlsx", "adhere-2026-10-Sam-Okafor.xlsx", "adhere-2026-10-Lee-Park.xlsx",
+                          "adhere-2026-10-overview.xlsx"]
         XCTAssertEqual(try workbooks(out), names)
 
         // One row for P2 in capitals (its last row, so P2's therapist is written that way), a

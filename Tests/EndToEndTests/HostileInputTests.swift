@@ -209,9 +209,9 @@ final class HostileInputTests: XCTestCase {
                                            AdhereProcess.binary.path, "report", "--month", "2026-10", "--out", out, inputs.path])
         guard r.code == 0 else { throw XCTSkip("strace cannot trace here: \(r.stderr)") }
         let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").map(String.init)
-        // Final names: the two workbooks and the rejects file.
+        // Final names: the two workbooks, the overview, the rejects file and the RTM file.
         let renames = lines.indices.filter { lines[$0].contains("rename") && lines[$0].contains(".tmp\"") && lines[$0].hasSuffix("= 0") }
-        XCTAssertEqual(renames.count, 3, lines.joined(separator: "\n"))
+        XCTAssertEqual(renames.count, 5, lines.joined(separator: "\n"))
         for i in renames {
             let pid = lines[i].split(separator: " ").first.map(String.init) ?? ""
             let after = lines[(i + 1)...].filter { $0.hasPrefix(pid + " ") }.prefix(2)
@@ -303,9 +303,10 @@ final class HostileInputTests: XCTestCase {
         // A run still going (this test's own process id) keeps its file.
         let live = ".figures.json.\(getpid())-0.tmp"
         try write("{}", to: elsewhere.appendingPathComponent(live))
-        // Renames: the workbook (1), the rejects file (2), the JSON (3).
+        // Renames: the workbook (1), the overview (2), the RTM file (3), the rejects file (4), the
+        // JSON (5). (No digest index: an input written a moment ago is not kept in it.)
         let report = ["report", "--month", "2026-10", "--by", "all", "--out", out, "--json", json, input.path]
-        let killed = try runKilledAtRename(3, report)
+        let killed = try runKilledAtRename(5, report)
         guard killed != 0 else { throw XCTSkip("strace cannot inject signals here") }
         let leftovers = try hidden().filter { $0 != live }
         XCTAssertEqual(leftovers.count, 1, "the killed run's JSON: \(leftovers)")
@@ -317,7 +318,7 @@ final class HostileInputTests: XCTestCase {
         // nightly: each month's JSON (figures-2026-10.json) beside the configured figures.json.
         // A new output folder, so the rejects file is renamed too (an unchanged file is not).
         let nightly = ["nightly", "--today", "2026-10-20", "--settle-seconds", "0", "--by", "all", "--out", out + "-nightly", "--json", json, input.path]
-        _ = try runKilledAtRename(3, nightly)
+        _ = try runKilledAtRename(5, nightly)
         let monthly = try hidden().filter { $0 != live }
         XCTAssertEqual(monthly.count, 1)
         XCTAssertTrue(monthly.first?.hasPrefix(".figures-2026-10.json.") == true, "\(monthly)")

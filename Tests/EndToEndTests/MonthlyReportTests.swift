@@ -92,7 +92,8 @@ final class MonthlyReportTests: XCTestCase {
         XCTAssertEqual(r.code, 0, r.stderr)
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { !$0.hasPrefix(".adhere") }.sorted()
         XCTAssertEqual(files, ["adhere-2026-10-Dana-Whitfield.xlsx", "adhere-2026-10-Sam-Okafor.xlsx",
-                               "adhere-2026-10-unassigned.xlsx", "rejects-2026-10.csv"])
+                               "adhere-2026-10-overview.xlsx", "adhere-2026-10-unassigned.xlsx", "rejects-2026-10.csv",
+                               "rtm-2026-10.csv"])
         var seen: [String] = []
         for (file, therapist) in [("adhere-2026-10-Dana-Whitfield.xlsx", "Dana Whitfield"),
                                   ("adhere-2026-10-Sam-Okafor.xlsx", "Sam Okafor"),
@@ -106,13 +107,14 @@ final class MonthlyReportTests: XCTestCase {
             seen += ids
         }
         XCTAssertEqual(seen.sorted(), FixtureExpectations.octoberOrder.sorted())
-        // One line per workbook, then the total line.
+        // One line per workbook, the overview's, then the total line.
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.count, 4, r.stdout)
+        XCTAssertEqual(lines.count, 5, r.stdout)
         let dana = FixtureExpectations.october.filter { $0.therapist == "Dana Whitfield" }
         XCTAssertTrue(lines[0].hasSuffix("adhere-2026-10-Dana-Whitfield.xlsx: \(dana.count) patients, \(dana.filter { !$0.needsAttention.isEmpty }.count) need attention"), lines[0])
-        XCTAssertTrue(lines[3].contains("read 2 files, \(FixtureExpectations.rowsRead) rows: \(FixtureExpectations.rowsRejected) rejected"), lines[3])
-        XCTAssertTrue(lines[3].contains("\(FixtureExpectations.duplicatesDropped) duplicates dropped"), lines[3])
+        XCTAssertTrue(lines[3].hasSuffix("adhere-2026-10-overview.xlsx: the clinic overview, 12 RTM periods closed (see \(out.path)/rtm-2026-10.csv)"), lines[3])
+        XCTAssertTrue(lines[4].contains("read 2 files, \(FixtureExpectations.rowsRead) rows: \(FixtureExpectations.rowsRejected) rejected"), lines[4])
+        XCTAssertTrue(lines[4].contains("\(FixtureExpectations.duplicatesDropped) duplicates dropped"), lines[4])
         for p in FixtureExpectations.october {
             XCTAssertFalse(r.stdout.contains(p.name) || r.stderr.contains(p.name), "patient name in output")
         }
@@ -336,7 +338,7 @@ final class MonthlyReportTests: XCTestCase {
         }
         // The workbooks, the rejects file and the inputs' digests (.adhere-inputs: the fixtures are unchanged).
         let files = try FileManager.default.contentsOfDirectory(atPath: a.path).filter { $0 != ".adhere.lock" }.sorted()
-        XCTAssertEqual(files.count, 5)
+        XCTAssertEqual(files.count, 7, "three workbooks, the overview, the rejects and RTM files, the inputs' digests")
         for f in files {
             let x = try Data(contentsOf: a.appendingPathComponent(f)), y = try Data(contentsOf: b.appendingPathComponent(f))
             XCTAssertEqual(x, y, "\(f) differs between two runs")
@@ -361,7 +363,7 @@ final class MonthlyReportTests: XCTestCase {
             }
             outputs.append(files)
         }
-        XCTAssertEqual(outputs[0].count, 5)
+        XCTAssertEqual(outputs[0].count, 7)
         XCTAssertEqual(outputs[0], outputs[1])
         XCTAssertEqual(outputs[0], outputs[2])
     }
@@ -370,8 +372,7 @@ final class MonthlyReportTests: XCTestCase {
     /// cell in its place with the same text, and a value in every number or date cell. A
     /// workbook LibreOffice had to repair or could not read fully fails here, cell by cell.
     func testWorkbookOpensInLibreOfficeWithEveryCellInPlace() throws {
-        let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        let office = try XCTUnwrap(soffice, "LibreOffice is needed for this check; scripts/test.sh installs it")
+        let office = try XCTUnwrap(LibreOffice.binary, "LibreOffice is needed for this check; scripts/test.sh installs it")
         let (_, out) = try report(["--by", "all"])
         let workbook = out.appendingPathComponent("adhere-2026-10-all.xlsx")
         let conv = try temporaryFolder(self)

@@ -32,8 +32,11 @@ final class NightlyTests: XCTestCase {
         XCTAssertEqual(r.stdout.split(separator: "\n").count, 1, "one summary line: \(r.stdout)")
         XCTAssertTrue(r.stdout.contains("2026-10 as of 2026-10-31") && r.stdout.contains("2026-11 as of 2026-11-01"), r.stdout)
         let names = try files(out).keys.sorted()
-        XCTAssertEqual(names.filter { $0.hasPrefix("adhere-2026-10-") }.count, 3)
-        XCTAssertEqual(names.filter { $0.hasPrefix("adhere-2026-11-") }.count, 3)
+        // Each month: three therapists' workbooks and the clinic overview, and its RTM file.
+        XCTAssertEqual(names.filter { $0.hasPrefix("adhere-2026-10-") }.count, 4)
+        XCTAssertEqual(names.filter { $0.hasPrefix("adhere-2026-11-") }.count, 4)
+        XCTAssertTrue(names.contains("adhere-2026-10-overview.xlsx") && names.contains("adhere-2026-11-overview.xlsx"), "\(names)")
+        XCTAssertTrue(names.contains("rtm-2026-10.csv") && names.contains("rtm-2026-11.csv"), "\(names)")
         // Later in the month, only the running month.
         let later = try temporaryFolder(self)
         let l = try nightly(later, today: "2026-11-10")
@@ -55,7 +58,7 @@ final class NightlyTests: XCTestCase {
         }
         let r = try nightly(out)
         XCTAssertEqual(r.code, 0, r.stderr)
-        XCTAssertTrue(r.stdout.contains("(0 updated, 3 unchanged)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("(0 updated, 4 unchanged)"), r.stdout)
         XCTAssertEqual(try files(out), first, "same inputs, same bytes")
         for name in first.keys {
             let m = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent(name).path)[.modificationDate] as? Date
@@ -69,7 +72,7 @@ final class NightlyTests: XCTestCase {
         let r = try nightly(out, ["--by", "all", "--quiet", "--log-file", log.path], today: "2026-11-10")
         XCTAssertEqual(r.code, 0, r.stderr)
         XCTAssertEqual(r.stdout, "")
-        XCTAssertEqual(try files(out).keys.filter { $0.hasSuffix(".xlsx") }, ["adhere-2026-11-all.xlsx"])
+        XCTAssertEqual(try files(out).keys.filter { $0.hasSuffix(".xlsx") }.sorted(), ["adhere-2026-11-all.xlsx", "adhere-2026-11-overview.xlsx"])
         let text = try String(contentsOf: log, encoding: .utf8)
         XCTAssertTrue(text.contains(" nightly: 2026-11 as of 2026-11-09"), text)
         for p in FixtureExpectations.october { XCTAssertFalse(text.contains(p.name), "no patient names in the log") }

@@ -89,7 +89,7 @@ final class ValueLimitTests: XCTestCase {
         // 37 letters x 4 bytes = 148 bytes; the same name both runs.
         let expected = "adhere-2026-10-" + String(repeating: "\u{1D400}", count: 37) + ".xlsx"
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".xlsx") }
-        XCTAssertEqual(Set(names), [expected, "adhere-2026-10-Sam.xlsx"])
+        XCTAssertEqual(Set(names), [expected, "adhere-2026-10-Sam.xlsx", "adhere-2026-10-overview.xlsx"])
         XCTAssertEqual(expected.utf8.count, 168)
         let dump = try WorkbookDump.read(out.appendingPathComponent(expected).path)
         XCTAssertEqual(dump.sheet("Summary")?["A1"]?.v.string, "Adherence report 2026-10, \(therapist), as of 2026-10-31", "the name is shown whole")

@@ -222,3 +222,19 @@ public enum JSONValue: Decodable, Equatable, Sendable {
     public var string: String? { if case .string(let s) = self { return s }; return nil }
 }
 
+/// LibreOffice headless, to show a workbook opens without repair in a second application.
+public enum LibreOffice {
+    /// The installed `soffice`, if any.
+    public static var binary: String? {
+        ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Converts every sheet of `workbook` to a CSV file in `folder` (UTF-8), with a fresh user
+    /// profile in `profile`.
+    public static func convertToCSV(_ office: String, _ workbook: String, into folder: URL, profile: URL) throws -> AdhereProcess.Result {
+        try Process.runCollecting(URL(fileURLWithPath: office),
+                                  ["-env:UserInstallation=file://\(profile.path)", "--headless", "--norestore",
+                                   "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+                                   "--outdir", folder.path, workbook])
+    }
+}
