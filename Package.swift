@@ -56,6 +56,9 @@ let package = Package(
         .executableTarget(name: "writer-exercise", dependencies: ["WriterCases", "XLSXWriter"], path: "Tests/writer-exercise"),
         .testTarget(name: "WriterTests", dependencies: ["XLSXWriter", "WriterCases", "writer-exercise", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["ReportBuilder"]),
+        // The commands library called in-process: settings, exit codes, file names.
+        .testTarget(name: "CommandTests", dependencies: ["AdhereCommands", "ReportBuilder", "AdherenceAnalysis",
+                                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "EndToEndTests", dependencies: ["adhere", "synth-export", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

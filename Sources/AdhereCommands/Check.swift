@@ -18,6 +18,8 @@ public struct Check: ParsableCommand {
         2 some file cannot be read at all; 66 no file could be read; 64 bad usage.
         """)
 
+    @OptionGroup public var common: CommonOptions
+
     @OptionGroup public var input: InputOptions
 
     @Flag(name: .long, help: "Exit with code 1 when any row would be rejected or an exercise name is not known.")
@@ -31,7 +33,9 @@ public struct Check: ParsableCommand {
 
     public init() {}
 
-    public func validate() throws { try input.requireInputs("check") }
+    public func validate() throws {
+        if common.config == nil { try input.requireInputs("check") }
+    }
 
     public func run() throws {
         let code = runJob(console: .standard)
@@ -42,7 +46,12 @@ public struct Check: ParsableCommand {
         let inputs: JobInputs
         let catalog: ExerciseCatalog
         do {
-            inputs = try input.jobInputs()
+            inputs = try RunSettings.resolve(common: common, input: input, output: nil, nightly: false).inputs
+        } catch {
+            console.errLines(error)
+            return .usage
+        }
+        do {
             catalog = try inputs.loadCatalog()
             if let plans = inputs.plans {
                 let p = try PlansReader.read(path: plans, catalog: catalog)

@@ -63,7 +63,7 @@ struct ConfigFile {
             }
             if let earlier = valueLines[key]?.first, !ConfigFile.repeatable.contains(key) {
                 problems.list.append(ConfigError(path: path, line: n + 1,
-                                                 message: "\(key) is already set on line \(earlier); give it once (only input and column repeat)"))
+                                                 message: "\(key) is already set on line \(earlier); give it once (only input, column and rtm-code repeat)"))
                 continue
             }
             if ConfigFile.pathKeys.contains(key), !value.isEmpty, !value.hasPrefix("/"), value != "-", !folder.isEmpty {
@@ -294,8 +294,11 @@ struct RunSettings {
     var logFile: String?
     var thresholds: Thresholds
 
-static func resolve(config: String?, input: InputOptions, output: OutputOptions?, nightly: Bool,
+/// The one place settings are resolved, for every command: the command line, else the config
+/// file (`--config`), else the defaults.
+static func resolve(common: CommonOptions, input: InputOptions, output: OutputOptions?, nightly: Bool,
                     firstDays: Int? = nil, settleSeconds: Int? = nil, logFile: String? = nil) throws -> RunSettings {
+    let config = common.config
     // Reading the file checks all of it: every problem is thrown here, at once.
     let file = try config.map { try ConfigFile(path: $0) }
     let paths = input.inputs.isEmpty ? (file?.list("input") ?? []) : input.inputs

@@ -33,8 +33,7 @@ public struct Nightly: ParsableCommand {
         \(ExitCode.helpText)
         """)
 
-    @Option(name: .long, help: ArgumentHelp("Settings file (key = value lines; the README lists every key).", valueName: "file"))
-    public var config: String?
+    @OptionGroup public var common: CommonOptions
 
     @OptionGroup public var input: InputOptions
     @OptionGroup public var output: OutputOptions
@@ -48,16 +47,12 @@ public struct Nightly: ParsableCommand {
     @Option(name: .customLong("log-file"), help: ArgumentHelp("Also append every message, time-stamped, to this file.", valueName: "file"))
     public var logFile: String?
 
-    @Option(name: .long, help: .hidden)
-    public var today: String?
-
     public init() {}
 
     public func validate() throws {
         if output.json == "-" {
             throw ValidationError("nightly writes one JSON file per month it reports (figures.json -> figures-2026-10.json); give a file name, not '-'.")
         }
-        if let t = today, Day(iso: t) == nil { throw ValidationError("--today must be YYYY-MM-DD") }
         if let s = settleSeconds, s < 0 { throw ValidationError("--settle-seconds must be 0 or more") }
     }
 
@@ -67,12 +62,11 @@ public struct Nightly: ParsableCommand {
     }
 
     func resolve() throws -> RunSettings {
-        try RunSettings.resolve(config: config, input: input, output: output, nightly: true,
+        try RunSettings.resolve(common: common, input: input, output: output, nightly: true,
                                 firstDays: firstDays, settleSeconds: settleSeconds, logFile: logFile)
     }
 
     func runJob() -> AdhereExit {
-        umask(0o077)
         let settings: RunSettings
         do { settings = try resolve() } catch {
             Console.standard.errLines(error)
@@ -111,7 +105,7 @@ public struct Nightly: ParsableCommand {
             console.err("removed \(name), left over from an interrupted run")
         }
 
-        let today = self.today.flatMap(Day.init(iso:)) ?? Nightly.today(in: settings.timezone)
+        let today = common.todayDay(in: settings.timezone)
         let yesterday = today - 1
         var jobs: [(Month, Day)] = [(Month(containing: yesterday), yesterday)]
         let todayMonth = Month(containing: today)
@@ -158,14 +152,6 @@ public struct Nightly: ParsableCommand {
         let url = URL(fileURLWithPath: path)
         let ext = url.pathExtension.isEmpty ? "" : "." + url.pathExtension
         return url.deletingPathExtension().path + "-\(month)" + ext
-    }
-
-    /// Today's date in a time zone.
-    static func today(in zone: TimeZone) -> Day {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.year, .month, .day], from: Date())
-        return Day(year: c.year!, month: c.month!, day: c.day!)!
     }
 
     /// The more serious of two outcomes.

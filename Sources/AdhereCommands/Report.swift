@@ -30,8 +30,7 @@ public struct Report: ParsableCommand {
         \(ExitCode.helpText)
         """)
 
-    @Option(name: .long, help: ArgumentHelp("Settings file (key = value lines, as for nightly; the README lists every key): inputs, plans, output folder, grouping, thresholds. The command line wins.", valueName: "file"))
-    public var config: String?
+    @OptionGroup public var common: CommonOptions
 
     @OptionGroup public var input: InputOptions
 
@@ -44,19 +43,16 @@ public struct Report: ParsableCommand {
 
     @OptionGroup public var output: OutputOptions
 
-    @Option(name: .long, help: .hidden)
-    public var today: String?
-
     public init() {}
 
     public func validate() throws {
-        if config == nil { try input.requireInputs("report") }
+        if common.config == nil { try input.requireInputs("report") }
         _ = try resolvedWindow()
     }
 
     /// The month and as-of date the options ask for.
     func resolvedWindow() throws -> (Month, Day) {
-        let today = try todayDay()
+        let today = common.todayDay()
         let m: Month
         if let text = month {
             guard let parsed = Month(text) else { throw ValidationError("--month '\(text)' is not a month; write it as YYYY-MM, e.g. 2026-10.") }
@@ -77,19 +73,11 @@ public struct Report: ParsableCommand {
         return (m, asOfDay)
     }
 
-    func todayDay() throws -> Day {
-        if let t = today {
-            guard let d = Day(iso: t) else { throw ValidationError("--today must be YYYY-MM-DD") }
-            return d
-        }
-        return Clock.localToday()
-    }
-
     public func run() throws {
         let (m, asOfDay) = try resolvedWindow()
         let settings: RunSettings
         do {
-            settings = try RunSettings.resolve(config: config, input: input, output: output, nightly: false)
+            settings = try RunSettings.resolve(common: common, input: input, output: output, nightly: false)
         } catch {
             Console.standard.errLines(error)
             throw ExitCode(AdhereExit.usage.rawValue)
@@ -102,14 +90,6 @@ public struct Report: ParsableCommand {
         let console = Console.standard
         let code = lockedJob.run(console: console)
         if code != .ok { throw ExitCode(code.rawValue) }
-    }
-}
-
-/// Today's date in the machine's time zone.
-enum Clock {
-    static func localToday() -> Day {
-        let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
-        return Day(year: c.year!, month: c.month!, day: c.day!)!
     }
 }
 

@@ -88,7 +88,6 @@ struct ReportJob {
     }
 
     func execute(console: Console) -> Outcome {
-        umask(0o077)
         var timer = PhaseTimer()
         var files: [String]
         let found = InputFiles.expansion(inputs.paths)
@@ -253,7 +252,7 @@ struct ReportJob {
             do {
                 let data = try ReportJSON.encode(report)
                 if json == "-" {
-                    FileHandle.standardOutput.write(data)
+                    console.raw(String(decoding: data, as: UTF8.self))
                 } else {
                     // The JSON file may be outside the output folder: its leftovers are cleaned here.
                     for name in OutputFiles.removeLeftovers(of: json) {

@@ -4,6 +4,34 @@ import AdherenceAnalysis
 import SessionIngest
 import ReportBuilder
 
+/// Options every command takes: where its settings come from, and (for tests) the day it
+/// runs on. Declared once here, so `report`, `trend`, `nightly` and `check` read settings the
+/// same way (``RunSettings/resolve(common:input:output:nightly:firstDays:settleSeconds:logFile:)``).
+public struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Settings file (key = value lines; the README lists every key): inputs, plans, output folder, grouping, thresholds. The command line wins over it.",
+                                            valueName: "file"))
+    public var config: String?
+
+    @Option(name: .long, help: .hidden)
+    public var today: String?
+
+    public init() {}
+
+    public func validate() throws {
+        if let t = today, Day(iso: t) == nil { throw ValidationError("--today must be YYYY-MM-DD") }
+    }
+
+    /// The day the command runs on: `--today`, else the machine's date in `zone` (the clinic's,
+    /// for nightly) or in the machine's own zone.
+    func todayDay(in zone: TimeZone? = nil) -> Day {
+        if let t = today, let d = Day(iso: t) { return d }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone ?? .current
+        let c = calendar.dateComponents([.year, .month, .day], from: Date())
+        return Day(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}
+
 /// Options shared by every command that reads session logs.
 public struct InputOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("Exported session-log CSV files, or folders holding them (every *.csv inside is read, in name order).",
@@ -51,12 +79,6 @@ public struct InputOptions: ParsableArguments {
         if inputs.isEmpty {
             throw ValidationError("Name at least one export file or folder to read, e.g. 'adhere \(command) exports/'.")
         }
-    }
-
-    func jobInputs() throws -> JobInputs {
-        JobInputs(paths: inputs, plans: plans, dateOrder: dateOrder?.order, columns: try columnMap(),
-                  separator: separator?.byte, encoding: encoding?.encoding,
-                  timeZone: timezone.flatMap(TimeZone.init(identifier:)), catalog: catalog)
     }
 
     func columnMap() throws -> [String: Column] {

@@ -31,8 +31,7 @@ public struct Trend: ParsableCommand {
               transform: { $0.trimmingCharacters(in: .whitespaces) })
     public var patientID: String
 
-    @Option(name: .long, help: ArgumentHelp("Settings file (as for report and nightly): inputs, plans, thresholds. The command line wins.", valueName: "file"))
-    public var config: String?
+    @OptionGroup public var common: CommonOptions
 
     @OptionGroup public var input: InputOptions
 
@@ -48,16 +47,12 @@ public struct Trend: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write a one-patient workbook (weekly table, daily log, charts) to this file.", valueName: "file"))
     public var xlsx: String?
 
-    @Option(name: .long, help: .hidden)
-    public var today: String?
-
     public init() {}
 
     public func validate() throws {
-        if config == nil { try input.requireInputs("trend P001") }
+        if common.config == nil { try input.requireInputs("trend P001") }
         guard (1...104).contains(weeks) else { throw ValidationError("--weeks must be between 1 and 104.") }
         if let a = asOf, Day(iso: a) == nil { throw ValidationError("--as-of '\(a)' is not a date; write it as YYYY-MM-DD.") }
-        if let t = today, Day(iso: t) == nil { throw ValidationError("--today must be YYYY-MM-DD") }
         if let x = xlsx, !x.lowercased().hasSuffix(".xlsx") { throw ValidationError("--xlsx '\(x)' should end in .xlsx.") }
     }
 
@@ -67,11 +62,10 @@ public struct Trend: ParsableCommand {
     }
 
     func runJob(console: Console) -> AdhereExit {
-        umask(0o077)
-        let day = asOf.flatMap(Day.init(iso:)) ?? today.flatMap(Day.init(iso:)) ?? Clock.localToday()
+        let day = asOf.flatMap(Day.init(iso:)) ?? common.todayDay()
         let settings: RunSettings
         do {
-            settings = try RunSettings.resolve(config: config, input: input, output: nil, nightly: false)
+            settings = try RunSettings.resolve(common: common, input: input, output: nil, nightly: false)
         } catch {
             console.errLines(error)
             return .usage

@@ -44,7 +44,7 @@ final class ConfigFileTests: XCTestCase {
                 (8, "column 'Client Ref' needs the form 'Header in the file=canonical_name'"),
                 (9, "column 'Client Ref=client': 'client' is not a column adhere knows"),
                 (10, "unknown time zone 'Mars/Olympus'"),
-                (12, "out is already set on line 11; give it once (only input and column repeat)"),
+                (12, "out is already set on line 11; give it once (only input, column and rtm-code repeat)"),
                 (13, "settle-seconds must be a whole number from 0 to 86400, found 'soon'"),
                 // adherent's bad value leaves the default, 80%, which 90% is above.
                 (14, "partial (90%) must not be above adherent (80%, the default)"),
