@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "WriterCases", dependencies: ["XLSXWriter"], path: "Tests/WriterCases"),
         .executableTarget(name: "writer-exercise", dependencies: ["WriterCases", "XLSXWriter"], path: "Tests/writer-exercise"),
         .testTarget(name: "WriterTests", dependencies: ["XLSXWriter", "WriterCases", "writer-exercise", "TestSupport"]),
-        .testTarget(name: "ReportTests", dependencies: ["ReportBuilder"]),
+        .testTarget(name: "ReportTests", dependencies: ["ReportBuilder", "AdherenceAnalysis"]),
         // The commands library called in-process: settings, exit codes, file names.
         .testTarget(name: "CommandTests", dependencies: ["AdhereCommands", "ReportBuilder", "AdherenceAnalysis",
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -52,8 +52,8 @@ public struct Analyzer: Sendable {
         } ?? false
         let trend = stepUpsPrescribed ? view.trend(over: lookBack) : StepUpTrend(percentPerWeek: nil, label: .notPrescribed, days: 0)
 
-        let firstHalf = DayRange(lookBack.first, lookBack.first + 13)
-        let lastHalf = DayRange(asOf - 13, asOf)
+        let firstHalf = DayRange(lookBack.first, lookBack.first + (t.painHalfDays - 1))
+        let lastHalf = DayRange(asOf - (t.painHalfDays - 1), asOf)
         var painChange: Fraction?
         if let a = view.meanPain(over: lastHalf), let b = view.meanPain(over: firstHalf) { painChange = a - b }
         let maxPain = view.maxPain(over: window)

@@ -28,6 +28,9 @@ public struct Thresholds: Hashable, Sendable {
     public var defaultSessionsPerWeek: Int = 7
     /// Days counted for the remote-monitoring figure.
     public var monitoringDays: Int = 30
+    /// Pain change compares the mean daily pain of the look-back's last this-many days with
+    /// that of its first this-many days (domain.md: 14).
+    public var painHalfDays: Int = 14
     /// A plan running this many days (its first day counted) with nothing ever logged is
     /// "never started" (default 7).
     public var neverStartedDays: Int = 7

@@ -34,7 +34,7 @@ public struct PatientTrend: Sendable {
     public var planText: String {
         switch record.prescription {
         case .defaultProtocol:
-            return "default protocol (hip flexor stretch 10/side held 10 s, calf stretch 10/side, step-ups), 7 sessions/week"
+            return "default protocol (\(RuleText.defaultProtocol(catalog))), \(thresholds.defaultSessionsPerWeek) sessions/week"
         case .plan(let periods):
             let current = periods.filter { $0.covers(asOf) }
             let shown = current.isEmpty ? periods : current
@@ -123,7 +123,7 @@ public struct PatientTrend: Sendable {
             let code = b == .adherent ? "32" : (b == .partial ? "33" : "31")
             month += " (\(paint(b.rawValue, code)))"
         }
-        month += ", session days \(f.sessionDays.map(percent) ?? "–"), monitoring days \(f.monitoringDays)/30"
+        month += ", session days \(f.sessionDays.map(percent) ?? "–"), monitoring days \(f.monitoringDays)/\(thresholds.monitoringDays)"
         if let c = f.changeVsLastMonth { month += ", \(ClinicalWords.points(c)) vs last month" }
         say(month)
         for q in f.holdQuality {

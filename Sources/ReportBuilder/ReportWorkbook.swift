@@ -177,7 +177,7 @@ public struct ReportWorkbook {
             SummaryColumn(title: "Sessions/week", format: .integer) { $0.sessionsPerWeek.map { .number(Double($0)) } },
             SummaryColumn(title: "Expected sessions", format: ReportWorkbook.sevenths) { $0.expectedSessions.map { .number($0.doubleValue) } },
             SummaryColumn(title: "Session days", format: ReportWorkbook.percent1) { $0.sessionDays.map { .number($0.doubleValue) } },
-            SummaryColumn(title: "Monitoring days (30)", format: .integer) { .number(Double($0.monitoringDays)) },
+            SummaryColumn(title: "Monitoring days (\(report.settings.thresholds.monitoringDays))", format: .integer) { .number(Double($0.monitoringDays)) },
             SummaryColumn(title: "Step-up reps", format: .integer) { $0.stepUpsPrescribed ? .number(Double($0.stepUpReps)) : nil },
             SummaryColumn(title: "Step-up trend (%/week)", format: ReportWorkbook.trendFormat) { p in
                 p.trend.percentPerWeek.map { .number($0) }
@@ -511,16 +511,22 @@ func calendarDate(_ d: Day) -> CalendarDate {
 
 /// Every rule and threshold in force, one plain sentence each.
 public enum RuleText {
+    /// The default protocol in words, from the catalog: "hip flexor stretch 10 per side, held
+    /// 10 s; calf stretch 10 per side; step-ups as many as comfortable".
+    public static func defaultProtocol(_ catalog: ExerciseCatalog) -> String {
+        catalog.exercises.filter(\.inDefaultProtocol).map { e -> String in
+            var s = e.displayName.lowercased()
+            if let r = e.defaultRepsPerSide { s += " \(r) per side" } else { s += " as many as comfortable" }
+            if let h = e.defaultHoldCentis { s += ", held \(NumberText.plain(Fraction(Int64(h), 100))) s" }
+            return s
+        }.joined(separator: "; ")
+    }
+
     public static func sentences(thresholds t: Thresholds, catalog: ExerciseCatalog) -> [String] {
         func pct(_ f: Fraction) -> String { num(f * Fraction(100)) + "%" }
         func num(_ f: Fraction) -> String { NumberText.plain(f.doubleValue) }
         var out: [String] = []
-        let protocolText = catalog.exercises.filter(\.inDefaultProtocol).map { e -> String in
-            var s = e.displayName.lowercased()
-            if let r = e.defaultRepsPerSide { s += " \(r) per side" } else { s += " as many as comfortable" }
-            if let h = e.defaultHoldCentis { s += ", held \(num(Fraction(Int64(h), 100))) s" }
-            return s
-        }.joined(separator: "; ")
+        let protocolText = RuleText.defaultProtocol(catalog)
         out.append("A patient without a plan follows the default protocol (\(protocolText)) \(t.defaultSessionsPerWeek) sessions a week from their first logged day, and is discharged once \(t.dischargeDays) days pass with no entry.")
         out.append("A patient with a plan does the exercises in their plan rows, each between its start and end dates.")
         out.append("An entry counts on the calendar date written in it, whatever the time of day; rows dated after the as-of date are not counted.")
@@ -535,7 +541,7 @@ public enum RuleText {
         out.append("The step-up trend is the least-squares slope of reps per step-up day over the \(t.lookBackDays) days ending on the as-of date, per week, as a share of the mean: +\(num(t.building))%/week or more is building, -\(num(t.declining))%/week or less is declining, otherwise steady; fewer than \(t.minimumTrendDays) step-up days is insufficient data.")
         out.append("Side balance = the smaller of left and right step-up reps as a share of the larger.")
         out.append("Week by week (Monday to Sunday), figures count a week's days from the patient's start to the as-of date: weeks before the start are empty; a week with fewer than 7 such days is marked partial and compared per day (adherence, step-ups per day); an exercise not prescribed that week has no figures.")
-        out.append("Pain change = mean daily pain (the day's highest rating) over the last 14 days of the look-back minus that over its first 14 days.")
+        out.append("Pain change = mean daily pain (the day's highest rating) over the last \(t.painHalfDays) days of the look-back minus that over its first \(t.painHalfDays) days.")
         out.append("Change vs last month = overall adherence this window minus that of the whole previous month.")
         out.append("Hold quality (exercises with a prescribed hold) = of the reps with a recorded hold, the share held at least the prescribed time, and the mean recorded hold per rep; reps held short do not count towards the dose.")
         out.append("Engagement on the as-of date: never started (a plan has run \(t.neverStartedDays) days or more, its first day counted, and nothing was ever logged); stopped (logged before, still active, no entry in the last \(t.inactiveDays) days); discharged (no longer active); otherwise active.")
