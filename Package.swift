@@ -55,6 +55,7 @@ let package = Package(
         .target(name: "WriterCases", dependencies: ["XLSXWriter"], path: "Tests/WriterCases"),
         .executableTarget(name: "writer-exercise", dependencies: ["WriterCases", "XLSXWriter"], path: "Tests/writer-exercise"),
         .testTarget(name: "WriterTests", dependencies: ["XLSXWriter", "WriterCases", "writer-exercise", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["ReportBuilder"]),
         .testTarget(name: "EndToEndTests", dependencies: ["adhere", "synth-export", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

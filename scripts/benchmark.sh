@@ -5,13 +5,19 @@
 #   scripts/benchmark.sh                       2,000 patients x 365 days (~2.8 M rows, ~270 MB)
 #   scripts/benchmark.sh --patients 20 --days 60 --build debug    a quick smoke run (CI)
 #
+# Besides the year as 12 monthly files it measures the same rows as one file, and the same
+# clinic with twice as much older history before the year (three years: one file, and monthly
+# files), for report, nightly and trend.
+#
 # Options: --patients N, --days N, --data DIR (default /tmp/adhere-bench), --runs N (best of,
 # default 3), --build release|debug (default release), --pandas (also time the same report done
-# with pandas and XlsxWriter, scripts/pandas_report.py, once; installs them with pip if missing).
+# with pandas and XlsxWriter, scripts/pandas_report.py, once; installs them with pip if missing),
+# --peers (the pandas, polars and DuckDB peers, scripts/*_report.py, each checked against
+# adhere's figures; installs them with pip if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-patients=2000 days=365 data=/tmp/adhere-bench runs=3 build=release pandas=no
+patients=2000 days=365 data=/tmp/adhere-bench runs=3 build=release pandas=no peers=no
 while [ $# -gt 0 ]; do
   case "$1" in
     --patients) patients=$2; shift 2 ;;
@@ -20,6 +26,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
     --pandas) pandas=yes; shift ;;
+    --peers) pandas=yes; peers=yes; shift ;;
     *) echo "benchmark: unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -65,6 +72,7 @@ read -r cells charts series <<<"$(sed -n 's/^timing: write .* workbooks, \([0-9]
 timings=$(sed 's/^timing: /  /' <<<"$timings")
 rows16=$(( (cells + 15) / 16 )); [ "$rows16" -ge 10 ] || rows16=10
 scan=$(best_of "$bin/floor-bench" scan "$data"/sessions/*.csv)
+simd=$(best_of "$bin/floor-bench" simd-scan "$data"/sessions/*.csv)
 write=$(best_of "$bin/floor-bench" write "$rows16" 16 "$out/floor.xlsx")
 charted=$(best_of "$bin/floor-bench" write "$rows16" 16 "$out/floor-charts.xlsx" "$charts" "$series")
 report=$(best_of "$bin/adhere" report --month "$month" --plans "$data/plans.csv" --out "$out/reports" --quiet "$data/sessions")
@@ -102,6 +110,28 @@ both=$(awk -F, 'FNR > 1 { print $1; exit }' "$small"/sessions/*.csv)
 trend_big=$(best_of "$bin/adhere" trend "$both" --as-of "$end" --plans "$data/plans.csv" "$data/sessions")
 trend_small=$(best_of "$bin/adhere" trend "$both" --as-of "$end" --plans "$small/plans.csv" "$small/sessions")
 
+# One file, and three years: the same rows as one export file; the same clinic with twice the
+# year's days of older history before it (--history), as monthly files and as one file.
+made() { # DIR ARGS...: synth-export once per size
+  local dir=$1; shift
+  if [ ! -f "$dir/.made-$patients-$days" ]; then
+    rm -rf "$dir"; "$bin/synth-export" --out "$dir" --patients "$patients" --days "$days" --start 2025-11-01 "$@" >&2
+    touch "$dir/.made-$patients-$days"
+  fi
+}
+made "$data-onefile" --files 1
+made "$data-3y" --history $(( 2 * days )) --files $(( 36 * days / 365 > 3 ? 36 * days / 365 : 3 ))
+made "$data-3y-onefile" --history $(( 2 * days )) --files 1
+report_on() { best_of "$bin/adhere" report --month "$month" --plans "$1/plans.csv" --out "$out/r-$(basename "$1")" --quiet "$1/sessions"; }
+nightly_on() { best_of "$bin/adhere" nightly --today "$end" --settle-seconds 0 --first-days 0 --plans "$1/plans.csv" --out "$out/n-$(basename "$1")" --quiet "$1/sessions"; }
+trend_on() { best_of "$bin/adhere" trend "$patient" --as-of "$end" --plans "$1/plans.csv" "$1/sessions"; }
+report_one=$(report_on "$data-onefile")
+report_3y=$(report_on "$data-3y"); report_3y_one=$(report_on "$data-3y-onefile")
+nightly=$(nightly_on "$data"); nightly_3y=$(nightly_on "$data-3y"); nightly_3y_one=$(nightly_on "$data-3y-onefile")
+trend_3y=$(trend_on "$data-3y-onefile")
+bytes3=$(cat "$data-3y"/sessions/*.csv | wc -c)
+rows3=$(( $(cat "$data-3y"/sessions/*.csv | wc -l) - $(ls "$data-3y"/sessions/*.csv | wc -l) ))
+
 mb=$(awk "BEGIN{print $bytes/1e6}")
 line() { # name seconds kB [MB rows, when not the year's]
   awk -v n="$1" -v t="$2" -v m="$3" -v mb="${4:-$mb}" -v rows="${5:-$rows}" \
@@ -109,24 +139,46 @@ line() { # name seconds kB [MB rows, when not the year's]
 }
 echo "adhere benchmark: $patients patients, $days days, $rows rows, $(awk "BEGIN{printf \"%.0f\", $mb}") MB; report month $month; $(nproc) cores; best of $runs"
 line "floor: byte-level RFC 4180 scan" $scan
+line "floor: vectorised RFC 4180 scan" $simd
 line "floor: libxlsxwriter, $cells cells" $write
 line "floor: libxlsxwriter, + $charts charts" $charted
 line "adhere report --month $month" $report
+line "adhere report, the year as one file" $report_one
+line "adhere nightly (month to date)" $nightly
 line "adhere trend $patient" $trend
+mb3=$(awk "BEGIN{print $bytes3/1e6}")
+line "report, three years, monthly files" $report_3y "$mb3" "$rows3"
+line "report, three years, one file" $report_3y_one "$mb3" "$rows3"
+line "nightly, three years, monthly files" $nightly_3y "$mb3" "$rows3"
+line "nightly, three years, one file" $nightly_3y_one "$mb3" "$rows3"
+line "trend, three years, one file" $trend_3y "$mb3" "$rows3"
 line "adhere check (all files)" $check
 line "adhere check, overlapping exports" $check_overlap \
   "$(cat "$overlapped"/sessions/*.csv | wc -c | awk '{print $1/1e6}')" "$(( $(cat "$overlapped"/sessions/*.csv | wc -l) - 12 ))"
-read -r scan_t _ <<<"$scan"; read -r write_t _ <<<"$write"; read -r charted_t _ <<<"$charted"
+read -r scan_t _ <<<"$scan"; read -r simd_t _ <<<"$simd"; read -r write_t _ <<<"$write"; read -r charted_t _ <<<"$charted"
 read -r report_t report_m <<<"$report"; read -r trend_t trend_m <<<"$trend"; read -r check_t _ <<<"$check"
 if [ "$patients" != 2000 ] || [ "$days" != 365 ] || [ "$build" != release ]; then
   echo "(the targets are for a release build on 2,000 patients x 365 days; on this size the verdicts below mean nothing)"
 fi
-awk -v r="$report_t" -v s="$scan_t" -v w="$write_t" -v wc="$charted_t" -v c="$check_t" -v t="$trend_t" -v rm="$report_m" -v tm="$trend_m" 'BEGIN{
+awk -v r="$report_t" -v s="$scan_t" -v v="$simd_t" -v w="$write_t" -v wc="$charted_t" -v c="$check_t" -v t="$trend_t" -v rm="$report_m" -v tm="$trend_m" 'BEGIN{
   verdict = "met"; if (r >= 1) verdict = "not met"
   printf "report: %.2f s (target under 1 s: %s); %.2f x (scan floor + cells floor), target at most 1.5 x: %s;\n", r, verdict, r/(s+w), (r/(s+w) <= 1.5 ? "met" : "not met")
   printf "        %.2f x (scan floor + cells-and-charts floor); peak %.0f MB, target under 150 MB: %s\n", r/(s+wc), rm/1024, (rm/1024 < 150 ? "met" : "not met")
-  printf "check:  %.2f x the scan floor; target at most 1.5 x: %s\n", c/s, (c/s <= 1.5 ? "met" : "not met")
+  printf "check:  %.2f x the byte-loop scan floor; %.2f x the vectorised scan floor, target at most 1.5 x: %s\n", c/s, c/v, (c/v <= 1.5 ? "met" : "not met")
   printf "trend:  %.3f s, peak %.0f MB; target under 0.5 s: %s\n", t, tm/1024, (t < 0.5 ? "met" : "not met") }'
+# One file or many; three years against one (each ratio from the best runs of this run).
+ratio() { # NAME A B LIMIT
+  awk -v n="$1" -v a="${2% *}" -v b="${3% *}" -v l="$4" 'BEGIN{ printf "%s: %.2f x (target at most %.2f x: %s)\n", n, a/b, l, (a/b <= l ? "met" : "not met") }'
+}
+ratio "one file:  report on the year as one file / as 12 monthly files" "$report_one" "$report" 1.1
+ratio "history:   report, three years / one year, monthly files" "$report_3y" "$report" 1.25
+ratio "history:   report, three years / one year, one file" "$report_3y_one" "$report_one" 1.25
+ratio "history:   nightly, three years / one year, monthly files" "$nightly_3y" "$nightly" 1.25
+ratio "history:   nightly, three years as one file / one year" "$nightly_3y_one" "$nightly" 1.25
+ratio "history:   trend, three years as one file / one year" "$trend_3y" "$trend" 1.25
+awk -v a="$report_m" -v b="${report_one#* }" -v c="${report_3y#* }" -v d="${report_3y_one#* }" -v e="${nightly_3y_one#* }" 'BEGIN{
+  m = a; if (b > m) m = b; if (c > m) m = c; if (d > m) m = d; if (e > m) m = e
+  printf "memory:    largest peak of report and nightly over one year, three years, one file and monthly files: %.0f MB (target under 150 MB: %s)\n", m/1024, (m/1024 < 150 ? "met" : "not met") }'
 if [ "$pandas" = yes ]; then
   python3 -c "import pandas, xlsxwriter" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check pandas xlsxwriter >&2 \
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages pandas xlsxwriter >&2
@@ -134,7 +186,22 @@ if [ "$pandas" = yes ]; then
   line "pandas + XlsxWriter, same report" $slow
   read -r slow_t slow_m <<<"$slow"
   awk -v r="$report_t" -v p="$slow_t" -v rm="$report_m" -v pm="$slow_m" 'BEGIN{
-    printf "pandas: adhere report is %.1f x faster (target at least 10 x: %s) in %.0f x less memory\n", p/r, (p/r >= 10 ? "met" : "not met"), pm/rm }'
+    printf "pandas: adhere report is %.1f x faster (target at least 15 x: %s) in %.0f x less memory\n", p/r, (p/r >= 15 ? "met" : "not met"), pm/rm }'
+fi
+if [ "$peers" = yes ]; then
+  python3 -c "import polars, duckdb, xlsxwriter" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check polars duckdb xlsxwriter >&2 \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages polars duckdb xlsxwriter >&2
+  "$bin/adhere" report --month "$month" --plans "$data/plans.csv" --out "$out/check" --json "$out/adhere.json" --quiet "$data/sessions"
+  python3 scripts/pandas_report.py --month "$month" --plans "$data/plans.csv" --out "$out/pandas" "$data"/sessions/*.csv >/dev/null
+  for peer in polars duckdb; do
+    python3 "scripts/${peer}_report.py" --month "$month" --plans "$data/plans.csv" --out "$out/$peer" --figures "$out/$peer.csv" "$data"/sessions/*.csv >/dev/null
+    python3 scripts/peer_check.py "$out/adhere.json" "$out/$peer.csv" "$peer" || exit 1
+    t=$(runs=1 best_of python3 "scripts/${peer}_report.py" --month "$month" --plans "$data/plans.csv" --out "$out/$peer" "$data"/sessions/*.csv)
+    line "$peer + XlsxWriter, same report" $t
+    read -r peer_t peer_m <<<"$t"
+    awk -v r="$report_t" -v p="$peer_t" -v rm="$report_m" -v pm="$peer_m" -v n="$peer" 'BEGIN{
+      printf "%s: adhere report is %.1f x faster (target at least 5 x: %s) in %.0f x less memory\n", n, p/r, (p/r >= 5 ? "met" : "not met"), pm/rm }'
+  done
 fi
 echo "overlap: check dropped $found duplicates, the rows the generator repeated ($repeats)"
 read -r _ half_m <<<"$report_half"; read -r _ big_m <<<"$trend_big"; read -r _ small_m <<<"$trend_small"

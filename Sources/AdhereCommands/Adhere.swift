@@ -46,7 +46,7 @@ public enum AdhereExit: Int32, CaseIterable {
         case .noInput: return "no input: no CSV file found or readable"
         case .internalError: return "internal error (please report it)"
         case .cannotWrite: return "output not writable; earlier reports untouched"
-        case .locked: return "another nightly run is going"
+        case .locked: return "try again later: another run is writing the reports, or (nightly) an export is still being written; earlier reports untouched"
         }
     }
 }

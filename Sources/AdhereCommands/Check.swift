@@ -77,7 +77,7 @@ public struct Check: ParsableCommand {
                 continue
             }
             console.out("  read as: \(f.separator)-separated, \(f.encoding), dates \(f.dateFormat)")
-            let columns = Column.allCases.compactMap { c in f.columns[c.rawValue].map { "\(c.rawValue) <- '\($0)'" } }
+            let columns = Column.allCases.compactMap { c in f.columns[c.rawValue].map { "\(c.rawValue) <- \(MessageText.quoted($0))" } }
             console.out("  columns: \(columns.joined(separator: ", "))")
             console.out("  rows: \(f.rows) read, \(f.accepted) accepted, \(f.rejected) rejected, \(f.duplicates) duplicate\(f.duplicates == 1 ? "" : "s") dropped")
             let rejects = result.rejects.filter { $0.file == f.path }
@@ -95,13 +95,14 @@ public struct Check: ParsableCommand {
         if !result.unknownExercises.isEmpty {
             console.out("exercise names adhere does not know (their rows count as other reps, not towards adherence):")
             for u in result.unknownExercises {
-                console.out("  '\(u.name)': \(u.rows) row\(u.rows == 1 ? "" : "s"), \(u.patients.count) patient\(u.patients.count == 1 ? "" : "s")")
+                console.out("  \(MessageText.quoted(u.name)): \(u.rows) row\(u.rows == 1 ? "" : "s"), \(u.patients.count) patient\(u.patients.count == 1 ? "" : "s")")
             }
             console.out("  settle them: adhere check --write-catalog catalog.csv ..., fill in the blank keys, then pass --catalog catalog.csv")
         }
         if let path = writeCatalog {
             do {
                 try OutputFiles.prepareFolder((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+                for name in OutputFiles.removeLeftovers(of: path) { console.err("removed \(name), left over from an interrupted run") }
                 _ = try OutputFiles.writeAtomically(CatalogDraft.csv(names: result.exerciseNamesSeen, catalog: catalog), to: path)
                 console.out("wrote \(path): \(result.exerciseNamesSeen.count) exercise names, \(result.unknownExercises.count) with a blank key to fill in")
             } catch {

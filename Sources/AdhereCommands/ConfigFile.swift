@@ -28,12 +28,12 @@ struct ConfigFile {
         "first-days", "settle-seconds", "json", "separator", "encoding", "catalog",
         "adherent", "partial", "low-adherence", "monthly-drop", "inactive-days", "building", "declining",
         "pain-rise", "pain-ceiling", "look-back-days", "never-started-days", "not-logging-days", "holds-short-share",
-        "holds-short-reps",
+        "holds-short-reps", "rtm-period-days", "rtm-code",
     ]
     /// Keys holding paths: resolved against the file's folder.
     static let pathKeys: Set<String> = ["input", "plans", "out", "log-file", "json", "catalog"]
     /// Keys given once per value, on as many lines as needed.
-    static let repeatable: Set<String> = ["input", "column"]
+    static let repeatable: Set<String> = ["input", "column", "rtm-code"]
     static let firstDaysRange = 0...28
     static let settleSecondsRange = 0...86_400
 
@@ -185,6 +185,29 @@ struct ConfigFile {
         return good
     }
 
+    /// The RTM codes, one `rtm-code = CODE DAYS` line each (the code, then the fewest data days
+    /// in a period that meet it); given at all, they replace the defaults (98977 16, 98985 2).
+    func rtmCodes(periodDays: Int) -> [RTMCode]? {
+        let given = list("rtm-code")
+        guard !given.isEmpty else { return nil }
+        var codes: [RTMCode] = []
+        let lines = valueLines["rtm-code"] ?? []
+        for (v, line) in zip(given, lines) {
+            let parts = v.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard parts.count == 2, parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }),
+                  let days = Int(parts[1]), (1...periodDays).contains(days) else {
+                problem("rtm-code", "rtm-code must be a code (letters, digits, '-' or '.') and the fewest data days that meet it, from 1 to rtm-period-days (\(periodDays)), e.g. 'rtm-code = 98977 16'; found '\(v)'", line: line)
+                continue
+            }
+            guard !codes.contains(where: { $0.minimumDays == days || $0.code == String(parts[0]) }) else {
+                problem("rtm-code", "rtm-code '\(v)' repeats a code or a number of days given on another rtm-code line", line: line)
+                continue
+            }
+            codes.append(RTMCode(String(parts[0]), minimumDays: days))
+        }
+        return codes
+    }
+
     static func decimal(_ v: String) -> Fraction? {
         let parts = v.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].allSatisfy(\.isASCII), let whole = Int(parts[0]), whole >= 0,
@@ -215,6 +238,8 @@ struct ConfigFile {
         if let v = int("not-logging-days", 1...365) { t.notLoggingDays = v }
         if let v = percent("holds-short-share") { t.holdsShortShare = v }
         if let v = int("holds-short-reps", 1...1000) { t.holdsShortMinimumReps = v }
+        if let v = int("rtm-period-days", 1...366) { t.rtmPeriodDays = v }
+        if let v = rtmCodes(periodDays: t.rtmPeriodDays) { t.rtmCodes = v }
         if t.partial > t.adherent {
             // Said with the values in force (a bad or missing one is the default's).
             func said(_ key: String, _ f: Fraction) -> String {
@@ -314,9 +339,5 @@ static func resolve(config: String?, input: InputOptions, output: OutputOptions?
 
 extension Fraction {
     /// The shortest plain decimal of a percentage's number, e.g. "80" or "62.5".
-    var plainPercent: String {
-        var s = String(doubleValue)
-        if s.hasSuffix(".0") { s.removeLast(2) }
-        return s
-    }
+    var plainPercent: String { NumberText.plain(doubleValue) }
 }

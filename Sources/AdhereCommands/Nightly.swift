@@ -22,9 +22,10 @@ public struct Nightly: ParsableCommand {
         not change is not rewritten (its file time stays). Crash-safe: each file is written to \
         a temporary file in the output folder and renamed into place, so a killed run leaves \
         the previous workbooks intact; its leftovers are removed by the next run. One run at a \
-        time: a second run while one is going exits at once with code 75. Export files changed \
-        in the last settle-seconds (default 60) are still being written: they are skipped with \
-        a notice and read the next night.
+        time: a second run while one is going exits at once with code 75. An export file changed \
+        in the last settle-seconds (default 60), or while it was read, is still being written: \
+        the run writes nothing, keeps the previous workbooks, says which file, and exits with \
+        code 75; the next run reads it.
 
         Silent when all is well except one summary line (none with --quiet); problems go to \
         standard error, which cron mails. --log-file also appends every line, with a time stamp.
@@ -41,7 +42,7 @@ public struct Nightly: ParsableCommand {
     @Option(name: .customLong("first-days"), help: ArgumentHelp("On the first this-many days of a month, also write last month's final workbooks. Default: 3.", valueName: "n"))
     public var firstDays: Int?
 
-    @Option(name: .customLong("settle-seconds"), help: ArgumentHelp("Skip export files changed less than this many seconds ago (still being written). Default: 60.", valueName: "s"))
+    @Option(name: .customLong("settle-seconds"), help: ArgumentHelp("An export file changed less than this many seconds ago is still being written: keep the previous workbooks and write nothing. Default: 60; 0 turns the wait off.", valueName: "s"))
     public var settleSeconds: Int?
 
     @Option(name: .customLong("log-file"), help: ArgumentHelp("Also append every message, time-stamped, to this file.", valueName: "file"))
@@ -104,7 +105,9 @@ public struct Nightly: ParsableCommand {
             return .cannotWrite
         }
         defer { lock.release() }
-        for name in OutputFiles.removeLeftovers(in: settings.out) {
+        // Leftovers of killed runs: in the output folder, and beside the JSON files (each
+        // month's, wherever they are).
+        for name in OutputFiles.removeLeftovers(in: settings.out) + (settings.json.map(OutputFiles.removeLeftovers(of:)) ?? []) {
             console.err("removed \(name), left over from an interrupted run")
         }
 
@@ -119,12 +122,22 @@ public struct Nightly: ParsableCommand {
         var worst = AdhereExit.ok
         var summaries: [String] = []
         var unknownNames: String?
-        for (month, asOf) in jobs {
+        var cuts: [(what: String, cuts: TextCuts)] = []
+        for (k, (month, asOf)) in jobs.enumerated() {
             let job = ReportJob(inputs: settings.inputs, month: month, asOf: asOf, grouping: settings.grouping,
                                 out: settings.out, json: settings.json.map { Nightly.jsonPath($0, month) },
                                 strict: settings.strict, quiet: true, thresholds: settings.thresholds)
             let o = job.execute(console: console)
+            if !o.settling.isEmpty {
+                // An export is still being written: this month and the ones after it keep their
+                // previous workbooks (a month already written was read before the change).
+                for s in o.settling { console.err(s.message) }
+                console.err(InputSettling.keptLine(months: jobs[k...].map(\.0.description)))
+                worst = Nightly.worse(worst, .locked)
+                break
+            }
             unknownNames = o.unknownNames ?? unknownNames
+            cuts.append((month.description, o.cuts))
             worst = Nightly.worse(worst, o.code)
             if o.code == .ok || o.code == .someFilesUnreadable || o.code == .rejectedRowsStrict {
                 summaries.append("\(month) as of \(asOf): \(o.written + o.unchanged) workbook\(o.written + o.unchanged == 1 ? "" : "s") (\(o.written) updated, \(o.unchanged) unchanged), \(o.patients) patients, \(o.attention) need attention, \(o.rowsRead) rows read, \(o.rejected) rejected")
@@ -132,6 +145,7 @@ public struct Nightly: ParsableCommand {
         }
         // Said even with --quiet: cron mails it until the catalog settles the names.
         if let warning = unknownNames { console.err(warning) }
+        if let line = TextCuts.line(cuts) { console.err(line) }
         if !summaries.isEmpty {
             let line = "nightly: " + summaries.joined(separator: "; ")
             if settings.quiet { log.append(line) } else { console.out(line) }

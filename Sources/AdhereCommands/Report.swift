@@ -14,12 +14,16 @@ public struct Report: ParsableCommand {
         figures for the month, and writes one workbook per group into the output folder:
           Summary      one row per patient, those needing a call first
           Trends       week-by-week step-ups, adherence and pain, with charts
+          RTM          remote-monitoring billing periods that ended in the month, with codes
           Data issues  every rejected row, duplicates dropped, unknown exercise names
           About        inputs, settings and every rule in force
 
-        Rejected rows are also written to rejects-YYYY-MM.csv in the output folder. Files are \
-        created readable by their owner only. Running it again with the same inputs gives \
-        identical files.
+        Beside them: adhere-YYYY-MM-overview.xlsx, the clinic overview (per therapist: \
+        patients, urgency, share adherent, median adherence, change vs last month, RTM \
+        periods; the last six months with a chart; no patient names), and rtm-YYYY-MM.csv, \
+        the month's closed RTM periods for billing (patient ids only). Rejected rows are also \
+        written to rejects-YYYY-MM.csv in the output folder. Files are created readable by \
+        their owner only. Running it again with the same inputs gives identical files.
 
         Prints one line per workbook and a total line. Patient names never appear in messages.
 

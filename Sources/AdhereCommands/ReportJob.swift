@@ -69,11 +69,17 @@ struct ReportJob {
         /// The unknown-names warning, printed by the caller even when quiet (nightly prints one
         /// per run, not one per month).
         var unknownNames: String?
+        /// Texts cut to fit a cell in this month's workbooks (said once per run by the caller).
+        var cuts = TextCuts()
+        /// Input files still being written (nightly): nothing was written, and the caller says
+        /// why.
+        var settling: [InputSettling.Settling] = []
     }
 
     func run(console: Console) -> AdhereExit {
         let outcome = execute(console: console)
         if let warning = outcome.unknownNames { console.err(warning) }
+        if let line = TextCuts.line([(month.description, outcome.cuts)]) { console.err(line) }
         if !quiet {
             let say = json == "-" ? console.err : console.out
             for l in outcome.lines { say(l) }
@@ -100,22 +106,11 @@ struct ReportJob {
         for path in missing {
             console.err("skipped \(path): it does not exist (an export folder not mounted?); the other inputs are read")
         }
-        var settling = 0
+        // Nightly: a file still being written would give a report from less data. Nothing is
+        // written; the caller keeps the previous workbooks and says why.
         if let settle = inputs.settleSeconds {
-            let now = Date()
-            files = files.filter { path in
-                guard let modified = try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date else { return true }
-                let age = now.timeIntervalSince(modified)
-                // A time stamp in the future (clock skew, unzipped files) is not "being written".
-                guard age >= 0, age < Double(settle) else { return true }
-                console.err("skipped \(path): changed less than \(settle) s ago, probably still being written by the export; it will be read next time")
-                settling += 1
-                return false
-            }
-        }
-        if files.isEmpty && settling > 0 {
-            console.err("nothing to read yet: every input file changed in the last \(inputs.settleSeconds ?? 0) s")
-            return Outcome(code: .noInput)
+            let young = InputSettling.young(files, seconds: settle)
+            if !young.isEmpty { return Outcome(code: .locked, settling: young) }
         }
         guard !files.isEmpty else {
             console.err("no CSV files found in \(inputs.paths.joined(separator: ", ")). Point adhere at the export files or the folder holding them.")
@@ -140,10 +135,19 @@ struct ReportJob {
         let settings = ReportSettings(month: month, asOf: asOf, grouping: grouping, thresholds: thresholds,
                                       toolVersion: Adhere.version)
         let analyzer = Analyzer(catalog: catalog, thresholds: thresholds)
-        let options = inputs.ingestOptions(span: analyzer.span(for: settings.window), asOf: asOf, catalog: catalog)
+        var options = inputs.ingestOptions(span: MonthlyReport.span(for: settings, analyzer: analyzer), asOf: asOf, catalog: catalog)
+        // Inputs unchanged since an earlier run into this folder are not hashed again.
+        let digests = DigestIndex(folder: out)
+        options.digests = digests
         timer.lap("setup")
+        let stamps = inputs.settleSeconds == nil ? [:] : InputSettling.stamps(files)
         var ingest = SessionLogReader(options: options).read(files: files)
         timer.lap("read \(files.count) files")
+        // Nightly: a file that changed while it was read was read part-way.
+        if inputs.settleSeconds != nil {
+            let changed = InputSettling.changed(since: stamps)
+            if !changed.isEmpty { return Outcome(code: .locked, settling: changed) }
+        }
 
         for f in ingest.failedFiles {
             console.err("skipped \(f.error.map { "\($0)" } ?? f.path)")
@@ -160,7 +164,15 @@ struct ReportJob {
             return Outcome(code: badData ? .badData : .noInput)
         }
 
-        let report = MonthlyReport(settings: settings, ingest: ingest, plans: plans, catalog: catalog)
+        var analysed = MonthlyReport(settings: settings, ingest: ingest, plans: plans, catalog: catalog,
+                                     entriesFrom: options.span.first)
+        ingest.patients = []  // analysed: the rows can go
+        if !analysed.rtmPending.isEmpty {
+            // Default-protocol patients whose RTM series began before the entries kept.
+            analysed.completeRTM(earlierDays: RTMHistory.entryDays(files: files, options: options, before: options.span.first,
+                                                                   patients: Set(analysed.rtmPending.map(\.id))))
+        }
+        let report = analysed
         timer.lap("analyse \(report.patients.count) patients")
         do {
             try OutputFiles.prepareFolder(out)
@@ -178,21 +190,24 @@ struct ReportJob {
                 console.err("cannot lock \(out): \(error)")
                 return Outcome(code: .cannotWrite)
             }
-            OutputFiles.removeLeftovers(in: out)
+            for name in OutputFiles.removeLeftovers(in: out) {
+                console.err("removed \(name), left over from an interrupted run")
+            }
         }
         defer { lock?.release() }
         var outcome = Outcome(code: .ok, patients: report.patients.count,
                               attention: report.patients.filter(\.needsCall).count,
                               rowsRead: ingest.rowsRead, rejected: ingest.rowsRejected)
         let groups = report.groups()
-        let names = OutputFiles.workbookNames(month: month.description, labels: groups.map(\.label))
+        let names = ClinicOutputs.groupWorkbookNames(month: month, labels: groups.map(\.label))
         // Workbooks are independent: write them on all cores, each to a temporary file in the
         // output folder, then move them into place in order.
         let jobs = zip(groups, names).map { (group: $0.0, final: (out as NSString).appendingPathComponent($0.1)) }
         let temporary = jobs.indices.map { OutputFiles.temporaryPath(for: jobs[$0].final, tag: $0) }
+        let cuts = outcome.cuts
         let results = ParallelMap.map(Array(jobs.indices)) { i -> Result<Workbook.Contents, OutputError> in
             do {
-                return .success(try ReportWorkbook(report: report, group: jobs[i].group).write(to: temporary[i]))
+                return .success(try ReportWorkbook(report: report, group: jobs[i].group, cuts: cuts).write(to: temporary[i]))
             } catch {
                 return .failure(OutputError(path: jobs[i].final, reason: "\(error)"))
             }
@@ -215,6 +230,14 @@ struct ReportJob {
             outcome.lines.append("\(job.final): \(group.patients.count) patient\(group.patients.count == 1 ? "" : "s"), \(group.needingAttention) need\(group.needingAttention == 1 ? "s" : "") attention")
         }
         timer.lap("write \(groups.count) workbooks, \(contents.cells) cells, \(contents.charts) charts, \(contents.series) series")
+        do {
+            let clinic = try ClinicOutputs.write(report, to: out)
+            if clinic.overviewRewritten { outcome.written += 1 } else { outcome.unchanged += 1 }
+            outcome.lines.append("\(clinic.overview): the clinic overview, \(report.rtm.reduce(0) { $0 + $1.periods.count }) RTM periods closed (see \(clinic.rtm))")
+        } catch {
+            console.err("\(error)")
+            return Outcome(code: .cannotWrite)
+        }
         let rejectsPath = (out as NSString).appendingPathComponent("rejects-\(month).csv")
         do {
             try OutputFiles.writeAtomically(RejectsFile.csv(ingest.rejects), to: rejectsPath)
@@ -222,12 +245,20 @@ struct ReportJob {
             console.err("\(error)")
             return Outcome(code: .cannotWrite)
         }
+        if let index = digests.contents() {
+            // Only a time saver: a run that cannot keep it hashes the inputs again next time.
+            _ = try? OutputFiles.writeAtomically(index, to: (out as NSString).appendingPathComponent(DigestIndex.fileName))
+        }
         if let json {
             do {
                 let data = try ReportJSON.encode(report)
                 if json == "-" {
                     FileHandle.standardOutput.write(data)
                 } else {
+                    // The JSON file may be outside the output folder: its leftovers are cleaned here.
+                    for name in OutputFiles.removeLeftovers(of: json) {
+                        console.err("removed \(name), left over from an interrupted run")
+                    }
                     try OutputFiles.writeAtomically(data, to: json)
                 }
             } catch {
@@ -236,6 +267,7 @@ struct ReportJob {
             }
         }
         outcome.lines.append("read \(files.count) file\(files.count == 1 ? "" : "s"), \(ingest.rowsRead) rows: \(ingest.rowsRejected) rejected (see \(rejectsPath)), \(ingest.duplicatesDropped) duplicates dropped; \(report.patients.count) patients in \(month) as of \(asOf)")
+        if let line = report.mergedNamesLine { console.err(line) }
         // Said every run, even when quiet: a figure may be too low because of them.
         outcome.unknownNames = UnknownNamesWarning.line(ingest.unknownExercises, inputs: inputs.paths)
         if !ingest.failedFiles.isEmpty || !missing.isEmpty {

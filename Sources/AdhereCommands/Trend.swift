@@ -102,7 +102,9 @@ public struct Trend: ParsableCommand {
             }
         }
         let window = DayRange(Month(containing: day).firstDay, day)
-        var options = jobInputs.ingestOptions(span: analyzer.span(for: window, weeks: weeks), asOf: day, catalog: catalog)
+        // The patient's whole history: their RTM periods count from the start of monitoring.
+        let span = DayRange(Day(year: 1, month: 1, day: 1)!, analyzer.span(for: window, weeks: weeks).last)
+        var options = jobInputs.ingestOptions(span: span, asOf: day, catalog: catalog)
         options.onlyPatient = patientID
         options.computeDigests = false
         let ingest = SessionLogReader(options: options).read(files: files)
@@ -125,10 +127,13 @@ public struct Trend: ParsableCommand {
         }
         let trend = PatientTrend(record: record, asOf: day, weeks: weeks, analyzer: analyzer)
         if let path = xlsx {
+            for name in OutputFiles.removeLeftovers(of: path) { console.err("removed \(name), left over from an interrupted run") }
             let tmp = OutputFiles.temporaryPath(for: path)
+            let cuts = TextCuts()
             do {
-                try trend.writeWorkbook(to: tmp, toolVersion: Adhere.version)
+                try trend.writeWorkbook(to: tmp, toolVersion: Adhere.version, cuts: cuts)
                 try OutputFiles.commit(temporary: tmp, to: path)
+                if let line = TextCuts.line([(path, cuts)]) { console.err(line) }
             } catch {
                 unlink(tmp)
                 console.err("cannot write \(path): \(error)")

@@ -7,10 +7,11 @@ enum UnknownNamesWarning {
         guard !unknown.isEmpty else { return nil }
         let rows = unknown.reduce(0) { $0 + $1.rows }
         let patients = unknown.reduce(into: Set<String>()) { $0.formUnion($1.patients) }.count
-        let shown = unknown.prefix(3).map { "'\($0.name)' (\($0.rows))" }.joined(separator: ", ")
-            + (unknown.count > 3 ? " and \(unknown.count - 3) more" : "")
         let quotedInputs = inputs.map(shellQuoted).joined(separator: " ")
-        return "warning: \(rows) row\(rows == 1 ? "" : "s") of \(patients) patient\(patients == 1 ? "" : "s") use \(unknown.count) exercise name\(unknown.count == 1 ? "" : "s") adhere does not know: \(shown); they count as other reps, not towards adherence. Settle them: adhere check --write-catalog catalog.csv \(quotedInputs), fill in its blank keys, then pass --catalog catalog.csv (or catalog = in the config file)"
+        // The names are not repeated here: this line goes to cron mail and the log, and an
+        // export with its columns shifted puts patients' names in the exercise column. adhere
+        // check and Data issues list them.
+        return "warning: \(rows) row\(rows == 1 ? "" : "s") of \(patients) patient\(patients == 1 ? "" : "s") use \(unknown.count) exercise name\(unknown.count == 1 ? "" : "s") adhere does not know (adhere check and the workbooks' Data issues list them); they count as other reps, not towards adherence. Settle them: adhere check --write-catalog catalog.csv \(quotedInputs), fill in its blank keys, then pass --catalog catalog.csv (or catalog = in the config file)"
     }
 
     /// A path as a shell would need it typed.

@@ -44,7 +44,13 @@ public struct Analyzer: Sendable {
 
         let volume = view.volume(over: window)
         let lookBack = DayRange(asOf - (t.lookBackDays - 1), asOf)
-        let trend = view.trend(over: lookBack)
+        // Step-ups not in the programme over the month or the look-back have no figures (a
+        // trend of "insufficient data" and 0 reps would read as a patient not doing them).
+        let stepUp = catalog.volumeExercise
+        let stepUpsPrescribed = stepUp.map { e in
+            DayRange(min(window.first, lookBack.first), asOf).contains { view.slot(e, on: $0) != nil }
+        } ?? false
+        let trend = stepUpsPrescribed ? view.trend(over: lookBack) : StepUpTrend(percentPerWeek: nil, label: .notPrescribed, days: 0)
 
         let firstHalf = DayRange(lookBack.first, lookBack.first + 13)
         let lastHalf = DayRange(asOf - 13, asOf)
@@ -85,7 +91,7 @@ public struct Analyzer: Sendable {
             adherence: adherence, overall: overall, band: overall.map { Band($0, thresholds: t) },
             sessionDays: sessionDays, activeEntryDays: activeEntryDays,
             monitoringDays: monitoringDays,
-            stepUpReps: volume.reps, stepUpDays: volume.days,
+            stepUpsPrescribed: stepUpsPrescribed, stepUpReps: volume.reps, stepUpDays: volume.days,
             repsPerStepUpDay: volume.days > 0 ? Fraction(Int64(volume.reps), Int64(volume.days)) : nil,
             trend: trend,
             stepUpLeft: volume.left, stepUpRight: volume.right,
@@ -206,7 +212,13 @@ struct PatientView {
     /// (28 days in all by default).
     func defaultActive(_ day: Day) -> Bool {
         guard let last = lastEntry(onOrBefore: day) else { return false }
-        return day - last < analyzer.thresholds.dischargeDays
+        return PatientView.defaultActive(lastEntry: last, on: day, dischargeDays: analyzer.thresholds.dischargeDays)
+    }
+
+    /// The default protocol's rule: active on `day` when the latest entry on or before it is
+    /// fewer than `dischargeDays` days back (a series of RTM periods ends with it, too).
+    static func defaultActive(lastEntry last: Day, on day: Day, dischargeDays: Int) -> Bool {
+        day - last < dischargeDays
     }
 
     func slot(_ exercise: ExerciseID, on day: Day) -> Slot? {

@@ -129,6 +129,9 @@ public struct PatientFigures: Sendable {
     public var activeEntryDays: Int
     /// Distinct days with any entry in the monitoring period ending on the as-of date.
     public var monitoringDays: Int
+    /// Step-ups are in the programme on some active day of the month or the look-back; when
+    /// not, the step-up figures are not shown (not 0, not "insufficient data").
+    public var stepUpsPrescribed: Bool
     public var stepUpReps: Int
     public var stepUpDays: Int
     /// Step-up reps per step-up day in the window.

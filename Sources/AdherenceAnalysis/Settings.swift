@@ -39,6 +39,13 @@ public struct Thresholds: Hashable, Sendable {
     public var holdsShortShare: Fraction = Fraction(1, 2)
     /// ...counted only with at least this many reps with a recorded hold (default 10).
     public var holdsShortMinimumReps: Int = 10
+    /// Days in a remote-monitoring (RTM) billing period, counted from the start of monitoring
+    /// (default 30).
+    public var rtmPeriodDays: Int = 30
+    /// The RTM codes a period can meet, each with the fewest data days that meet it; a period
+    /// meets the code with the highest minimum it reaches (default: CPT 98977 from 16 days,
+    /// CPT 98985 from 2 days).
+    public var rtmCodes: [RTMCode] = RTMCode.defaults
 
     public init() {}
 }
@@ -58,14 +65,11 @@ public enum Band: String, Sendable, Codable {
 public enum TrendLabel: String, Sendable, Codable {
     case building, steady, declining
     case insufficientData = "insufficient data"
+    /// Step-ups are not in the patient's programme over the look-back: no trend to read.
+    case notPrescribed = "not prescribed"
 }
 
-func numberText(_ f: Fraction) -> String {
-    if f.denominator == 1 { return "\(f.numerator)" }
-    var s = String(f.doubleValue)
-    if s.hasSuffix(".0") { s.removeLast(2) }
-    return s
-}
+func numberText(_ f: Fraction) -> String { NumberText.plain(f) }
 
 func percentText(_ f: Fraction) -> String { numberText(f * Fraction(100)) + "%" }
 func pointsText(_ f: Fraction) -> String { numberText(f * Fraction(100)) }

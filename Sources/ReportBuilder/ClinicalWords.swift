@@ -140,14 +140,7 @@ public struct ClinicalWords: Sendable {
     }
 
     /// One decimal cut, not rounded, and ".0" left out: 9.96 -> "9.9", 6 -> "6".
-    static func decimalDown(_ f: Fraction) -> String {
-        let tenths = (f * Fraction(10))
-        let t = tenths.numerator / tenths.denominator
-        return t % 10 == 0 ? "\(t / 10)" : "\(t / 10).\(t % 10)"
-    }
+    static func decimalDown(_ f: Fraction) -> String { NumberText.oneDecimalDown(f) }
 
-    static func oneDecimalText(_ v: Double) -> String {
-        let s = String(format: "%.1f", v)
-        return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
-    }
+    static func oneDecimalText(_ v: Double) -> String { NumberText.oneDecimal(v) }
 }

@@ -39,6 +39,8 @@ public struct ReportGroup: Sendable {
     public var label: String
     public var patients: [PatientFigures]
     public var rejects: [RejectedRow]
+    /// The RTM periods of the group's patients that ended in the window.
+    public var rtm: [PatientRTM] = []
 
     public var needingAttention: Int { patients.filter(\.needsCall).count }
 }
@@ -47,12 +49,33 @@ public struct ReportGroup: Sendable {
 public struct MonthlyReport: Sendable {
     public var settings: ReportSettings
     public var patients: [PatientFigures]
+    /// What was read. The patients' entries are let go once analysed (every figure is in
+    /// ``patients``, ``rtm`` and ``earlierMonths``), so a report holds its figures, not its rows.
     public var ingest: IngestResult
     public var plans: PlansFile?
     public var catalog: ExerciseCatalog
+    /// Therapist and clinic names written more than one way, read as one (see ``GroupNames``);
+    /// every patient shows the spelling chosen.
+    public var therapists: GroupNames
+    public var clinics: GroupNames
+    /// Every patient with an RTM period that ended in the window (patients of the report and
+    /// any other, such as one whose plan ended before the window), by id.
+    public var rtm: [PatientRTM] = []
+    /// Default-protocol patients whose series of RTM periods began before the entries read
+    /// (their ids, with their distinct entry days): their periods wait for
+    /// ``completeRTM(earlierDays:)``.
+    public private(set) var rtmPending: [PendingRTM] = []
+    /// The months before the window's (oldest first, ``historyMonths`` - 1 of them) with the
+    /// overall adherence of every patient active in each: the overview's history.
+    public var earlierMonths: [MonthFigures] = []
 
-    /// Runs the rules for every patient of the logs and the plans file.
-    public init(settings: ReportSettings, ingest: IngestResult, plans: PlansFile?, catalog: ExerciseCatalog) {
+    /// Months the overview's history shows, the report's month included.
+    public static let historyMonths = 6
+
+    /// Runs the rules for every patient of the logs and the plans file. `entriesFrom` is the
+    /// first day whose entries were read (default: the first day of ``span(for:analyzer:)``).
+    public init(settings: ReportSettings, ingest: IngestResult, plans: PlansFile?, catalog: ExerciseCatalog,
+                entriesFrom: Day? = nil) {
         self.settings = settings
         self.ingest = ingest
         self.plans = plans
@@ -60,9 +83,103 @@ public struct MonthlyReport: Sendable {
         let analyzer = Analyzer(catalog: catalog, thresholds: settings.thresholds)
         let records = MonthlyReport.records(ingest: ingest, plans: plans, catalog: catalog)
         let window = settings.window
-        patients = ParallelMap.map(records) { analyzer.isActive($0, in: window) ? analyzer.analyze($0, window: window) : nil }
-            .compactMap { $0 }
-            .sorted(by: MonthlyReport.reportOrder)
+        let known = EarlierEntryDays(knownFrom: entriesFrom ?? MonthlyReport.span(for: settings, analyzer: analyzer).first)
+        let months = MonthlyReport.earlierMonths(of: settings.month)
+        let results = ParallelMap.map(records) { record -> (PatientFigures?, RTMOutcome, [MonthPatient?]) in
+            let figures = analyzer.isActive(record, in: window) ? analyzer.analyze(record, window: window) : nil
+            let rtm = analyzer.rtmPeriods(record, endingIn: window, earlier: known)
+            let past = analyzer.overall(record, in: months.map(\.days)).map { o -> MonthPatient? in
+                o.map { MonthPatient(therapist: record.therapist, clinic: record.clinic, overall: $0) }
+            }
+            return (figures, rtm, past)
+        }
+        var patients = results.compactMap(\.0).sorted(by: MonthlyReport.reportOrder)
+        therapists = GroupNames(column: "therapist", uses: patients.compactMap(\.therapist) + ingest.rejects.compactMap(\.therapist))
+        clinics = GroupNames(column: "clinic", uses: patients.compactMap(\.clinic) + ingest.rejects.compactMap(\.clinic))
+        let merged = !therapists.merges.isEmpty || !clinics.merges.isEmpty
+        if merged {
+            for i in patients.indices {
+                patients[i].therapist = therapists.shown(patients[i].therapist)
+                patients[i].clinic = clinics.shown(patients[i].clinic)
+            }
+        }
+        self.patients = patients
+        for (record, result) in zip(records, results) {
+            switch result.1 {
+            case .periods(let p) where !p.isEmpty:
+                rtm.append(PatientRTM(id: record.id, name: record.name, therapist: record.therapist, clinic: record.clinic, periods: p))
+            case .periods:
+                break
+            case .needsEarlierDays:
+                rtmPending.append(PendingRTM(id: record.id, name: record.name, therapist: record.therapist,
+                                             clinic: record.clinic, days: Array(Set(record.entries.map(\.day))).sorted()))
+            }
+        }
+        for i in self.ingest.patients.indices { self.ingest.patients[i].entries = [] }
+        rtm.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+        earlierMonths = months.enumerated().map { k, m in
+            MonthFigures(month: m, patients: results.compactMap { $0.2[k] })
+        }
+        if merged {
+            // Every figure is filed under the spelling shown: RTM periods and the history too.
+            for i in rtm.indices {
+                rtm[i].therapist = therapists.shown(rtm[i].therapist)
+                rtm[i].clinic = clinics.shown(rtm[i].clinic)
+            }
+            for k in earlierMonths.indices {
+                for i in earlierMonths[k].patients.indices {
+                    earlierMonths[k].patients[i].therapist = therapists.shown(earlierMonths[k].patients[i].therapist)
+                    earlierMonths[k].patients[i].clinic = clinics.shown(earlierMonths[k].patients[i].clinic)
+                }
+            }
+        }
+    }
+
+    /// Names written more than one way, therapists first.
+    public var merges: [(names: GroupNames, merge: GroupNames.Merge)] {
+        therapists.merges.map { (therapists, $0) } + clinics.merges.map { (clinics, $0) }
+    }
+
+    /// The months before `month` that the overview's history shows, oldest first.
+    public static func earlierMonths(of month: Month) -> [Month] {
+        var out: [Month] = []
+        var m = month
+        for _ in 1..<historyMonths {
+            m = m.previous
+            out.insert(m, at: 0)
+        }
+        return out
+    }
+
+    /// The days of entries a report must read: every figure of the window (see
+    /// ``Analyzer/span(for:)``), and the overview's history months before it.
+    public static func span(for settings: ReportSettings, analyzer: Analyzer) -> DayRange {
+        let base = analyzer.span(for: settings.window)
+        // A past month's overall adherence needs its days and, for the default protocol's
+        // activity, the days before it that keep a patient active.
+        let oldest = earlierMonths(of: settings.month).first?.firstDay ?? settings.window.first
+        return DayRange(min(base.first, oldest - (analyzer.thresholds.dischargeDays - 1)), base.last)
+    }
+
+    /// The patients that waited for earlier entry days (``rtmPending``), with them: `earlierDays`
+    /// holds each one's distinct entry days before the entries read, over the whole history.
+    public mutating func completeRTM(earlierDays: [String: [Day]]) {
+        let analyzer = Analyzer(catalog: catalog, thresholds: settings.thresholds)
+        for pending in rtmPending {
+            // Only entry days count for the periods: one entry a day stands for them.
+            let record = PatientRecord(id: pending.id, entries: pending.days.map { Entry(day: $0, exercise: nil, side: .both, reps: 0) },
+                                       prescription: .defaultProtocol)
+            let earlier = EarlierEntryDays(knownFrom: nil, days: earlierDays[record.id] ?? [])
+            if case .periods(let p) = analyzer.rtmPeriods(record, endingIn: settings.window, earlier: earlier), !p.isEmpty {
+                rtm.append(PatientRTM(id: pending.id, name: pending.name, therapist: pending.therapist, clinic: pending.clinic, periods: p))
+            }
+        }
+        rtmPending = []
+        for i in rtm.indices {
+            rtm[i].therapist = therapists.shown(rtm[i].therapist)
+            rtm[i].clinic = clinics.shown(rtm[i].clinic)
+        }
+        rtm.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
     }
 
     /// Patient records from the logs, plus patients known only from the plans file.
@@ -118,17 +235,55 @@ public struct MonthlyReport: Sendable {
             }
         }
         if settings.grouping == .all {
-            return [ReportGroup(name: nil, label: "all", patients: patients, rejects: ingest.rejects)]
+            return [ReportGroup(name: nil, label: "all", patients: patients, rejects: ingest.rejects, rtm: rtm)]
         }
         var byName: [String?: [PatientFigures]] = [:]
         for p in patients { byName[key(p.therapist, p.clinic), default: []].append(p) }
         var rejectsByName: [String?: [RejectedRow]] = [:]
-        for r in ingest.rejects { rejectsByName[key(r.therapist, r.clinic), default: []].append(r) }
-        let names = Set(byName.keys).union(rejectsByName.keys)
+        for r in ingest.rejects {
+            rejectsByName[key(therapists.shown(r.therapist), clinics.shown(r.clinic)), default: []].append(r)
+        }
+        var rtmByName: [String?: [PatientRTM]] = [:]
+        for r in rtm { rtmByName[key(r.therapist, r.clinic), default: []].append(r) }
+        let names = Set(byName.keys).union(rejectsByName.keys).union(rtmByName.keys)
         let ordered = names.compactMap { $0 }.sorted() + (names.contains(nil) ? [nil] : [])
         return ordered.map { name in
             ReportGroup(name: name, label: name ?? "unassigned", patients: byName[name] ?? [],
-                        rejects: rejectsByName[name] ?? [])
+                        rejects: rejectsByName[name] ?? [], rtm: rtmByName[name] ?? [])
         }
     }
+}
+
+/// A default-protocol patient whose RTM series began before the entries a report read.
+public struct PendingRTM: Sendable {
+    public var id: String
+    public var name: String?
+    public var therapist: String?
+    public var clinic: String?
+    /// Distinct days with an entry among those read, sorted.
+    public var days: [Day]
+}
+
+/// A patient's RTM periods that ended in a report's window.
+public struct PatientRTM: Sendable {
+    public var id: String
+    /// Shown in the therapist's workbook only; never in the RTM file or the overview.
+    public var name: String?
+    public var therapist: String?
+    public var clinic: String?
+    public var periods: [RTMPeriod]
+}
+
+/// One patient active in a past month, with their overall adherence over it.
+public struct MonthPatient: Sendable {
+    public var therapist: String?
+    public var clinic: String?
+    /// `nil` when no session was expected.
+    public var overall: Fraction?
+}
+
+/// The patients active in a past month.
+public struct MonthFigures: Sendable {
+    public var month: Month
+    public var patients: [MonthPatient]
 }

@@ -17,22 +17,48 @@ public struct OutputError: Error, CustomStringConvertible {
 
 /// Safe names and crash-safe writes for everything adhere puts in the output folder.
 public enum OutputFiles {
+    /// The most a group name gives a file name, in bytes: with `adhere-YYYY-MM-`, a `-2` and
+    /// `.xlsx` a workbook's name stays under 200 bytes, and its temporary name (a dot in front,
+    /// `.<pid>-<n>.tmp` behind) well under the 255 bytes a file name may have.
+    public static let maxSlugBytes = 150
+
     /// A file-name part made from a group name: letters and digits kept (any script), every
     /// other run of characters turned into one `-`, so `../x` becomes `x` and can never leave
-    /// the output folder.
+    /// the output folder. At most 60 characters and ``maxSlugBytes`` bytes (a name in 4-byte
+    /// letters is cut sooner), cut between characters, never inside one; the same name always
+    /// gives the same part. Canonically equal spellings (`é` as one character or as `e` and an
+    /// accent) give the same part.
     public static func slug(_ name: String) -> String {
         var out = ""
         var dash = false
-        for ch in name.unicodeScalars {
+        var characters = 0
+        for ch in name.precomposedStringWithCanonicalMapping.unicodeScalars {
             if ch.properties.isAlphabetic || ("0"..."9").contains(ch) {
-                if dash && !out.isEmpty { out.append("-") }
+                if dash && !out.isEmpty { out.append("-"); characters += 1 }
                 out.unicodeScalars.append(ch)
+                // A combining letter (an alphabetic mark) joins the character before it.
+                if !(ch.properties.generalCategory == .nonspacingMark || ch.properties.generalCategory == .spacingMark) {
+                    characters += 1
+                }
                 dash = false
+                // Far past the byte bound (a letter with thousands of marks): enough to cut from.
+                if characters >= 60 || out.utf8.count > 2 * maxSlugBytes { break }
             } else {
                 dash = true
             }
-            if out.count >= 60 { break }
         }
+        // Cut whole characters from the end until the bytes fit.
+        while out.utf8.count > maxSlugBytes, out.count > 1 { out.removeLast() }
+        if out.utf8.count > maxSlugBytes {
+            // A single character longer than the bound: keep the scalars that fit.
+            var scalars = String.UnicodeScalarView()
+            for u in out.unicodeScalars {
+                if String(scalars).utf8.count + String(u).utf8.count > maxSlugBytes { break }
+                scalars.append(u)
+            }
+            out = String(scalars)
+        }
+        while out.hasSuffix("-") { out.removeLast() }
         return out.isEmpty ? "group" : out
     }
 
@@ -126,9 +152,36 @@ public enum OutputFiles {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var removed: [String] = []
         // Only names made by temporaryPath(for:tag:) for adhere's own files:
-        // ".<adhere-*.xlsx | rejects-*.csv | *.json>.<pid>-<n>.tmp".
-        let pattern = try! NSRegularExpression(pattern: #"^\.(adhere-.*\.xlsx|rejects-.*\.csv|.*\.json)\.[0-9]+-[0-9]+\.tmp$"#)
+        // ".<adhere-*.xlsx | rejects-*.csv | rtm-*.csv | *.json | .adhere-inputs>.<pid>-<n>.tmp".
+        let pattern = try! NSRegularExpression(pattern: #"^\.(adhere-.*\.xlsx|rejects-.*\.csv|rtm-.*\.csv|.*\.json|\.adhere-inputs)\.[0-9]+-[0-9]+\.tmp$"#)
         for name in names where pattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil {
+            if unlink((folder as NSString).appendingPathComponent(name)) == 0 { removed.append(name) }
+        }
+        return removed.sorted()
+    }
+
+    /// Removes the temporary files that killed runs left beside a file adhere writes outside
+    /// the output folder (the JSON file, a catalog draft, a trend workbook): names made by
+    /// ``temporaryPath(for:tag:)`` for `final`, or for `final` with a month in its name
+    /// (nightly's `figures-2026-10.json` for `figures.json`), whose process has ended. No lock
+    /// covers such a folder, so a file of a run still going is left alone. Returns the names
+    /// removed.
+    @discardableResult
+    public static func removeLeftovers(of final: String) -> [String] {
+        let url = URL(fileURLWithPath: final)
+        let folder = url.deletingLastPathComponent().path
+        let ext = url.pathExtension.isEmpty ? "" : "." + url.pathExtension
+        let stem = url.deletingPathExtension().lastPathComponent
+        let escape = NSRegularExpression.escapedPattern(for:)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder),
+              let pattern = try? NSRegularExpression(pattern: "^\\." + escape(stem) + "(-[0-9]{4}-[0-9]{2})?" + escape(ext) + "\\.([0-9]+)-[0-9]+\\.tmp$")
+        else { return [] }
+        var removed: [String] = []
+        for name in names {
+            guard let m = pattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)),
+                  let r = Range(m.range(at: 2), in: name), let pid = pid_t(name[r]) else { continue }
+            // A process that still runs (or one we may not signal) keeps its file.
+            if pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH { continue }
             if unlink((folder as NSString).appendingPathComponent(name)) == 0 { removed.append(name) }
         }
         return removed.sorted()

@@ -12,6 +12,9 @@ public struct PatientTrend: Sendable {
     public var catalog: ExerciseCatalog
     public var thresholds: Thresholds
     public var asOf: Day
+    /// The RTM periods that ended in the month to date (the record must hold the patient's
+    /// whole history for a default-protocol patient's; see ``Analyzer/rtmPeriods(_:endingIn:earlier:)``).
+    public var rtm: [RTMPeriod] = []
 
     /// Computes the figures with the same analysis as the monthly report.
     public init(record: PatientRecord, asOf: Day, weeks: Int, analyzer: Analyzer) {
@@ -24,6 +27,7 @@ public struct PatientTrend: Sendable {
         let first = (asOf - (7 * max(weeks, 1) - 1)).mondayOfWeek
         let all = analyzer.weeks(record, in: DayRange(first, asOf))
         self.weeks = Array(all.suffix(max(weeks, 1)))
+        if case .periods(let p) = analyzer.rtmPeriods(record, endingIn: window) { rtm = p }
     }
 
     /// The plan in words: "default protocol, 7 sessions/week" or each plan row in force.
@@ -126,7 +130,11 @@ public struct PatientTrend: Sendable {
             say("Holds, \(catalog.exercises[q.exercise].displayName.lowercased()): \(ClinicalWords.holdSummary(q))")
         }
         let trend = f.trend.percentPerWeek.map { String(format: "%+.1f%%/week", $0) } ?? "no figure"
-        say("Step-up trend: \(trend) (\(f.trend.label.rawValue)); step-ups this month \(f.stepUpReps)")
+        if f.stepUpsPrescribed {
+            say("Step-up trend: \(trend) (\(f.trend.label.rawValue)); step-ups this month \(f.stepUpReps)")
+        } else {
+            say("Step-ups: not prescribed")
+        }
         if let p = f.painChange { say("Pain change over \(thresholds.lookBackDays / 7) weeks: \(p >= .zero ? "+" : "")\(p.oneDecimal) pts") }
         if let m = f.maxPain { say("Highest pain this month: \(m.oneDecimal)/10\(f.maxPainDay.map { " on \(ClinicalWords.shortDate($0))" } ?? "")") }
         if let n = f.latestNote { say("Latest note, \(ClinicalWords.noteText(n))") }
@@ -199,6 +207,7 @@ public struct PatientTrend: Sendable {
     public func json() throws -> Data {
         var patient = ReportJSON.patient(figures)
         patient.weeks = weeks.map(ReportJSON.week)
+        patient.rtm_periods = rtm.map(ReportJSON.RTMPeriodJSON.init)
         let doc = ReportJSON.TrendDocument(as_of: asOf.description, month: Month(containing: asOf).description,
                                            weeks_shown: weeks.count, plan: planText, patient: patient)
         let encoder = JSONEncoder()
@@ -212,12 +221,12 @@ public struct PatientTrend: Sendable {
 
     /// A one-patient workbook: the weekly table with charts (step-ups per day when prescribed,
     /// adherence, pain when rated) and the daily log.
-    public func writeWorkbook(to path: String, toolVersion: String) throws {
+    public func writeWorkbook(to path: String, toolVersion: String, cuts: TextCuts = TextCuts()) throws {
         let f = figures
-        let wb = try Workbook(path: path, properties: .init(title: "Trend of \(f.id) as of \(asOf)",
+        let wb = try Workbook(path: path, properties: .init(title: cuts.fit("Trend of \(f.id) as of \(asOf)", limit: CellText.shortLimit, sheet: "document properties"),
                                                             subject: "Home-exercise trend", created: Int(asOf.raw) * 86_400))
-        let ws = try wb.addWorksheet("Weekly")
-        let log = try wb.addWorksheet("Daily log")
+        let ws = try wb.addSheet("Weekly", cuts: cuts)
+        let log = try wb.addSheet("Daily log", cuts: cuts)
         let exerciseColumns = catalog.exercises.indices.filter { i in f.adherence.contains { $0.exercise == i } }
         let table = WeekTable(exercises: exerciseColumns, catalog: catalog)
         let headers = table.headers
@@ -262,7 +271,7 @@ public struct PatientTrend: Sendable {
         used += table.headerHeight + weeks.reduce(0.0) { $0 + WeekTable.rowHeight($1) }
         try table.setColumnWidths(ws)
         try ws.freezePanes(row: headerRow + 1, column: 1)
-        let charts = try table.charts(for: weeks, in: wb, sheet: ws.name, first: firstData, last: row - 1, prefix: "", adherence: true)
+        let charts = try table.charts(for: weeks, in: wb, sheet: ws.name, first: firstData, last: row - 1, prefix: "", adherence: true, cuts: cuts)
         // Charts at 90% (432 x 259 pixels, 194 points: 14 rows of 15 points with a gap), step-ups
         // and adherence side by side, pain below; a chart not drawn leaves its place to the next.
         // A row of charts never breaks across a printed page.
@@ -342,9 +351,5 @@ extension Fraction {
     var oneDecimal: String { String(format: "%.1f", doubleValue) }
 
     /// The shortest plain decimal, e.g. "10" or "7.5".
-    var plainText: String {
-        var s = String(doubleValue)
-        if s.hasSuffix(".0") { s.removeLast(2) }
-        return s
-    }
+    var plainText: String { NumberText.plain(self) }
 }

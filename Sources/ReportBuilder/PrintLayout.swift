@@ -30,10 +30,24 @@ enum PrintLayout {
     /// title at the left and the sheet's name and page number at the right ("Trends, page 3 of 12").
     static func setup(landscape: Bool, title: String, repeatRows: ClosedRange<Int>? = nil,
                       repeatColumns: ClosedRange<Int>? = nil, printColumns: ClosedRange<Int>? = nil) -> PageSetup {
-        let shown = title.count > 70 ? String(title.prefix(69)) + "…" : title
+        var shown = title.count > 70 ? String(title.prefix(69)) + "…" : title
+        // A footer holds 255 characters, counted in UTF-16 with every '&' doubled: a title of
+        // 70 letters with many accents each (a hostile id) is cut further, between scalars.
+        if PageSetup.literal(shown).utf16.count > 200 {
+            shown = String(String.UnicodeScalarView(shown.unicodeScalars.filter { $0 != "&" }.prefix(60))) + "…"
+        }
         return PageSetup(landscape: landscape, scale: 100, left: side, right: side, top: top, bottom: bottom,
                          footerMargin: footer, repeatRows: repeatRows, repeatColumns: repeatColumns, printColumns: printColumns,
                          footer: "&L" + PageSetup.literal(shown) + "&R&A, page &P of &N")
+    }
+
+    /// The scale (percent, at most 100) at which columns of `widths` print across one page's
+    /// width: for a short table of counts read as a whole (the clinic overview), where a second
+    /// page of columns would cost more than slightly smaller text.
+    static func scale(toFit widths: [Double], landscape: Bool) -> Int {
+        let whole = pixels(widths)
+        guard whole > 0 else { return 100 }
+        return max(10, min(100, Int((pageWidth(landscape: landscape) / whole * 100).rounded(.down))))
     }
 
     // MARK: - Columns

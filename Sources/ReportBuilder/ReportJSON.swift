@@ -11,9 +11,14 @@ public enum ReportJSON {
         let tool_version: String
         let files_read: Int
         let rows_read: Int
+        /// Rows that passed the checks (rows read = accepted + rejected + duplicates dropped).
+        let rows_accepted: Int
         let rows_rejected: Int
         let duplicates_dropped: Int
         let patients: [Patient]
+        /// Patients not in the report (not active in the window) with an RTM period that
+        /// ended in it, such as one whose plan ended shortly before.
+        let rtm_other_patients: [RTMPatient]
         let rejected_rows: [Reject]
         let unknown_exercises: [Unknown]
     }
@@ -31,8 +36,8 @@ public enum ReportJSON {
         let band: String?
         let session_days: Double?
         let monitoring_days: Int
-        let step_up_reps: Int
-        let step_up_days: Int
+        let step_up_reps: Int?
+        let step_up_days: Int?
         let step_up_reps_per_session_day: Double?
         let step_up_trend_pct_per_week: Double?
         let step_up_trend: String
@@ -52,6 +57,8 @@ public enum ReportJSON {
         let needs_attention: [String]
         let urgency: String?
         var weeks: [Week]
+        /// The RTM periods that ended in the window.
+        var rtm_periods: [RTMPeriodJSON]? = nil
 
         func encode(to encoder: Encoder) throws {
             // Explicit so that empty figures are written as null rather than left out.
@@ -82,6 +89,44 @@ public enum ReportJSON {
             }
             try put(latest_note, "latest_note")
             try put(needs_attention, "needs_attention"); try put(urgency, "urgency"); try put(weeks, "weeks")
+            if let rtm_periods { try c.encode(rtm_periods, forKey: Key("rtm_periods")) }
+        }
+    }
+
+    /// `{"start": "YYYY-MM-DD", "end": "YYYY-MM-DD", "data_days": N, "code": "98977" | null}`.
+    struct RTMPeriodJSON: Encodable {
+        let start: String
+        let end: String
+        let data_days: Int
+        let code: String?
+
+        init(_ p: RTMPeriod) {
+            start = p.start.description
+            end = p.end.description
+            data_days = p.dataDays
+            code = p.code
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(start, forKey: Key("start")); try c.encode(end, forKey: Key("end"))
+            try c.encode(data_days, forKey: Key("data_days"))
+            if let code { try c.encode(code, forKey: Key("code")) } else { try c.encodeNil(forKey: Key("code")) }
+        }
+    }
+
+    struct RTMPatient: Encodable {
+        let patient_id: String
+        let therapist: String?
+        let clinic: String?
+        let rtm_periods: [RTMPeriodJSON]
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(patient_id, forKey: Key("patient_id"))
+            if let therapist { try c.encode(therapist, forKey: Key("therapist")) } else { try c.encodeNil(forKey: Key("therapist")) }
+            if let clinic { try c.encode(clinic, forKey: Key("clinic")) } else { try c.encodeNil(forKey: Key("clinic")) }
+            try c.encode(rtm_periods, forKey: Key("rtm_periods"))
         }
     }
 
@@ -180,7 +225,7 @@ public enum ReportJSON {
             sessions_per_week: p.sessionsPerWeek, expected_sessions: p.expectedSessions?.doubleValue,
             overall_adherence: p.overall?.doubleValue, adherence: adherenceMap(p.adherence),
             band: p.band?.rawValue, session_days: p.sessionDays?.doubleValue, monitoring_days: p.monitoringDays,
-            step_up_reps: p.stepUpReps, step_up_days: p.stepUpDays,
+            step_up_reps: p.stepUpsPrescribed ? p.stepUpReps : nil, step_up_days: p.stepUpsPrescribed ? p.stepUpDays : nil,
             step_up_reps_per_session_day: p.repsPerStepUpDay?.doubleValue,
             step_up_trend_pct_per_week: p.trend.percentPerWeek, step_up_trend: p.trend.label.rawValue,
             step_up_left: p.stepUpLeft, step_up_right: p.stepUpRight,
@@ -209,12 +254,22 @@ public enum ReportJSON {
     /// The whole report as pretty-printed JSON (keys sorted, so the same inputs give the same bytes).
     public static func encode(_ report: MonthlyReport) throws -> Data {
         let i = report.ingest
+        let rtmByID = Dictionary(report.rtm.map { ($0.id, $0.periods) }, uniquingKeysWith: { a, _ in a })
+        let reported = Set(report.patients.map(\.id))
         let doc = Document(
             month: report.settings.month.description, as_of: report.settings.asOf.description,
             grouping: report.settings.grouping.rawValue, tool_version: report.settings.toolVersion,
-            files_read: i.files.count, rows_read: i.rowsRead, rows_rejected: i.rowsRejected,
+            files_read: i.files.count, rows_read: i.rowsRead, rows_accepted: i.files.reduce(0) { $0 + $1.accepted },
+            rows_rejected: i.rowsRejected,
             duplicates_dropped: i.duplicatesDropped,
-            patients: report.patients.map { patient($0) },
+            patients: report.patients.map { p in
+                var json = patient(p)
+                json.rtm_periods = (rtmByID[p.id] ?? []).map(RTMPeriodJSON.init)
+                return json
+            },
+            rtm_other_patients: report.rtm.filter { !reported.contains($0.id) }.map {
+                RTMPatient(patient_id: $0.id, therapist: $0.therapist, clinic: $0.clinic, rtm_periods: $0.periods.map(RTMPeriodJSON.init))
+            },
             rejected_rows: i.rejects.map { Reject(file: $0.file, line: $0.line, reason: $0.reason) },
             unknown_exercises: i.unknownExercises.map { Unknown(name: $0.name, rows: $0.rows) })
         let encoder = JSONEncoder()
@@ -227,7 +282,8 @@ public enum ReportJSON {
 
 /// The rejects file: every rejected row, with its fields under the canonical column names
 /// (so the file can be fixed and given back to adhere as an input), then the file, line and
-/// reason it was rejected for, and the row exactly as it was written. RFC 4180 CSV; text a
+/// reason it was rejected for, and the row exactly as it was written. RFC 4180 CSV (CRLF after
+/// every record, the header too); text a
 /// spreadsheet would run as a formula is guarded (see ``RejectsFormat``).
 public enum RejectsFile {
     public static func csv(_ rejects: [RejectedRow]) -> Data {
@@ -236,11 +292,13 @@ public enum RejectsFile {
         let columns = Column.canonical + [Column.setNumber, .repsLeft, .repsRight, .done].filter { c in
             rejects.contains { $0.fields[c] != nil }
         }
-        var out = (columns.map(\.rawValue) + RejectsFormat.extraColumns).joined(separator: ",") + "\n"
+        // Every record ends in CRLF, as RFC 4180 has it; a line break inside a quoted field is
+        // data and stays as the export wrote it.
+        var out = (columns.map(\.rawValue) + RejectsFormat.extraColumns).joined(separator: ",") + "\r\n"
         for r in rejects {
             var cells = columns.map { quote(r.fields[$0] ?? "") }
             cells += [quote(r.file), String(r.line), quote(r.reason), quote(r.raw)]
-            out += cells.joined(separator: ",") + "\n"
+            out += cells.joined(separator: ",") + "\r\n"
         }
         return Data(out.utf8)
     }

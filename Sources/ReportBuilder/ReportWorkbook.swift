@@ -2,19 +2,74 @@ import AdherenceAnalysis
 import SessionIngest
 import XLSXWriter
 
-/// Writes one group's monthly workbook: Summary, Trends, Data issues and About.
+/// Writes one group's monthly workbook: Summary, Trends, Charts, RTM, Data issues and About.
 public struct ReportWorkbook {
     public let report: MonthlyReport
     public let group: ReportGroup
+    /// Texts cut to fit a cell, counted for the whole run (see ``CellText``).
+    public let cuts: TextCuts
 
-    public init(report: MonthlyReport, group: ReportGroup) {
+    public init(report: MonthlyReport, group: ReportGroup, cuts: TextCuts = TextCuts()) {
         self.report = report
         self.group = group
+        self.cuts = cuts
     }
 
     /// Rejected rows listed on the Data issues sheet at most (the rest of a sheet's 1,048,576
     /// rows is left for the other tables).
     static let maxListedRejects = 1_000_000
+
+    /// Links one sheet may hold (Excel's limit, which libxlsxwriter enforces: one more stops the
+    /// workbook).
+    public static let maxLinksPerSheet = 65_530
+
+    /// Where the patients go, within a sheet's limits: a block on Trends for as many patients as
+    /// its rows hold, links both ways for as many as a sheet's links allow, a Summary row for as
+    /// many as its rows hold. Patients keep the report's order, so those needing a call come
+    /// first and are the last to lose anything.
+    struct Layout: Equatable {
+        /// The first row of each block on Trends, for the first `blockRows.count` patients.
+        var blockRows: [Int]
+        /// Patients (the first ones) whose id on Summary links to their block, and back.
+        var linked: Int
+        /// Patients (the first ones) with a row on Summary.
+        var summaryRows: Int
+        /// The row below the last block on Trends.
+        var trendsEnd: Int
+
+        /// The first block's row on Trends: below the title, the introduction and a blank row.
+        static let firstBlockRow = 3
+
+        /// Rows a patient's block takes on Trends, as ``writeTrends(_:layout:summaryTop:)`` writes
+        /// it: a heading (with the step-up direction), the reasons to call, the table's header,
+        /// one row per week, and a blank row. (The rows' heights vary with their text; their
+        /// number does not. The charts are on the Charts sheet.)
+        static func blockHeight(weeks: Int) -> Int { 4 + weeks }
+
+        /// - Parameters:
+        ///   - weeks: each patient's number of weeks, in report order.
+        ///   - summaryTop: the Summary's header row.
+        ///   - maxRow: the last row of a sheet (zero-based).
+        static func make(weeks: [Int], summaryTop: Int, maxRow: Int = ExcelLimits.maxRow,
+                         maxLinks: Int = ReportWorkbook.maxLinksPerSheet) -> Layout {
+            var rows: [Int] = []
+            var row = firstBlockRow
+            for w in weeks {
+                let next = row + blockHeight(weeks: w)
+                // The row after the last block is kept for the line saying who did not fit.
+                guard next <= maxRow else { break }
+                rows.append(row)
+                row = next
+            }
+            let summary = min(weeks.count, max(0, maxRow - summaryTop))
+            return Layout(blockRows: rows, linked: min(rows.count, maxLinks, summary), summaryRows: summary, trendsEnd: row)
+        }
+    }
+
+    /// The layout of this workbook's sheets.
+    func layout(summaryTop: Int) -> Layout {
+        Layout.make(weeks: group.patients.map(\.weeks.count), summaryTop: summaryTop)
+    }
 
     static let green = CellFormat(fontColor: 0x006100, background: 0xC6EFCE)
     static let amber = CellFormat(fontColor: 0x9C5700, background: 0xFFEB9C)
@@ -49,17 +104,23 @@ public struct ReportWorkbook {
     public func write(to path: String) throws -> Workbook.Contents {
         let s = report.settings
         let wb = try Workbook(path: path, properties: .init(
-            title: "Adherence report \(s.month) — \(group.label)",
+            title: cuts.fit("Adherence report \(s.month) — \(group.label)", limit: CellText.shortLimit, sheet: "document properties"),
             subject: "Home-exercise adherence, as of \(s.asOf)",
             created: Int(s.asOf.raw) * 86_400))
-        let summary = try wb.addWorksheet("Summary")
-        let trends = try wb.addWorksheet("Trends")
-        let charts = try wb.addWorksheet("Charts")
-        let issues = try wb.addWorksheet("Data issues")
-        let about = try wb.addWorksheet("About")
-        let blocks = try writeTrends(trends)
+        let summary = try wb.addSheet("Summary", cuts: cuts)
+        let trends = try wb.addSheet("Trends", cuts: cuts)
+        let charts = try wb.addSheet("Charts", cuts: cuts)
+        let rtm = try wb.addSheet("RTM", cuts: cuts)
+        let issues = try wb.addSheet("Data issues", cuts: cuts)
+        let about = try wb.addSheet("About", cuts: cuts)
+        // The layout leaves room above the Summary's table for every notice it may add (3).
+        let base = summaryNotices
+        let layout = layout(summaryTop: ReportWorkbook.summaryHeaderRow(notices: base.count + 3))
+        let notices = base + layoutNotices(layout)
+        let blocks = try writeTrends(trends, layout: layout, summaryTop: ReportWorkbook.summaryHeaderRow(notices: notices.count))
         try writeCharts(charts, workbook: wb, trends: trends.name, blocks: blocks)
-        try writeSummary(summary, trendRows: blocks.mapValues(\.heading))
+        try writeSummary(summary, notices: notices, layout: layout)
+        try writeRTM(rtm)
         try writeIssues(issues)
         try writeAbout(about)
         try summary.activate()
@@ -148,7 +209,7 @@ public struct ReportWorkbook {
             SummaryColumn(title: "Expected sessions", format: ReportWorkbook.sevenths) { $0.expectedSessions.map { .number($0.doubleValue) } },
             SummaryColumn(title: "Session days", format: ReportWorkbook.percent1) { $0.sessionDays.map { .number($0.doubleValue) } },
             SummaryColumn(title: "Monitoring days (30)", format: .integer) { .number(Double($0.monitoringDays)) },
-            SummaryColumn(title: "Step-up reps", format: .integer) { .number(Double($0.stepUpReps)) },
+            SummaryColumn(title: "Step-up reps", format: .integer) { $0.stepUpsPrescribed ? .number(Double($0.stepUpReps)) : nil },
             SummaryColumn(title: "Step-up trend (%/week)", format: ReportWorkbook.trendFormat) { p in
                 p.trend.percentPerWeek.map { .number($0) }
             },
@@ -166,9 +227,9 @@ public struct ReportWorkbook {
         return cols
     }
 
-    /// The Summary's table starts below its title, notices and the worklist's counts: the row
-    /// of its header.
-    var summaryHeaderRow: Int { 3 + summaryNotices.count }
+    /// The Summary's table starts below its title, its notices and the worklist's counts: the
+    /// row of its header.
+    static func summaryHeaderRow(notices: Int) -> Int { 3 + notices }
 
     /// What the reader of this workbook must know before trusting its figures: exercise names
     /// nobody settled, clinical columns the exports do not record (domain.md, "Understood, or
@@ -183,6 +244,13 @@ public struct ReportWorkbook {
             notices.append("Exercise names adhere does not know (\(names)) carry entries of \(patients.count) patient\(patients.count == 1 ? "" : "s") here: their reps count as Other reps, not towards adherence, so those figures may be too low. See Data issues; the clinic's admin settles them in the catalog file.")
         }
         notices += report.ingest.missingClinicalColumns.compactMap(\.summaryNotice)
+        for (names, merge) in report.merges {
+            let here = group.patients.contains { (names.column == "therapist" ? $0.therapist : $0.clinic) == merge.shown }
+                || group.name == merge.shown
+            guard here else { continue }
+            let others = merge.spellings.dropFirst().map { "'\($0.text)'" }.joined(separator: ", ")
+            notices.append("The \(names.column) '\(merge.shown)' is also written \(others) in the exports: read as one name, shown as the spelling used most. See Data issues.")
+        }
         return notices
     }
 
@@ -220,10 +288,27 @@ public struct ReportWorkbook {
         return widths
     }
 
-    func writeSummary(_ ws: Worksheet, trendRows: [String: Int]) throws {
+    /// What the sheets' limits left out, one notice each (none for a workbook that fits).
+    func layoutNotices(_ layout: Layout) -> [String] {
+        let n = group.patients.count
+        var notices: [String] = []
+        if layout.summaryRows < n {
+            notices.append("This sheet has room (1,048,576 rows) for the first \(layout.summaryRows) of the \(n) patients, in the order below; the other \(n - layout.summaryRows) are in the JSON (--json).")
+        }
+        if layout.blockRows.count < n {
+            notices.append("Trends has room (1,048,576 rows) for the weeks of the first \(layout.blockRows.count) of the \(n) patients, in the order below; the weeks of the other \(n - layout.blockRows.count) are in the JSON (--json).")
+        }
+        let linkable = min(layout.blockRows.count, layout.summaryRows)
+        if layout.linked < linkable {
+            notices.append("A sheet holds at most 65,530 links: the IDs of the first \(layout.linked) patients link to their weeks on Trends; for the other \(linkable - layout.linked), find the ID on Trends (Ctrl+F).")
+        }
+        return notices
+    }
+
+    func writeSummary(_ ws: Sheet, notices: [String], layout: Layout) throws {
         let cols = summaryColumns
         let widths = summaryWidths(cols)
-        let top = summaryHeaderRow
+        let top = ReportWorkbook.summaryHeaderRow(notices: notices.count)
         // What prints: the worklist's columns, from the id to the step-up trend, on a page's width
         // at full size (the other figures are read on screen). The title and notices span them.
         let firstPageEnd = max((PrintLayout.columnBreaks(widths, repeated: nil, landscape: true).first ?? cols.count) - 1, 1)
@@ -233,25 +318,25 @@ public struct ReportWorkbook {
             try ws.setRowHeight(row, height: PrintLayout.height(lines: PrintLayout.lines(text, pixels: firstPageWidth, size: size, bold: true), size: size))
         }
         try banner(summaryTitle, row: 0, format: ReportWorkbook.titleWrapped, size: 14)
-        for (i, notice) in summaryNotices.enumerated() {
+        for (i, notice) in notices.enumerated() {
             try banner("Note: " + notice, row: 1 + i, format: ReportWorkbook.redWrapped, size: 11)
         }
-        try ws.write(ClinicalWords.counts(group.patients), row: 1 + summaryNotices.count, column: 0, format: ReportWorkbook.bold)
+        try ws.write(ClinicalWords.counts(group.patients), row: 1 + notices.count, column: 0, format: ReportWorkbook.bold)
         var headerLines = 1
         for (c, col) in cols.enumerated() {
             try ws.write(col.title, row: top, column: c, format: .header)
             headerLines = max(headerLines, PrintLayout.lines(col.title, width: widths[c], bold: true))
         }
         try ws.setRowHeight(top, height: PrintLayout.height(lines: headerLines))
-        for (r, p) in group.patients.enumerated() {
+        for (r, p) in group.patients.prefix(layout.summaryRows).enumerated() {
             let row = top + r + 1
             var lines = 1
             for (c, col) in cols.enumerated() {
                 guard let v = col.value(p) else { continue }
                 switch v {
                 case .text(let t):
-                    if c == 0, let target = trendRows[p.id] {
-                        try ws.writeLink(t, toSheet: "Trends", cell: cellName(row: target, column: 0), row: row, column: c,
+                    if c == 0, r < layout.linked {
+                        try ws.writeLink(t, toSheet: "Trends", cell: cellName(row: layout.blockRows[r], column: 0), row: row, column: c,
                                          format: ReportWorkbook.linkTop)
                     } else {
                         try ws.write(t, row: row, column: c, format: col.wraps ? ReportWorkbook.wrapTop : ReportWorkbook.topAligned(col.format ?? .plain))
@@ -266,7 +351,7 @@ public struct ReportWorkbook {
             if lines > 1 { try ws.setRowHeight(row, height: PrintLayout.height(lines: lines)) }
         }
         for c in cols.indices { try ws.setColumns(c, c, width: widths[c]) }
-        let last = top + max(group.patients.count, 1)
+        let last = top + max(layout.summaryRows, 1)
         try ws.freezePanes(row: top + 1, column: 2)
         try ws.autofilter(firstRow: top, firstColumn: 0, lastRow: last, lastColumn: cols.count - 1)
         try ws.setPageSetup(PrintLayout.setup(landscape: true, title: printTitle, repeatRows: top...top, printColumns: 0...firstPageEnd))
@@ -305,11 +390,7 @@ public struct ReportWorkbook {
         }
     }
 
-    func formulaNumber(_ f: Fraction) -> String {
-        var s = String(f.doubleValue)
-        if s.hasSuffix(".0") { s.removeLast(2) }
-        return s
-    }
+    func formulaNumber(_ f: Fraction) -> String { NumberText.plain(f.doubleValue) }
 
     // MARK: - Trends
 
@@ -319,15 +400,12 @@ public struct ReportWorkbook {
         let weeks: ClosedRange<Int>?
     }
 
-    /// One block per patient (same order as Summary): a heading with the step-up direction, the
-    /// reasons to call, and the weekly table with in-cell bars. Blocks never break across a
-    /// printed page. Returns where each patient's block is, for the Summary's links and the
-    /// charts.
-    func writeTrends(_ ws: Worksheet) throws -> [String: TrendBlock] {
+    /// One block per patient (same order as Summary) at the rows `layout` gives: a heading with
+    /// the step-up direction and a link back to the patient's Summary row (below `summaryTop`),
+    /// the reasons to call, and the weekly table with in-cell bars. Blocks never break across a
+    /// printed page. Returns where each patient's block is, for the charts.
+    func writeTrends(_ ws: Sheet, layout: Layout, summaryTop: Int) throws -> [String: TrendBlock] {
         var rows: [String: TrendBlock] = [:]
-        var summaryRows: [String: Int] = [:]
-        let summaryTop = summaryHeaderRow
-        for (i, p) in group.patients.enumerated() { summaryRows[p.id] = summaryTop + i + 1 }
         let table = WeekTable(exercises: Array(exercises.indices), catalog: report.catalog)
         let headers = table.headers
         let widths = table.widths
@@ -352,8 +430,7 @@ public struct ReportWorkbook {
         let pageHeight = PrintLayout.pageHeight(landscape: true, repeated: PrintLayout.height(lines: 1, size: 14))
         var used = introHeight + PrintLayout.rowHeight
         var breaks: [Int] = []
-        var row = 3
-        for p in group.patients {
+        for (i, (p, row)) in zip(group.patients, layout.blockRows).enumerated() {
             var heading = p.id
             if let n = p.name { heading += " — \(n)" }
             if let t = p.therapist { heading += " (\(t))" }
@@ -374,9 +451,9 @@ public struct ReportWorkbook {
             let (words, format) = ReportWorkbook.direction(p, weeks: p.weeks)
             try ws.merge(words, firstRow: row, firstColumn: directionColumns.lowerBound, lastRow: row, lastColumn: directionColumns.upperBound,
                          format: format)
-            if let summaryRow = summaryRows[p.id] {
+            if i < layout.linked {
                 try ws.merge("", firstRow: row, firstColumn: linkColumns.lowerBound, lastRow: row, lastColumn: linkColumns.upperBound)
-                try ws.writeLink("to Summary", toSheet: "Summary", cell: cellName(row: summaryRow, column: 0),
+                try ws.writeLink("to Summary", toSheet: "Summary", cell: cellName(row: summaryTop + i + 1, column: 0),
                                  row: row, column: linkColumns.lowerBound)
             }
             try ws.setRowHeight(row, height: headingHeight)
@@ -385,12 +462,18 @@ public struct ReportWorkbook {
             try ws.setRowHeight(row + 1, height: detailHeight)
             let headerRow = row + 2
             try table.writeHeader(ws, row: headerRow)
+            // The next block starts Layout.blockHeight rows down, below the charts (11 rows at 75%).
             let r = try table.writeWeeks(p.weeks, to: ws, row: headerRow + 1)
             try table.dataBars(ws, first: headerRow + 1, last: r - 1)
-            row = r + 1
+            assert(r + 1 == row + Layout.blockHeight(weeks: p.weeks.count), "Layout.blockHeight counts the rows a block takes")
         }
         if group.patients.isEmpty {
             try ws.write("No patients in this report.", row: 3, column: 0)
+        } else if layout.blockRows.count < group.patients.count {
+            let more = group.patients.count - layout.blockRows.count
+            let text = "... and \(more) more patient\(more == 1 ? "" : "s") than this sheet has rows for: see Summary, and the JSON (--json) for their weeks."
+            try ws.merge(text, firstRow: layout.trendsEnd, firstColumn: 0, lastRow: layout.trendsEnd, lastColumn: lastColumn, format: ReportWorkbook.redWrapped)
+            try ws.setRowHeight(layout.trendsEnd, height: PrintLayout.height(lines: PrintLayout.lines(text, pixels: tableWidth, bold: true)))
         }
         try table.setColumnWidths(ws)
         try ws.setPageSetup(PrintLayout.setup(landscape: true, title: printTitle, repeatRows: 0...0))
@@ -403,7 +486,7 @@ public struct ReportWorkbook {
     /// charts drawn from the patient's weeks on Trends; two patients a printed page. On their own
     /// sheet because LibreOffice lays out every drawing of a sheet for every printed page of it:
     /// a chart on the long Trends sheet cost 0.19 s of CPU to open, here about 0.06 s.
-    func writeCharts(_ ws: Worksheet, workbook: Workbook, trends: String, blocks: [String: TrendBlock]) throws {
+    func writeCharts(_ ws: Sheet, workbook: Workbook, trends: String, blocks: [String: TrendBlock]) throws {
         let table = WeekTable(exercises: Array(exercises.indices), catalog: report.catalog)
         let widths = [Double](repeating: 10, count: 12)
         let room = PrintLayout.room(widths)
@@ -423,11 +506,15 @@ public struct ReportWorkbook {
         var used = introHeight + PrintLayout.rowHeight
         var breaks: [Int] = []
         var row = 3
+        // A sheet's rows and links: the patients charted keep the report's order, and those past
+        // the sheet's rows (or its 65,530 links) are counted in a line at the end.
+        var links = 0, left = 0
         for p in group.patients {
             let wanted = chartsWanted(p)
             guard wanted.stepUps || wanted.pain, let block = blocks[p.id], let weeks = block.weeks else { continue }
+            guard row + 2 + chartRows + 2 <= ExcelLimits.maxRow else { left += 1; continue }
             let charts = try table.charts(for: p.weeks, in: workbook, sheet: trends, first: weeks.lowerBound, last: weeks.upperBound,
-                                          prefix: "\(p.id): ", stepUps: wanted.stepUps, adherence: false, pain: wanted.pain)
+                                          prefix: "\(p.id): ", stepUps: wanted.stepUps, adherence: false, pain: wanted.pain, cuts: cuts)
             let shown = [charts.stepUps, charts.pain].compactMap { $0 }
             guard !shown.isEmpty else { continue }
             var heading = p.id
@@ -443,8 +530,11 @@ public struct ReportWorkbook {
             }
             used += height
             try ws.merge(heading, firstRow: row, firstColumn: 0, lastRow: row, lastColumn: 9, format: ReportWorkbook.heading)
-            try ws.merge("", firstRow: row, firstColumn: 10, lastRow: row, lastColumn: 11)
-            try ws.writeLink("to Trends", toSheet: trends, cell: cellName(row: block.heading, column: 0), row: row, column: 10)
+            if links < ReportWorkbook.maxLinksPerSheet {
+                try ws.merge("", firstRow: row, firstColumn: 10, lastRow: row, lastColumn: 11)
+                try ws.writeLink("to Trends", toSheet: trends, cell: cellName(row: block.heading, column: 0), row: row, column: 10)
+                links += 1
+            }
             try ws.setRowHeight(row, height: headingHeight)
             try ws.merge(detail, firstRow: row + 1, firstColumn: 0, lastRow: row + 1, lastColumn: widths.count - 1, format: ReportWorkbook.redWrappedPlain)
             try ws.setRowHeight(row + 1, height: detailHeight)
@@ -455,8 +545,11 @@ public struct ReportWorkbook {
             }
             row += 2 + chartRows + 1
         }
-        if row == 3 {
+        if row == 3, left == 0 {
             try ws.write("No patient to call now or review for pain or declining step-ups.", row: 3, column: 0)
+        } else if left > 0 {
+            try ws.write("... and the charts of \(left) more patient\(left == 1 ? "" : "s") than this sheet has rows for: see their weeks on Trends.",
+                         row: row, column: 0, format: ReportWorkbook.red)
         }
         for (c, w) in widths.enumerated() { try ws.setColumns(c, c, width: w) }
         try ws.setPageSetup(PrintLayout.setup(landscape: true, title: printTitle, repeatRows: 0...0))
@@ -494,6 +587,7 @@ public struct ReportWorkbook {
         case .declining: return ("Step-ups ↓ declining" + rate, ReportWorkbook.directionDown)
         case .steady: return ("Step-ups → steady" + rate, ReportWorkbook.directionSteady)
         case .insufficientData: return ("Step-ups: too few days for a trend", ReportWorkbook.directionPlain)
+        case .notPrescribed: return ("Step-ups not prescribed over the look-back", ReportWorkbook.directionPlain)
         }
     }
 
@@ -508,80 +602,98 @@ public struct ReportWorkbook {
 
     /// Data issues: every table across one landscape page, long texts (files, reasons, raw rows)
     /// wrapped in rows as tall as they need (at most 409 points, Excel's tallest row: a raw row
-    /// longer than that prints cut, and is whole in the cell and in the rejects file).
-    func writeIssues(_ ws: Worksheet) throws {
+    /// longer than that prints cut, and is whole in the cell and in the rejects file). A sheet
+    /// holds 1,048,576 rows: each list shows what fits, keeping rows for the sections below it,
+    /// and says how many more there are and where to find them.
+    func writeIssues(_ ws: Sheet) throws {
         let ingest = report.ingest
-        let rejects = group.rejects.prefix(max(0, ReportWorkbook.maxListedRejects))
-        let longestFile = (rejects.map(\.file.count) + ingest.files.map(\.path.count) + ingest.unknownExercises.map(\.name.count)).max() ?? 10
+        let rejectsFile = "rejects-\(report.settings.month).csv"
+        let listed = group.rejects.prefix(max(0, ReportWorkbook.maxListedRejects))
+        let longestFile = (listed.map(\.file.count) + ingest.files.map(\.path.count) + ingest.unknownExercises.map(\.name.count)).max() ?? 10
         var widths: [Double] = [min(max(Double(longestFile) + 1, 14), 32), 10, 38, 0]
         let used = widths.prefix(3).reduce(0.0) { $0 + PrintLayout.pixels($1) }
         widths[3] = PrintLayout.width(forPixels: PrintLayout.pageWidth(landscape: true) - used - 4)
         let page = PrintLayout.room(widths)
+        var row = 0
+        /// Row `row` as tall as the longest of `texts` (each in its column) wraps; a text is
+        /// measured on its first 4,000 characters (more would be taller than a row can be).
         func fit(_ row: Int, _ texts: [(String, Int)]) throws {
-            let lines = texts.map { PrintLayout.lines($0.0, width: widths[$0.1]) }.max() ?? 1
+            let lines = texts.map { PrintLayout.lines($0.0.count > 4_000 ? String($0.0.prefix(4_000)) : $0.0, width: widths[$0.1]) }.max() ?? 1
             if lines > 1 { try ws.setRowHeight(row, height: PrintLayout.height(lines: lines)) }
         }
-        func section(_ title: String, headers: [String], at row: Int) throws -> Int {
+        func section(_ title: String, headers: [String]) throws {
             try ws.merge(title, firstRow: row, firstColumn: 0, lastRow: row, lastColumn: 3, format: ReportWorkbook.titleWrapped)
             try ws.setRowHeight(row, height: PrintLayout.height(lines: PrintLayout.lines(title, pixels: page, size: 14, bold: true), size: 14))
             for (c, h) in headers.enumerated() { try ws.write(h, row: row + 1, column: c, format: .header) }
             let lines = headers.indices.map { PrintLayout.lines(headers[$0], width: widths[$0], bold: true) }.max() ?? 1
             try ws.setRowHeight(row + 1, height: PrintLayout.height(lines: lines))
-            return row + 2
+            row += 2
         }
-        var row = 0
-        row = try section("Rejected rows (not counted anywhere in this report; also in rejects-\(report.settings.month).csv)", headers: ["File", "Line", "Reason", "Raw text"], at: row)
-        if group.rejects.isEmpty { try ws.write("None.", row: row, column: 0); row += 1 }
-        // A sheet holds 1,048,576 rows: list what fits; the rejects file always has them all.
-        for r in rejects {
+        func list(_ count: Int, reserve: Int, cap: Int = .max, more: String, _ item: (Int, Int) throws -> Void) throws {
+            if count == 0 { try ws.write("None.", row: row, column: 0); row += 1 }
+            let shown = min(count, cap, max(0, ExcelLimits.maxRow - reserve - row))
+            for i in 0..<shown { try item(i, row); row += 1 }
+            if shown < count {
+                let text = "... and \(count - shown) more than fit on this sheet: \(more)"
+                try ws.merge(text, firstRow: row, firstColumn: 0, lastRow: row, lastColumn: 3, format: ReportWorkbook.redWrapped)
+                try ws.setRowHeight(row, height: PrintLayout.height(lines: PrintLayout.lines(text, pixels: page, bold: true)))
+                row += 1
+            }
+            row += 1
+        }
+        try section("Rejected rows (not counted anywhere in this report; also in \(rejectsFile))", headers: ["File", "Line", "Reason", "Raw text"])
+        try list(group.rejects.count, reserve: 40, cap: listed.count, more: "see \(rejectsFile)") { i, row in
+            let r = group.rejects[i]
             try ws.write(r.file, row: row, column: 0, format: ReportWorkbook.wrapTop)
             try ws.write(r.line, row: row, column: 1, format: ReportWorkbook.integerTop)
             try ws.write(r.reason, row: row, column: 2, format: ReportWorkbook.wrapTop)
-            // A raw row longer than a cell holds is cut to fit; the rejects file keeps it whole.
-            let raw = r.raw.count > ExcelLimits.maxStringLength ? String(r.raw.prefix(ExcelLimits.maxStringLength)) : r.raw
-            try ws.write(raw, row: row, column: 3, format: ReportWorkbook.wrapTop)
-            try fit(row, [(r.file, 0), (r.reason, 2), (raw.count > 4_000 ? String(raw.prefix(4_000)) : raw, 3)])
-            row += 1
+            // A raw row longer than a cell holds is cut to fit (Sheet); the rejects file keeps it whole.
+            try ws.write(r.raw, row: row, column: 3, format: ReportWorkbook.wrapTop)
+            try fit(row, [(r.file, 0), (r.reason, 2), (r.raw, 3)])
         }
-        if group.rejects.count > rejects.count {
-            let text = "... and \(group.rejects.count - rejects.count) more rejected rows than fit on this sheet: see rejects-\(report.settings.month).csv"
-            try ws.merge(text, firstRow: row, firstColumn: 0, lastRow: row, lastColumn: 3, format: ReportWorkbook.redWrapped)
-            row += 1
-        }
-        row += 1
         let failed = ingest.failedFiles
         if !failed.isEmpty {
-            row = try section("Files that could not be read", headers: ["File", "Problem"], at: row)
-            for f in failed {
+            try section("Files that could not be read", headers: ["File", "Problem"])
+            try list(failed.count, reserve: 30, more: "they are named on standard error") { i, row in
+                let f = failed[i]
                 let problem = f.error.map { "\($0)" } ?? ""
                 try ws.write(f.path, row: row, column: 0, format: ReportWorkbook.wrapTop)
                 try ws.merge(problem, firstRow: row, firstColumn: 1, lastRow: row, lastColumn: 3, format: ReportWorkbook.wrapTop)
                 let lines = max(PrintLayout.lines(f.path, width: widths[0]),
                                 PrintLayout.lines(problem, pixels: PrintLayout.room(Array(widths[1...]))))
                 if lines > 1 { try ws.setRowHeight(row, height: PrintLayout.height(lines: lines)) }
-                row += 1
             }
-            row += 1
         }
-        row = try section("Duplicate rows dropped (rows repeated across overlapping exports count once)", headers: ["File", "Duplicates dropped"], at: row)
-        for f in ingest.files {
+        try section("Duplicate rows dropped (rows repeated across overlapping exports count once)", headers: ["File", "Duplicates dropped"])
+        try list(ingest.files.count, reserve: 20, more: "see the JSON (--json) or adhere check") { i, row in
+            let f = ingest.files[i]
             try ws.write(f.path, row: row, column: 0, format: ReportWorkbook.wrapTop)
             try ws.write(f.duplicates, row: row, column: 1, format: ReportWorkbook.integerTop)
             try fit(row, [(f.path, 0)])
-            row += 1
         }
-        row += 1
-        row = try section("Exercise names adhere does not know (counted as entries; reps shown as Other reps). Settle each in the catalog file (adhere check --write-catalog FILE writes one to finish)", headers: ["Exercise name", "Rows", "Patients"], at: row)
-        if ingest.unknownExercises.isEmpty { try ws.write("None.", row: row, column: 0); row += 1 }
-        for u in ingest.unknownExercises {
+        try section("Therapist and clinic names written more than one way (read as one name, shown as the spelling used most)",
+                    headers: ["Column", "Shown as", "Written as", "Patients and rejected rows"])
+        let spellings = report.merges.flatMap { m in m.merge.spellings.map { (m.names.column, m.merge.shown, $0) } }
+        try list(spellings.count, reserve: 15, more: "see standard error") { i, row in
+            let (column, shown, spelling) = spellings[i]
+            try ws.write(column, row: row, column: 0, format: ReportWorkbook.wrapTop)
+            try ws.write(shown, row: row, column: 1, format: ReportWorkbook.wrapTop)
+            try ws.write(spelling.text, row: row, column: 2, format: ReportWorkbook.wrapTop)
+            try ws.write(spelling.uses, row: row, column: 3, format: ReportWorkbook.integerTop)
+            try fit(row, [(shown, 1), (spelling.text, 2)])
+        }
+        try section("Exercise names adhere does not know (counted as entries; reps shown as Other reps). Settle each in the catalog file (adhere check --write-catalog FILE writes one to finish)",
+                    headers: ["Exercise name", "Rows", "Patients"])
+        let unknown = ingest.unknownExercises
+        try list(unknown.count, reserve: 10, more: "adhere check --write-catalog FILE lists them all") { i, row in
+            let u = unknown[i]
             try ws.write(u.name, row: row, column: 0, format: ReportWorkbook.wrapTop)
             try ws.write(u.rows, row: row, column: 1, format: ReportWorkbook.integerTop)
             try ws.write(u.patients.count, row: row, column: 2, format: ReportWorkbook.integerTop)
             try fit(row, [(u.name, 0)])
-            row += 1
         }
         for (c, w) in widths.enumerated() { try ws.setColumns(c, c, width: w) }
-        try ws.setPageSetup(PrintLayout.setup(landscape: true, title: printTitle, repeatRows: rejects.count > 20 ? 1...1 : nil))
+        try ws.setPageSetup(PrintLayout.setup(landscape: true, title: printTitle, repeatRows: listed.count > 20 ? 1...1 : nil))
     }
 
     static let integerTop = CellFormat(numberFormat: "0", alignTop: true)
@@ -592,7 +704,7 @@ public struct ReportWorkbook {
     /// table (each file's digest on the line below it, in 8-point type; how the files were read,
     /// once per way), the rules in 9-point type across the page: one or two printed pages for a
     /// report of a dozen input files.
-    func writeAbout(_ ws: Worksheet) throws {
+    func writeAbout(_ ws: Sheet) throws {
         let s = report.settings
         let ingest = report.ingest
         let widths: [Double] = [42, 11, 9, 9, 10, 10]
@@ -697,9 +809,7 @@ func calendarDate(_ d: Day) -> CalendarDate {
 public enum RuleText {
     public static func sentences(thresholds t: Thresholds, catalog: ExerciseCatalog) -> [String] {
         func pct(_ f: Fraction) -> String { num(f * Fraction(100)) + "%" }
-        func num(_ f: Fraction) -> String {
-            var s = String(f.doubleValue); if s.hasSuffix(".0") { s.removeLast(2) }; return s
-        }
+        func num(_ f: Fraction) -> String { NumberText.plain(f.doubleValue) }
         var out: [String] = []
         let protocolText = catalog.exercises.filter(\.inDefaultProtocol).map { e -> String in
             var s = e.displayName.lowercased()
@@ -717,6 +827,7 @@ public enum RuleText {
         out.append("Bands: \(pct(t.adherent)) or more adherent, \(pct(t.partial)) to under \(pct(t.adherent)) partial, under \(pct(t.partial)) low.")
         out.append("Session days = days with any entry among the active days, divided by the largest expected sessions, at most 100%.")
         out.append("Monitoring days = distinct days with any entry in the \(t.monitoringDays) days ending on the as-of date (16 or more meets the 16-of-30 remote-monitoring threshold).")
+        out.append(RemoteMonitoringRule.sentence(t))
         out.append("The step-up trend is the least-squares slope of reps per step-up day over the \(t.lookBackDays) days ending on the as-of date, per week, as a share of the mean: +\(num(t.building))%/week or more is building, -\(num(t.declining))%/week or less is declining, otherwise steady; fewer than \(t.minimumTrendDays) step-up days is insufficient data.")
         out.append("Side balance = the smaller of left and right step-up reps as a share of the larger.")
         out.append("Week by week (Monday to Sunday), figures count a week's days from the patient's start to the as-of date: weeks before the start are empty; a week with fewer than 7 such days is marked partial and compared per day (adherence, step-ups per day); an exercise not prescribed that week has no figures.")

@@ -67,11 +67,11 @@ struct WeekTable {
         PrintLayout.height(lines: PrintLayout.lines(label(w), width: labelWidth))
     }
 
-    func setColumnWidths(_ ws: Worksheet) throws {
+    func setColumnWidths(_ ws: Sheet) throws {
         for (c, w) in widths.enumerated() { try ws.setColumns(c, c, width: w) }
     }
 
-    func writeHeader(_ ws: Worksheet, row: Int) throws {
+    func writeHeader(_ ws: Sheet, row: Int) throws {
         for (c, h) in headers.enumerated() { try ws.write(h, row: row, column: c, format: WeekTable.headerFormat) }
         try ws.setRowHeight(row, height: headerHeight)
     }
@@ -81,7 +81,7 @@ struct WeekTable {
     /// In-cell bars over a patient's weeks (rows `first...last`): overall adherence (0 to 100%),
     /// step-ups per day (0 to the patient's best week) and the week's highest pain (0 to 10), so
     /// a column of weeks reads as a small bar chart: longer bars further down, a rise.
-    func dataBars(_ ws: Worksheet, first: Int, last: Int) throws {
+    func dataBars(_ ws: Sheet, first: Int, last: Int) throws {
         guard first <= last else { return }
         for (title, bars) in [("Overall adherence", DataBars(color: 0xA9D08E, minimum: 0, maximum: 1)),
                               ("Step-ups per day", DataBars(color: 0x9DC3E6, minimum: 0, maximum: nil)),
@@ -93,7 +93,7 @@ struct WeekTable {
 
     /// Writes the weeks from `row` on; returns the row after the last. Empty figures are left
     /// blank (a chart draws a gap there, not a 0).
-    func writeWeeks(_ weeks: [WeekFigures], to ws: Worksheet, row first: Int) throws -> Int {
+    func writeWeeks(_ weeks: [WeekFigures], to ws: Sheet, row first: Int) throws -> Int {
         var r = first
         let base = 4 + exercises.count
         for w in weeks {
@@ -127,26 +127,26 @@ struct WeekTable {
     /// it, and (`adherence`) overall adherence when some week expected a session; each only when
     /// asked for. Titles start with `prefix`.
     func charts(for weeks: [WeekFigures], in workbook: Workbook, sheet: String, first: Int, last: Int,
-                prefix: String, stepUps drawSteps: Bool = true, adherence: Bool, pain drawPain: Bool = true) throws
+                prefix: String, stepUps drawSteps: Bool = true, adherence: Bool, pain drawPain: Bool = true, cuts: TextCuts) throws
         -> (stepUps: Chart?, adherence: Chart?, pain: Chart?) {
         guard !weeks.isEmpty else { return (nil, nil, nil) }
         var steps: Chart?, overall: Chart?, pain: Chart?
         if drawSteps, weeks.contains(where: { $0.stepUps != nil }) {
-            let c = try workbook.addLineChart(title: ClinicalWords.capitalized("\(prefix)step-ups per day, week by week"), yAxisTitle: "reps a day")
+            let c = try workbook.addLineChart(title: ClinicalWords.capitalized("\(prefix)step-ups per day, week by week"), yAxisTitle: "reps a day", cuts: cuts, sheet: sheet)
             try c.addSeries(name: "Step-ups per day", sheet: sheet, categoryColumn: categoryColumn,
                             valueColumn: column("Step-ups per day"), firstRow: first, lastRow: last, color: 0x2E75B6)
             try c.setValueAxis(min: 0, max: nil)
             steps = c
         }
         if adherence, weeks.contains(where: { $0.overall != nil }) {
-            let c = try workbook.addLineChart(title: ClinicalWords.capitalized("\(prefix)adherence per week"), yAxisTitle: "adherence")
+            let c = try workbook.addLineChart(title: ClinicalWords.capitalized("\(prefix)adherence per week"), yAxisTitle: "adherence", cuts: cuts, sheet: sheet)
             try c.addSeries(name: "Overall", sheet: sheet, categoryColumn: categoryColumn, valueColumn: column("Overall adherence"),
                             firstRow: first, lastRow: last, color: 0x548235)
             try c.setValueAxis(min: 0, max: 1, numberFormat: "0%")
             overall = c
         }
         if drawPain, weeks.contains(where: { $0.painMax != nil }) {
-            let c = try workbook.addLineChart(title: ClinicalWords.capitalized("\(prefix)pain per week (0-10)"), yAxisTitle: "pain")
+            let c = try workbook.addLineChart(title: ClinicalWords.capitalized("\(prefix)pain per week (0-10)"), yAxisTitle: "pain", cuts: cuts, sheet: sheet)
             try c.addSeries(name: "Max pain", sheet: sheet, categoryColumn: categoryColumn, valueColumn: column("Max pain"),
                             firstRow: first, lastRow: last, color: 0xC00000)
             try c.addSeries(name: "Mean pain", sheet: sheet, categoryColumn: categoryColumn, valueColumn: column("Mean pain"),

@@ -2,11 +2,16 @@
 // file), for benchmarks and load tests. Deterministic: the same arguments give the same bytes.
 //
 //   synth-export --out DIR [--patients 2000] [--days 365] [--start 2025-11-01] [--seed 1] [--files 12]
-//                [--overlap DAYS]
+//                [--overlap DAYS] [--history DAYS]
 //
 // --overlap DAYS: each file also repeats the rows of the last DAYS days of the file before it,
 // as overlapping exports do; the number of repeated rows is printed (a check of the files
 // must drop exactly that many duplicates).
+//
+// --history DAYS: every patient also logged in the DAYS days before --start (earlier courses,
+// a clinic's older history), drawn from a second random stream: the rows from --start on are
+// the same as without it, so a report on the last month of both compares like with like.
+// --files then splits the whole range, history included, by date.
 //
 // Each patient follows one of a few patterns (consistent, partial dose, short holds,
 // weekend-only, drop-out, late start, declining step-ups, rising pain); about a third have a
@@ -83,7 +88,7 @@ let args = Array(CommandLine.arguments.dropFirst())
     return fallback
 }
 if args.contains("--help") || !args.contains("--out") {
-    print("usage: synth-export --out DIR [--patients 2000] [--days 365] [--start 2025-11-01] [--seed 1] [--files 12] [--overlap DAYS]")
+    print("usage: synth-export --out DIR [--patients 2000] [--days 365] [--start 2025-11-01] [--seed 1] [--files 12] [--overlap DAYS] [--history DAYS]")
     exit(args.contains("--help") ? 0 : 64)
 }
 let outDir = option("--out", "synthetic")
@@ -92,6 +97,7 @@ let days = Int(option("--days", "365")) ?? 365
 let seed = UInt64(option("--seed", "1")) ?? 1
 let fileCount = max(1, Int(option("--files", "12")) ?? 12)
 let overlap = max(0, Int(option("--overlap", "0")) ?? 0)
+let history = max(0, Int(option("--history", "0")) ?? 0)
 let startParts = option("--start", "2025-11-01").split(separator: "-").compactMap { Int($0) }
 guard startParts.count == 3 else { complain("synth-export: --start must be YYYY-MM-DD"); exit(64) }
 guard let start = daysFromCivil(startParts[0], startParts[1], startParts[2]) else { complain("synth-export: --start is not a date"); exit(64) }
@@ -113,9 +119,11 @@ plans.write("patient_id,exercise,reps_per_side,hold_seconds,sessions_per_week,st
 var files: [Output] = []
 for k in 0..<fileCount { files.append(Output(path: outDir + "/sessions/export-\(two(k / 10))\(k % 10).csv")) }
 for f in files { f.write("patient_id,patient_name,therapist,clinic,performed_at,exercise,side,sets,reps,hold_seconds,pain,notes\n") }
-let daysPerFile = (days + fileCount - 1) / fileCount
+let daysPerFile = (history + days + fileCount - 1) / fileCount
+let firstDay = start - history
 
 var rng = Rng(state: seed)
+var older = Rng(state: seed ^ 0x5EED_0F_0142)
 var rows = 0
 var repeated = 0
 for p in 0..<patients {
@@ -130,6 +138,18 @@ for p in 0..<patients {
         let spw = [3, 5, 7][rng.below(3)]
         plans.write("\(id),Hip flexor stretch,10,10,\(spw),\(iso(first)),\n\(id),Calf stretch,10,,\(spw),\(iso(first)),\n\(id),Step-ups,,,\(spw),\(iso(first)),\n")
     }
+    // Older history: about two sessions in three days, the programme's six rows each.
+    for d in firstDay..<start where older.chance(0.65) {
+        let when = "\(iso(d))T\(two(6 + older.below(17))):\(two(older.below(60))):00"
+        let pain = older.chance(0.4) ? String(older.below(4)) : ""
+        var day = ""
+        for (exercise, sets, reps, hold, pain) in [("Hip flexor stretch", 1, 10, "10", pain), ("Calf stretch", 1, 10, "30", ""),
+                                                   ("Step-ups", 2, 10 + older.below(10), "", "")] {
+            for side in ["left", "right"] { day += "\(id),\(name),\(therapist),\(clinic),\(when),\(exercise),\(side),\(sets),\(reps),\(hold),\(pain),\n" }
+        }
+        rows += 6
+        files[min(fileCount - 1, (d - firstDay) / daysPerFile)].write(day)
+    }
     var stepBase = 10 + rng.below(10)
     for d in first..<min(stop, start + days) {
         let weekday = (d + 3) % 7 + 1
@@ -137,7 +157,7 @@ for p in 0..<patients {
         if rng.chance(pattern == .consistent ? 0.03 : 0.15) { continue }
         let hour = 6 + rng.below(17), minute = rng.below(60)
         let when = "\(iso(d))T\(two(hour)):\(two(minute)):00"
-        let fileIndex = min(fileCount - 1, (d - start) / daysPerFile)
+        let fileIndex = min(fileCount - 1, (d - firstDay) / daysPerFile)
         // The day's rows, written to its file (and again to the next, when exports overlap).
         var day = ""
         let rowsBefore = rows
@@ -163,7 +183,7 @@ for p in 0..<patients {
             rows += 1
         }
         files[fileIndex].write(day)
-        if overlap > 0 && fileIndex + 1 < fileCount && (d - start) >= (fileIndex + 1) * daysPerFile - overlap {
+        if overlap > 0 && fileIndex + 1 < fileCount && (d - firstDay) >= (fileIndex + 1) * daysPerFile - overlap {
             files[fileIndex + 1].write(day)
             repeated += rows - rowsBefore
         }
@@ -172,5 +192,5 @@ for p in 0..<patients {
 for f in files { f.flush() }
 plans.flush()
 files.removeAll()
-complain("synth-export: \(patients) patients, \(days) days from \(iso(start)), \(rows) rows in \(fileCount) file(s) in \(outDir)/sessions, plans in \(outDir)/plans.csv"
+complain("synth-export: \(patients) patients, \(days) days from \(iso(start))\(history > 0 ? " after \(history) days of history" : ""), \(rows) rows in \(fileCount) file(s) in \(outDir)/sessions, plans in \(outDir)/plans.csv"
          + (overlap > 0 ? "; \(repeated) rows repeated by overlapping exports" : ""))

@@ -59,3 +59,27 @@ final class DayAndFractionTests: XCTestCase {
         XCTAssertTrue(Fraction(Int64.max - 1, Int64.max) < Fraction(1))
     }
 }
+
+/// The one number formatter: every threshold and figure in words goes through it.
+final class NumberTextTests: XCTestCase {
+    func testPlainDropsOnlyATrailingPointZero() {
+        XCTAssertEqual(NumberText.plain(Fraction(10)), "10")
+        XCTAssertEqual(NumberText.plain(Fraction(15, 2)), "7.5")
+        XCTAssertEqual(NumberText.plain(Fraction(1, 4)), "0.25")
+        XCTAssertEqual(NumberText.plain(2.0), "2")
+        XCTAssertEqual(NumberText.plain(-0.5), "-0.5")
+    }
+
+    func testOneDecimalRoundsAndDropsPointZero() {
+        XCTAssertEqual(NumberText.oneDecimal(5.46), "5.5")
+        XCTAssertEqual(NumberText.oneDecimal(6.04), "6")
+        XCTAssertEqual(NumberText.oneDecimal(0.25), "0.2")  // %.1f rounds half to even on binary 0.25
+    }
+
+    func testOneDecimalDownNeverRoundsUpAndCutsTowardZero() {
+        XCTAssertEqual(NumberText.oneDecimalDown(Fraction(996, 100)), "9.9")  // a 9.96 s hold is not the 10 s prescribed
+        XCTAssertEqual(NumberText.oneDecimalDown(Fraction(6)), "6")
+        XCTAssertEqual(NumberText.oneDecimalDown(Fraction(-156, 100)), "-1.5")
+        XCTAssertEqual(NumberText.oneDecimalDown(Fraction(-1, 2)), "-0.5")
+    }
+}

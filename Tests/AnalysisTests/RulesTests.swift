@@ -183,6 +183,24 @@ final class RulesTests: XCTestCase, RuleCase {
         XCTAssertNil(g.trend.percentPerWeek)
     }
 
+    /// A plan without step-ups has no step-up figures (not 0 reps and "insufficient data",
+    /// which read as a patient who is not doing them); a plan that adds step-ups on the last
+    /// day of the look-back has them.
+    func testStepUpFiguresOnlyWhenStepUpsArePrescribed() {
+        let calfOnly = PatientRecord(id: "A", entries: [entry("2026-10-05", calf, reps: 20)],
+                                     prescription: .plan([plan(calf, reps: 10, perWeek: 7, from: "2026-09-01", to: nil)]))
+        let f = analyzer.analyze(calfOnly, window: october)
+        XCTAssertFalse(f.stepUpsPrescribed)
+        XCTAssertEqual(f.trend.label, .notPrescribed)
+        XCTAssertNil(f.trend.percentPerWeek)
+        let addedLate = PatientRecord(id: "B", entries: [entry("2026-10-05", calf, reps: 20)],
+                                      prescription: .plan([plan(calf, reps: 10, perWeek: 7, from: "2026-09-01", to: nil),
+                                                           plan(step, reps: nil, perWeek: 7, from: "2026-10-31", to: nil)]))
+        let g = analyzer.analyze(addedLate, window: october)
+        XCTAssertTrue(g.stepUpsPrescribed)
+        XCTAssertEqual(g.trend.label, .insufficientData)  // no step-up day at all
+    }
+
     func testVolumeAndSideBalance() {
         // Left 30, right 20, and a 10-rep `both` row: 60 reps in all; left 40, right 30; balance 3/4.
         // One rep-less day does not count as a step-up day: 2 step-up days, 30 a day.

@@ -97,7 +97,8 @@ final class CommandLineTests: XCTestCase {
         let again = try AdhereProcess.run(["report", "--month", "2026-10", "--by", "all", "--out", out.path, "Fixtures/sessions"])
         XCTAssertEqual(again.code, 73, again.stderr)
         XCTAssertEqual(try Data(contentsOf: rejects), before)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix(".") && $0 != ".adhere.lock" }, [])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix(".") && $0 != ".adhere.lock" && $0 != ".adhere-inputs" }, [],
+                       "no temporary file left (the lock and the inputs' digests are adhere's own)")
     }
 
     func testGroupNamesCannotLeaveTheOutputFolderAndCSVTextStaysText() throws {
@@ -113,7 +114,8 @@ final class CommandLineTests: XCTestCase {
         let r = try AdhereProcess.run(["report", "--month", "2026-10", "--out", out.path, input.path])
         XCTAssertEqual(r.code, 0, r.stderr)
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0 != ".adhere.lock" }.sorted()
-        XCTAssertEqual(files, ["adhere-2026-10-abs-path.xlsx", "adhere-2026-10-etc.xlsx", "rejects-2026-10.csv"])
+        XCTAssertEqual(files, ["adhere-2026-10-abs-path.xlsx", "adhere-2026-10-etc.xlsx", "adhere-2026-10-overview.xlsx",
+                               "rejects-2026-10.csv", "rtm-2026-10.csv"])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["in", "out"])
         let dump = try WorkbookDump.read(out.appendingPathComponent("adhere-2026-10-etc.xlsx").path)
         let s = try XCTUnwrap(dump.sheet("Summary"))

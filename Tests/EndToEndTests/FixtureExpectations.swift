@@ -36,9 +36,9 @@ struct ExpectedPatient: Sendable {
     let band: String?              // "adherent" | "partial" | "low"
     let sessionDays: Double?
     let monitoringDays: Int
-    let stepUpReps: Int
+    let stepUpReps: Int?           // nil when step-ups are not prescribed (shown empty, not 0)
     let trendPct: Double?          // %/week, nil when insufficient data
-    let trendLabel: String         // "building" | "steady" | "declining" | "insufficient data"
+    let trendLabel: String         // "building" | "steady" | "declining" | "insufficient data" | "not prescribed"
     let sideBalance: Double?
     let painChange: Double?
     let maxPain: Double?
@@ -306,9 +306,9 @@ enum FixtureExpectations {
             band: "partial",
             sessionDays: 24.0 / 31.0,          // 22 weekdays + 2 Wall-sit Sundays
             monitoringDays: 23,                // 21 weekdays in 10-02..10-31 + 2
-            stepUpReps: 0,
+            stepUpReps: nil,                   // step-ups are not in P011's plan
             trendPct: nil,
-            trendLabel: "insufficient data",
+            trendLabel: "not prescribed",
             sideBalance: nil,
             painChange: nil,
             maxPain: nil,
@@ -517,8 +517,8 @@ enum FixtureExpectations {
             adherence: ["hip_flexor_stretch": 11.0 / 15.0, "calf_stretch": 11.0 / 15.0],
             band: "partial", sessionDays: 13.0 / 15.0, // 11 + Wall sit on 10-04 and 10-11
             monitoringDays: 23,                // 09-21..09-30 (10) + 13
-            stepUpReps: 0,
-            trendPct: nil, trendLabel: "insufficient data",
+            stepUpReps: nil,                   // step-ups are not in P011's plan
+            trendPct: nil, trendLabel: "not prescribed",
             sideBalance: nil, painChange: nil, maxPain: nil,
             changeVsLastMonth: -4.0 / 15.0,    // 11/15 - 1
             lastEntry: "2026-10-15", needsAttention: ["adherence down 20+ points vs last month"]

@@ -6,18 +6,7 @@ import TestSupport
 final class HostileInputTests: XCTestCase {
     let header = "patient_id,patient_name,therapist,performed_at,exercise,side,sets,reps,notes\n"
 
-    func write(_ text: String, to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-    }
-
-    /// Reads a CSV file with Python's csv module (an independent reader) into rows of fields.
-    func pythonCSV(_ path: String) throws -> [[String]] {
-        let script = "import csv, json, sys\nwith open(sys.argv[1], newline='', encoding='utf-8') as f:\n    json.dump(list(csv.reader(f)), sys.stdout)\n"
-        let r = try Process.runCollecting(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, path])
-        XCTAssertEqual(r.code, 0, r.stderr)
-        return try JSONDecoder().decode([[String]].self, from: Data(r.stdout.utf8))
-    }
+    func write(_ text: String, to url: URL) throws { try writeText(text, to: url) }
 
     /// The rejects file is RFC 4180 CSV that a spreadsheet cannot run as formulas, numbers stay
     /// numbers, and once fixed it reads back in with the guards removed.
@@ -44,8 +33,13 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(cell(2, "notes"), "line one\r\nline two", "a CRLF inside a field is kept, quoted")
         XCTAssertEqual(cell(2, "rejected_line"), "4")
 
-        // Fixed (-3 made 3) and given back by name: the row counts, under the patient id as exported.
+        // Records end in CRLF (RFC 4180); the CRLF inside P8's quoted note is its own (in the
+        // notes and the raw text: the last field, with the row's closing quote doubled).
         let text = try String(contentsOf: rejects, encoding: .utf8)
+        XCTAssertTrue(text.hasSuffix("line two\"\"\"\r\n"), text.debugDescription)
+        XCTAssertTrue(text.hasPrefix(rows[0].joined(separator: ",") + "\r\n"), "the header too")
+        XCTAssertEqual(text.components(separatedBy: "\r\n").count, 6, "three records, and P8's CRLF in its notes and raw text")
+        // Fixed (-3 made 3) and given back by name: the row counts, under the patient id as exported.
         let edited = text.replacingOccurrences(of: ",1,-3,", with: ",1,3,")
         XCTAssertNotEqual(edited, text)
         let fixed = dir.appendingPathComponent("fixed.csv")
@@ -58,36 +52,10 @@ final class HostileInputTests: XCTestCase {
     }
 
     /// Runs adhere with a time limit: a run that hangs (reading a FIFO) is killed and reported.
-    struct Run { let code: Int32; let stdout: String; let stderr: String }
-
-    func run(_ arguments: [String], seconds: Double = 60, asUser user: Int32? = nil) throws -> Run {
-        let p = Process()
-        if let user {
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            p.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", AdhereProcess.binary.path] + arguments
-        } else {
-            p.executableURL = AdhereProcess.binary
-            p.arguments = arguments
-        }
-        p.currentDirectoryURL = AdhereProcess.packageRoot
-        let outPipe = Pipe(), errPipe = Pipe()
-        p.standardOutput = outPipe
-        p.standardError = errPipe
-        try p.run()
-        nonisolated(unsafe) var timedOut = false
-        let pid = p.processIdentifier
-        let watchdog = DispatchWorkItem { timedOut = true; kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: watchdog)
-        nonisolated(unsafe) var errData = Data()
-        let errThread = Thread { errData = errPipe.fileHandleForReading.readDataToEndOfFile() }
-        errThread.start()
-        let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        watchdog.cancel()
-        while !errThread.isFinished { usleep(1000) }
-        XCTAssertFalse(timedOut, "adhere \(arguments.joined(separator: " ")) hung and was killed after \(seconds) s")
-        return Run(code: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                                    stderr: String(decoding: errData, as: UTF8.self))
+    func run(_ arguments: [String], seconds: Double = 60, asUser user: Int32? = nil) throws -> AdhereProcess.Watched {
+        let r = try AdhereProcess.runWatched(arguments, seconds: seconds, asUser: user)
+        XCTAssertFalse(r.timedOut, "adhere \(arguments.joined(separator: " ")) hung and was killed after \(seconds) s")
+        return r
     }
 
     /// A named pipe called x.csv, in a folder or named on the command line, is never opened
@@ -241,9 +209,9 @@ final class HostileInputTests: XCTestCase {
                                            AdhereProcess.binary.path, "report", "--month", "2026-10", "--out", out, inputs.path])
         guard r.code == 0 else { throw XCTSkip("strace cannot trace here: \(r.stderr)") }
         let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").map(String.init)
-        // Final names: the two workbooks and the rejects file.
+        // Final names: the two workbooks, the overview, the rejects file and the RTM file.
         let renames = lines.indices.filter { lines[$0].contains("rename") && lines[$0].contains(".tmp\"") && lines[$0].hasSuffix("= 0") }
-        XCTAssertEqual(renames.count, 3, lines.joined(separator: "\n"))
+        XCTAssertEqual(renames.count, 5, lines.joined(separator: "\n"))
         for i in renames {
             let pid = lines[i].split(separator: " ").first.map(String.init) ?? ""
             let after = lines[(i + 1)...].filter { $0.hasPrefix(pid + " ") }.prefix(2)
@@ -252,6 +220,124 @@ final class HostileInputTests: XCTestCase {
                 XCTFail("no open of the output folder after \(lines[i]): \(Array(after))"); continue
             }
             XCTAssertTrue(after.dropFirst().first?.contains("fsync(\(fd))") == true, "fsync of the folder after \(lines[i]): \(Array(after))")
+        }
+    }
+
+    /// A NUL inside a patient id (a truncated C string, a bad export) made a second patient
+    /// beside the real one. Now the row is rejected, with the character and where it is, in a
+    /// UTF-8 and a UTF-16 file alike; and `trend` never offers such an id as a suggestion.
+    func testANULInsideAnIdIsRejectedWithItsReasonNotANewPatient() throws {
+        let dir = try temporaryFolder(self)
+        let rows = "P1,Ann,Dana,2026-10-05,Step-ups,,1,10,ok\n"
+            + "P1\u{0},Ann,Dana,2026-10-06,Step-ups,,1,10,ok\n"
+            + "\u{0}P1,Ann,Dana,2026-10-07,Step-ups,,1,10,ok\n"
+            + "P\u{0}1,Ann,Dana,2026-10-08,Step-ups,,1,10,ok\n"
+            + "P\u{1B}[2J1,Ann,Dana,2026-10-09,Step-ups,,1,10,ok\n"
+        let utf8 = dir.appendingPathComponent("utf8/export.csv")
+        try write(header + rows, to: utf8)
+        let utf16 = dir.appendingPathComponent("utf16/export.csv")
+        try FileManager.default.createDirectory(at: utf16.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for unit in (header + rows).utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        try Data(bytes).write(to: utf16)
+        struct JSON: Decodable {
+            struct Patient: Decodable { let patient_id: String }
+            struct Reject: Decodable { let line: Int; let reason: String }
+            let rows_read: Int
+            let rows_rejected: Int
+            let patients: [Patient]
+            let rejected_rows: [Reject]
+        }
+        for input in [utf8, utf16] {
+            let out = dir.appendingPathComponent("out-\(input.deletingLastPathComponent().lastPathComponent)")
+            let r = try run(["report", "--month", "2026-10", "--by", "all", "--out", out.path, "--json", "-", input.path])
+            XCTAssertEqual(r.code, 0, r.stderr)
+            let json = try JSONDecoder().decode(JSON.self, from: Data(r.stdout.utf8))
+            XCTAssertEqual(json.patients.map(\.patient_id), ["P1"], "one patient, not two: \(input.path)")
+            XCTAssertEqual(json.rows_read, 5)
+            XCTAssertEqual(json.rows_rejected, 4)
+            XCTAssertEqual(json.rejected_rows.map(\.line), [3, 4, 5, 6])
+            XCTAssertEqual(json.rejected_rows.map(\.reason), [
+                "patient id holds a control character, found U+0000 (NUL) at character 3",
+                "patient id holds a control character, found U+0000 (NUL) at character 1",
+                "patient id holds a control character, found U+0000 (NUL) at character 2",
+                "patient id holds a control character, found U+001B (escape) at character 2"])
+            XCTAssertFalse(r.stderr.contains("\u{0}") || r.stderr.contains("\u{1B}"), r.stderr)
+            // The workbook opens, the raw rows shown with U+FFFD in place of the control characters.
+            let issues = try XCTUnwrap(WorkbookDump.read(out.appendingPathComponent("adhere-2026-10-all.xlsx").path).sheet("Data issues"))
+            XCTAssertEqual(issues["D3"]?.v.string, "P1\u{FFFD},Ann,Dana,2026-10-06,Step-ups,,1,10,ok")
+            XCTAssertEqual(issues["C3"]?.v.string, "patient id holds a control character, found U+0000 (NUL) at character 3")
+        }
+        // trend: an unknown id gets suggestions, never one holding a control character.
+        let trend = try run(["trend", "P2", "--as-of", "2026-10-31", utf8.path])
+        XCTAssertEqual(trend.code, 66, trend.stderr)
+        XCTAssertTrue(trend.stderr.contains("P1"), "the real patient is suggested: \(trend.stderr)")
+        XCTAssertFalse(trend.stderr.contains("\u{0}") || trend.stderr.contains("\u{1B}"), "no control character printed: \(trend.stderr.debugDescription)")
+    }
+
+    /// Runs adhere under strace, killed with SIGKILL at its `n`th rename (a real kill -9 at the
+    /// worst moment: the temporary file is complete, not yet in place).
+    func runKilledAtRename(_ n: Int, _ arguments: [String]) throws -> Int32 {
+        let r = try Process.runCollecting(URL(fileURLWithPath: "/usr/bin/strace"),
+                                          ["-f", "-o", "/dev/null", "-e", "trace=rename,renameat,renameat2",
+                                           "-e", "inject=rename,renameat,renameat2:signal=KILL:when=\(n)",
+                                           AdhereProcess.binary.path] + arguments)
+        return r.code
+    }
+
+    /// Every temporary file a run makes is cleaned by the next run wherever it was made: the
+    /// JSON file outside the output folder (report and nightly), a catalog draft, a trend
+    /// workbook. Was: only the output folder was cleaned, so these stayed forever.
+    func testTemporaryFilesOfKilledRunsAreCleanedWhereverTheyWereMade() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/strace") else { throw XCTSkip("strace is not installed") }
+        let dir = try temporaryFolder(self)
+        let input = dir.appendingPathComponent("in/a.csv")
+        try write(header + "P1,Ann,Dana,2026-10-05,Step-ups,,1,10,ok\n", to: input)
+        let elsewhere = dir.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        func hidden() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).filter { $0.hasPrefix(".") }.sorted()
+        }
+        let out = dir.appendingPathComponent("out").path
+        let json = elsewhere.appendingPathComponent("figures.json").path
+        // A run still going (this test's own process id) keeps its file.
+        let live = ".figures.json.\(getpid())-0.tmp"
+        try write("{}", to: elsewhere.appendingPathComponent(live))
+        // Renames: the workbook (1), the overview (2), the RTM file (3), the rejects file (4), the
+        // JSON (5). (No digest index: an input written a moment ago is not kept in it.)
+        let report = ["report", "--month", "2026-10", "--by", "all", "--out", out, "--json", json, input.path]
+        let killed = try runKilledAtRename(5, report)
+        guard killed != 0 else { throw XCTSkip("strace cannot inject signals here") }
+        let leftovers = try hidden().filter { $0 != live }
+        XCTAssertEqual(leftovers.count, 1, "the killed run's JSON: \(leftovers)")
+        let again = try run(report)
+        XCTAssertEqual(again.code, 0, again.stderr)
+        XCTAssertTrue(again.stderr.contains("removed \(leftovers.first ?? "?"), left over from an interrupted run"), again.stderr)
+        XCTAssertEqual(try hidden(), [live])
+
+        // nightly: each month's JSON (figures-2026-10.json) beside the configured figures.json.
+        // A new output folder, so the rejects file is renamed too (an unchanged file is not).
+        let nightly = ["nightly", "--today", "2026-10-20", "--settle-seconds", "0", "--by", "all", "--out", out + "-nightly", "--json", json, input.path]
+        _ = try runKilledAtRename(5, nightly)
+        let monthly = try hidden().filter { $0 != live }
+        XCTAssertEqual(monthly.count, 1)
+        XCTAssertTrue(monthly.first?.hasPrefix(".figures-2026-10.json.") == true, "\(monthly)")
+        let n = try run(nightly)
+        XCTAssertEqual(n.code, 0, n.stderr)
+        XCTAssertTrue(n.stderr.contains("removed \(monthly.first ?? "?")"), n.stderr)
+        XCTAssertEqual(try hidden(), [live])
+
+        // A catalog draft and a trend workbook: their one rename.
+        for (name, args) in [("catalog.csv", ["check", "--write-catalog", elsewhere.appendingPathComponent("catalog.csv").path, input.path]),
+                             ("p1.xlsx", ["trend", "P1", "--as-of", "2026-10-20", "--xlsx", elsewhere.appendingPathComponent("p1.xlsx").path, input.path])] {
+            _ = try runKilledAtRename(1, args)
+            let left = try hidden().filter { $0 != live }
+            XCTAssertEqual(left.count, 1, name)
+            XCTAssertTrue(left.first?.hasPrefix(".\(name).") == true, "\(left)")
+            let r = try run(args)
+            XCTAssertEqual(r.code, 0, r.stderr)
+            XCTAssertTrue(r.stderr.contains("removed \(left.first ?? "?"), left over from an interrupted run"), r.stderr)
+            XCTAssertEqual(try hidden(), [live], name)
         }
     }
 }

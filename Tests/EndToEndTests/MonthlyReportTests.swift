@@ -53,7 +53,7 @@ final class MonthlyReportTests: XCTestCase {
             assertClose(try number("Expected sessions"), e.expectedSessions, "\(who) expected sessions")
             assertClose(try number("Session days"), e.sessionDays, "\(who) session days")
             assertClose(try number("Monitoring days (30)"), Double(e.monitoringDays), "\(who) monitoring days")
-            assertClose(try number("Step-up reps"), Double(e.stepUpReps), "\(who) step-up reps")
+            assertClose(try number("Step-up reps"), e.stepUpReps.map(Double.init), "\(who) step-up reps")
             assertClose(try number("Step-up trend (%/week)"), e.trendPct, "\(who) trend %/week", accuracy: 1e-6)
             XCTAssertEqual(try cell("Step-up trend")?.v.string, e.trendLabel, "\(who) trend label")
             assertClose(try number("Side balance"), e.sideBalance, "\(who) side balance")
@@ -90,9 +90,10 @@ final class MonthlyReportTests: XCTestCase {
     func testOneWorkbookPerTherapistWithUnassignedLast() throws {
         let (r, out) = try report([])
         XCTAssertEqual(r.code, 0, r.stderr)
-        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0 != ".adhere.lock" }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { !$0.hasPrefix(".adhere") }.sorted()
         XCTAssertEqual(files, ["adhere-2026-10-Dana-Whitfield.xlsx", "adhere-2026-10-Sam-Okafor.xlsx",
-                               "adhere-2026-10-unassigned.xlsx", "rejects-2026-10.csv"])
+                               "adhere-2026-10-overview.xlsx", "adhere-2026-10-unassigned.xlsx", "rejects-2026-10.csv",
+                               "rtm-2026-10.csv"])
         var seen: [String] = []
         for (file, therapist) in [("adhere-2026-10-Dana-Whitfield.xlsx", "Dana Whitfield"),
                                   ("adhere-2026-10-Sam-Okafor.xlsx", "Sam Okafor"),
@@ -106,13 +107,14 @@ final class MonthlyReportTests: XCTestCase {
             seen += ids
         }
         XCTAssertEqual(seen.sorted(), FixtureExpectations.octoberOrder.sorted())
-        // One line per workbook, then the total line.
+        // One line per workbook, the overview's, then the total line.
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.count, 4, r.stdout)
+        XCTAssertEqual(lines.count, 5, r.stdout)
         let dana = FixtureExpectations.october.filter { $0.therapist == "Dana Whitfield" }
         XCTAssertTrue(lines[0].hasSuffix("adhere-2026-10-Dana-Whitfield.xlsx: \(dana.count) patients, \(dana.filter { !$0.needsAttention.isEmpty }.count) need attention"), lines[0])
-        XCTAssertTrue(lines[3].contains("read 2 files, \(FixtureExpectations.rowsRead) rows: \(FixtureExpectations.rowsRejected) rejected"), lines[3])
-        XCTAssertTrue(lines[3].contains("\(FixtureExpectations.duplicatesDropped) duplicates dropped"), lines[3])
+        XCTAssertTrue(lines[3].hasSuffix("adhere-2026-10-overview.xlsx: the clinic overview, 12 RTM periods closed (see \(out.path)/rtm-2026-10.csv)"), lines[3])
+        XCTAssertTrue(lines[4].contains("read 2 files, \(FixtureExpectations.rowsRead) rows: \(FixtureExpectations.rowsRejected) rejected"), lines[4])
+        XCTAssertTrue(lines[4].contains("\(FixtureExpectations.duplicatesDropped) duplicates dropped"), lines[4])
         for p in FixtureExpectations.october {
             XCTAssertFalse(r.stdout.contains(p.name) || r.stderr.contains(p.name), "patient name in output")
         }
@@ -247,7 +249,10 @@ final class MonthlyReportTests: XCTestCase {
         let (_, out) = try report(["--by", "all"])
         let rejectsURL = out.appendingPathComponent("rejects-2026-10.csv")
         let text = try String(contentsOf: rejectsURL, encoding: .utf8)
-        let lines = text.split(separator: "\n")
+        // RFC 4180: every record ends in CRLF (these rows hold no line break of their own).
+        XCTAssertTrue(text.hasSuffix("\r\n"))
+        XCTAssertFalse(text.replacingOccurrences(of: "\r\n", with: "").contains(where: { $0 == "\n" || $0 == "\r" }), "no bare LF or CR")
+        let lines = text.components(separatedBy: "\r\n").dropLast()
         XCTAssertEqual(lines.first, "patient_id,patient_name,therapist,clinic,performed_at,exercise,side,sets,reps,hold_seconds,pain,notes,rejected_file,rejected_line,rejected_reason,raw")
         XCTAssertEqual(lines.count - 1, FixtureExpectations.rowsRejected)
         let source = try String(contentsOf: AdhereProcess.packageRoot.appendingPathComponent("Fixtures/sessions/export-2026-10.csv"), encoding: .utf8)
@@ -345,15 +350,16 @@ final class MonthlyReportTests: XCTestCase {
             let r = try AdhereProcess.run(["report", "--month", "2026-10", "--plans", "Fixtures/plans.csv", "--out", out.path, "Fixtures/sessions"])
             XCTAssertEqual(r.code, 0, r.stderr)
         }
+        // The workbooks, the rejects file and the inputs' digests (.adhere-inputs: the fixtures are unchanged).
         let files = try FileManager.default.contentsOfDirectory(atPath: a.path).filter { $0 != ".adhere.lock" }.sorted()
-        XCTAssertEqual(files.count, 4)
+        XCTAssertEqual(files.count, 7, "three workbooks, the overview, the rejects and RTM files, the inputs' digests")
         for f in files {
             let x = try Data(contentsOf: a.appendingPathComponent(f)), y = try Data(contentsOf: b.appendingPathComponent(f))
             XCTAssertEqual(x, y, "\(f) differs between two runs")
             let mode = try FileManager.default.attributesOfItem(atPath: a.appendingPathComponent(f).path)[.posixPermissions] as? NSNumber
             XCTAssertEqual(mode?.intValue, 0o600, "\(f) must be owner-only")
         }
-        XCTAssertFalse(files.contains { $0.hasPrefix(".") }, "no temporary files left behind")
+        XCTAssertFalse(files.contains { $0.hasPrefix(".") && $0 != ".adhere-inputs" }, "no temporary files left behind")
     }
 
     func testOneThreadOrManyGiveTheSameBytes() throws {
@@ -366,12 +372,12 @@ final class MonthlyReportTests: XCTestCase {
                                            "Fixtures/dialects/vendor-b"], environment: ["ADHERE_THREADS": threads])
             XCTAssertEqual(r.code, 0, r.stderr)
             var files: [String: Data] = [:]
-            for name in try FileManager.default.contentsOfDirectory(atPath: out.path) where name != ".adhere.lock" {
+            for name in try FileManager.default.contentsOfDirectory(atPath: out.path) where !name.hasPrefix(".adhere") {
                 files[name] = try Data(contentsOf: out.appendingPathComponent(name))
             }
             outputs.append(files)
         }
-        XCTAssertEqual(outputs[0].count, 5)
+        XCTAssertEqual(outputs[0].count, 7)
         XCTAssertEqual(outputs[0], outputs[1])
         XCTAssertEqual(outputs[0], outputs[2])
     }
@@ -380,8 +386,7 @@ final class MonthlyReportTests: XCTestCase {
     /// cell in its place with the same text, and a value in every number or date cell. A
     /// workbook LibreOffice had to repair or could not read fully fails here, cell by cell.
     func testWorkbookOpensInLibreOfficeWithEveryCellInPlace() throws {
-        let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        let office = try XCTUnwrap(soffice, "LibreOffice is needed for this check; scripts/test.sh installs it")
+        let office = try XCTUnwrap(LibreOffice.binary, "LibreOffice is needed for this check; scripts/test.sh installs it")
         let (_, out) = try report(["--by", "all"])
         let workbook = out.appendingPathComponent("adhere-2026-10-all.xlsx")
         let conv = try temporaryFolder(self)

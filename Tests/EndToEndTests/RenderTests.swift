@@ -44,7 +44,9 @@ final class RenderTests: XCTestCase {
 
     func testSampleWorkbooksPrintCleanly() throws {
         let books = try report(["--month", "2026-10", "--plans", "Fixtures/plans.csv", "Fixtures/sessions", "Fixtures/dialects/vendor-b"])
-        XCTAssertEqual(books.count, 3)
+        // The three therapists' workbooks and the clinic overview (issue 15).
+        XCTAssertEqual(books.map(\.lastPathComponent).filter { $0.hasSuffix("-overview.xlsx") }, ["adhere-2026-10-overview.xlsx"])
+        XCTAssertEqual(books.count, 4)
         for b in books { try assertPrintsCleanly(b) }
     }
 
@@ -72,7 +74,7 @@ final class RenderTests: XCTestCase {
     func testEverySheetHasAPrintSetup() throws {
         let book = try XCTUnwrap(try report(["--month", "2026-10", "--plans", "Fixtures/plans.csv", "--by", "all", "Fixtures/sessions"]).first)
         let dump = try WorkbookDump.read(book.path)
-        XCTAssertEqual(dump.sheets.map(\.name), ["Summary", "Trends", "Charts", "Data issues", "About"])
+        XCTAssertEqual(dump.sheets.map(\.name), ["Summary", "Trends", "Charts", "RTM", "Data issues", "About"])
         for s in dump.sheets {
             XCTAssertEqual(s.scale ?? 100, 100, s.name)
             XCTAssertFalse(s.fit_to_page, s.name)

@@ -214,7 +214,11 @@ final class SessionLogReaderTests: XCTestCase {
         let r = read([f])
         XCTAssertEqual(r.rowsRead, 6)
         XCTAssertEqual(r.rejects.map(\.line), [3, 4, 5, 6])
-        XCTAssertEqual(Set(r.rejects.map(\.reason)), ["patient id holds a control character"])
+        XCTAssertEqual(r.rejects.map(\.reason), ["patient id holds a control character, found U+0000 (NUL) at character 2",
+                                                "patient id holds a control character, found U+001B (escape) at character 2",
+                                                "patient id holds a control character, found U+0009 (tab) at character 2",
+                                                "patient id holds a control character, found U+007F (DEL) at character 3"])
+        XCTAssertEqual(Set(r.rejects.map(\.category)), ["patient id holds a control character"], "one group in check")
         XCTAssertEqual(r.patients.map(\.id), ["P1"], "a tab around the id is trimmed, not a control character inside it")
         XCTAssertEqual(r.patients.first?.entries.count, 2)
     }
@@ -408,7 +412,8 @@ final class SessionLogReaderTests: XCTestCase {
             XCTAssertTrue(text.contains("line 2: the exercise is not in the catalog"), text)
             XCTAssertFalse(text.contains("Yoga"), "cell text is not repeated: in a misaligned file it could be a name")
             XCTAssertTrue(text.contains("line 3: reps_per_side must be a whole number from 1 to 1000"), text)
-            XCTAssertTrue(text.contains("line 4: end_date 2026-09-01 is before start_date 2026-10-01"), text)
+            XCTAssertTrue(text.contains("line 4: end_date is before start_date"), text)
+            XCTAssertFalse(text.contains("2026-09-01"), "nor dates of care")
             XCTAssertTrue(text.contains("line 5: sessions_per_week must be a whole number from 1 to 7"), text)
         }
     }

@@ -32,6 +32,48 @@ public struct AdhereProcess {
     public static func run(_ arguments: [String], environment: [String: String] = [:], cwd: URL? = nil) throws -> Result {
         try Process.runCollecting(binary, arguments, environment: environment, cwd: cwd ?? packageRoot)
     }
+
+    /// How a watched run ended.
+    public struct Watched: Sendable {
+        public let code: Int32
+        /// Ended by a signal (then `code` is the signal's number).
+        public let signalled: Bool
+        /// Killed by the watchdog after its time.
+        public let timedOut: Bool
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// Runs adhere killed after `seconds` (a run that hangs, reading a FIFO say, is a failure,
+    /// not a stuck suite); as another user (setpriv) when `user` is given.
+    public static func runWatched(_ arguments: [String], seconds: Double = 60, asUser user: Int32? = nil) throws -> Watched {
+        let p = Process()
+        if let user {
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            p.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", binary.path] + arguments
+        } else {
+            p.executableURL = binary
+            p.arguments = arguments
+        }
+        p.currentDirectoryURL = packageRoot
+        let outPipe = Pipe(), errPipe = Pipe()
+        p.standardOutput = outPipe
+        p.standardError = errPipe
+        try p.run()
+        nonisolated(unsafe) var timedOut = false
+        let pid = p.processIdentifier
+        let watchdog = DispatchWorkItem { timedOut = true; kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: watchdog)
+        nonisolated(unsafe) var errData = Data()
+        let errThread = Thread { errData = errPipe.fileHandleForReading.readDataToEndOfFile() }
+        errThread.start()
+        let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        watchdog.cancel()
+        while !errThread.isFinished { usleep(1000) }
+        return Watched(code: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal, timedOut: timedOut,
+                       stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
 }
 
 extension Process {
@@ -200,3 +242,19 @@ public enum JSONValue: Decodable, Equatable, Sendable {
     public var string: String? { if case .string(let s) = self { return s }; return nil }
 }
 
+/// LibreOffice headless, to show a workbook opens without repair in a second application.
+public enum LibreOffice {
+    /// The installed `soffice`, if any.
+    public static var binary: String? {
+        ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Converts every sheet of `workbook` to a CSV file in `folder` (UTF-8), with a fresh user
+    /// profile in `profile`.
+    public static func convertToCSV(_ office: String, _ workbook: String, into folder: URL, profile: URL) throws -> AdhereProcess.Result {
+        try Process.runCollecting(URL(fileURLWithPath: office),
+                                  ["-env:UserInstallation=file://\(profile.path)", "--headless", "--norestore",
+                                   "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+                                   "--outdir", folder.path, workbook])
+    }
+}

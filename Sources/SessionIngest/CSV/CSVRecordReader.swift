@@ -124,9 +124,19 @@ final class CSVRecordReader {
         start += min(count, end - start)
     }
 
+    /// Where in the source reading stops: no record starting at or after this byte offset is
+    /// read (a part of a file read on its own, see ``FileChunks``). Bytes past it may still be
+    /// looked at, as the containment of broken quotes looks at the next line.
+    var stopOffset = Int.max
+    /// The byte offset in the source where the next record starts (once the previous one is read).
+    var position: Int { bytesRead - (end - start) }
+    /// Physical lines read so far (line breaks inside quoted fields included).
+    var linesRead: Int { nextLine - 1 }
+
     /// Moves to the next non-empty record. Returns `false` at the end of the input.
     func next() throws -> Bool {
         while true {
+            if _slowPath(bytesRead - (end - start) >= stopOffset) { return false }
             if start == end {
                 if atEOF { return false }
                 try fill()
@@ -391,11 +401,21 @@ final class CSVRecordReader {
     }
 
     /// Whether the line starting at `from` is, on its own, a well-formed record with the
-    /// header's number of fields (more only when the extra ones are empty, as spreadsheets add):
-    /// every quoted field closed on the line and followed by a separator or the line end, no
-    /// quote inside an unquoted field. `nil` when the line's end is not buffered yet.
+    /// header's number of fields (see ``lineIsRecord(_:from:eof:separator:expectedFields:)``).
+    /// `nil` when the line's end is not buffered yet.
     func lineIsRecord(from: Int) -> Bool? {
-        let buf = buffer, end = self.end, eof = atEOF, sep = separator
+        CSVRecordReader.lineIsRecord(UnsafeBufferPointer(start: buffer, count: end), from: from, eof: atEOF,
+                                     separator: separator, expectedFields: expectedFields)
+    }
+
+    /// Whether the line starting at `from` in `buf` is, on its own, a well-formed record with
+    /// `expectedFields` fields (more only when the extra ones are empty, as spreadsheets add):
+    /// every quoted field closed on the line and followed by a separator or the line end, no
+    /// quote inside an unquoted field. `nil` when `buf` ends before the line does and `eof` is
+    /// false (more bytes are needed to tell).
+    static func lineIsRecord(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, eof: Bool, separator sep: UInt8,
+                             expectedFields: Int) -> Bool? {
+        let buf = bytes.baseAddress!, end = bytes.count
         let quote = CSVRecordReader.quote, lf = CSVRecordReader.lf, cr = CSVRecordReader.cr
         var p = from
         var count = 0
@@ -431,6 +451,32 @@ final class CSVRecordReader {
         }
         if count == 1 && lastFilled < 0 { return false } // a blank line
         return count == expectedFields || (count > expectedFields && lastFilled < expectedFields)
+    }
+
+    /// The first line start at or after `from` in `bytes` whose line is a record on its own
+    /// (``lineIsRecord(_:from:eof:separator:expectedFields:)``): after a line feed, or after a
+    /// carriage return not followed by one. `.needMore` when `bytes` ends before that can be
+    /// told (and `eof` is false); `.none` when there is no such line.
+    enum RecordLine: Equatable { case at(Int), needMore, none }
+    static func firstRecordLine(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, eof: Bool, separator: UInt8,
+                                expectedFields: Int) -> RecordLine {
+        var i = from
+        let n = bytes.count
+        while i < n {
+            let c = bytes[i]
+            i += 1
+            guard c == lf || c == cr else { continue }
+            if c == cr {
+                if i == n { return eof ? .none : .needMore }
+                if bytes[i] == lf { continue } // the line ends at the LF of this CRLF
+            }
+            switch lineIsRecord(bytes, from: i, eof: eof, separator: separator, expectedFields: expectedFields) {
+            case true?: return .at(i)
+            case nil: return .needMore
+            case false?: continue
+            }
+        }
+        return eof ? .none : .needMore
     }
 
     /// The end of a run of ordinary bytes starting at `from`: the position of the first

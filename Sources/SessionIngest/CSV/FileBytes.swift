@@ -15,6 +15,7 @@ struct FileReadError: Error, CustomStringConvertible {
 final class FileBytes: @unchecked Sendable {
     let path: String
     private let fd: Int32
+    var descriptor: Int32 { fd }
 
     init(path: String) throws {
         self.path = path
@@ -44,6 +45,20 @@ final class FileBytes: @unchecked Sendable {
         case S_IFREG: return nil
         case S_IFDIR: return "is a folder, not a file"
         default: return InputFiles.specialFile(mode)
+        }
+    }
+
+    /// The file's bytes from `offset` on (read with `pread`, so parts of one file can be read
+    /// at once on several threads).
+    func source(from offset: Int) -> ByteSource {
+        var at = offset
+        return { [self] out in
+            while true {
+                let n = pread(self.fd, out.baseAddress, out.count, off_t(at))
+                if n >= 0 { at += n; return n }
+                if errno == EINTR { continue }
+                throw FileReadError(path: self.path, reason: "could not be read (\(String(cString: strerror(errno))))")
+            }
         }
     }
 

@@ -140,16 +140,22 @@ package struct HeaderMatcher: Sendable {
         }
     }
 
-    /// Whether a first row is data rather than a header: no header name is a date, and every
-    /// data row of an export or a plans file holds one. (A data row can still match a column
-    /// name by chance, like a note "Completed".)
+    /// Whether a first row is data rather than a header: no header name is a date or a plain
+    /// number, and every data row of an export or a plans file holds a date (and an export's a
+    /// number of reps). (A data row can still match a column name by chance, like a note
+    /// "Completed".) Such a row is never repeated in a message: it holds patients' names.
     static func looksLikeData(_ fields: [String]) -> Bool {
         fields.contains { field in
             let bytes = Array(field.utf8)
             guard bytes.contains(where: { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return false }
-            switch bytes.withUnsafeBufferPointer({ DateParsing.parse(FieldParsing.trimmed($0), order: nil) }) {
-            case .success, .failure(.ambiguousSlash), .failure(.impossible), .failure(.outOfRange): return true
-            default: return false
+            return bytes.withUnsafeBufferPointer { b in
+                let t = FieldParsing.trimmed(b)
+                // A plain number (reps, sets, pain) is a value, never a column's name.
+                if FieldParsing.centis(t) != nil { return true }
+                switch DateParsing.parse(t, order: nil) {
+                case .success, .failure(.ambiguousSlash), .failure(.impossible), .failure(.outOfRange): return true
+                default: return false
+                }
             }
         }
     }

@@ -49,27 +49,29 @@ enum InputSniffing {
         if try reader.peek(3).starts(with: [0xEF, 0xBB, 0xBF]) { try reader.skip(3) }
         _ = try reader.next()
         reader.expectedFields = reader.fieldCount
-        var dayFirst: String?, monthFirst: String?, example: String?
+        // Lines, never values: a date column may hold anything (a name, in a shifted row), and
+        // messages never repeat patient data.
+        var dayFirst: Int?, monthFirst: Int?, example: Int?
         while try reader.next() {
             guard column < reader.fieldCount else { continue }
+            let line = reader.line
             reader.withField(column) { f in
                 let t = FieldParsing.trimmed(f)
                 guard t.contains(UInt8(ascii: "/")) else { return }
                 let parts = t.split(separator: UInt8(ascii: "/"), maxSplits: 2)
                 guard parts.count == 3, let a = FieldParsing.wholeNumber(UnsafeBufferPointer(rebasing: parts[0])),
                       let b = FieldParsing.wholeNumber(UnsafeBufferPointer(rebasing: parts[1])) else { return }
-                let text = String(decoding: t, as: UTF8.self)
-                if example == nil { example = text }
-                if a > 12 && b <= 12 && dayFirst == nil { dayFirst = text }
-                if b > 12 && a <= 12 && monthFirst == nil { monthFirst = text }
+                if example == nil { example = line }
+                if a > 12 && b <= 12 && dayFirst == nil { dayFirst = line }
+                if b > 12 && a <= 12 && monthFirst == nil { monthFirst = line }
             }
             if dayFirst != nil && monthFirst != nil { break }
         }
         switch (dayFirst, monthFirst) {
-        case let (d?, m?): throw IngestError.conflictingDates(file: path, column: columnName, dayFirst: d, monthFirst: m)
+        case let (d?, m?): throw IngestError.conflictingDates(file: path, column: columnName, dayFirstLine: d, monthFirstLine: m)
         case (.some, nil): return .dayFirst
         case (nil, .some): return .monthFirst
-        case (nil, nil): throw IngestError.ambiguousDates(file: path, column: columnName, example: example ?? "?")
+        case (nil, nil): throw IngestError.ambiguousDates(file: path, column: columnName, exampleLine: example ?? 2)
         }
     }
 }

@@ -6,8 +6,9 @@ public enum IngestError: Error, CustomStringConvertible, Sendable {
     case notCSV(file: String, looksLike: String)
     case empty(file: String)
     case unreadable(file: String, reason: String)
-    case ambiguousDates(file: String, column: String, example: String)
-    case conflictingDates(file: String, column: String, dayFirst: String, monthFirst: String)
+    /// Dates are named by their line, never repeated: a message holds no patient data.
+    case ambiguousDates(file: String, column: String, exampleLine: Int)
+    case conflictingDates(file: String, column: String, dayFirstLine: Int, monthFirstLine: Int)
     case badPlans(file: String, problems: [String])
     case noHeader(file: String, fields: Int)
     /// The file's columns can be read two ways; `settle` lists the options that choose.
@@ -25,7 +26,7 @@ public enum IngestError: Error, CustomStringConvertible, Sendable {
         switch self {
         case let .missingColumns(file, missing, found, candidates, kind):
             var s = "\(file): required column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) not found. "
-            s += "Columns found: \(found.map { "'\($0)'" }.joined(separator: ", ")). "
+            s += "Columns found: \(found.map { MessageText.quoted($0) }.joined(separator: ", ")). "
             if !candidates.isEmpty { s += "Nearest: \(candidates.map { "'\($0.header)' for \($0.column)" }.joined(separator: "; ")). " }
             switch kind {
             case .export:
@@ -49,11 +50,11 @@ public enum IngestError: Error, CustomStringConvertible, Sendable {
             return "\(file): the file is empty (no header row). Check that the export finished."
         case let .unreadable(file, reason):
             return "\(file): \(reason)."
-        case let .ambiguousDates(file, column, example):
-            return "\(file): the dates in column '\(column)' (for example '\(example)') could be day/month or month/day, "
+        case let .ambiguousDates(file, column, line):
+            return "\(file): the dates in column \(MessageText.quoted(column)) (for example on line \(line)) could be day/month or month/day, "
                 + "and no value in the file settles it. Run again with --date-order dmy (DD/MM/YYYY) or --date-order mdy (MM/DD/YYYY)."
         case let .conflictingDates(file, column, dayFirst, monthFirst):
-            return "\(file): column '\(column)' mixes day-first dates (like '\(dayFirst)') and month-first dates (like '\(monthFirst)'). "
+            return "\(file): column \(MessageText.quoted(column)) mixes day-first dates (like the one on line \(dayFirst)) and month-first dates (like the one on line \(monthFirst)). "
                 + "Fix the export, or force one reading with --date-order dmy or --date-order mdy."
         case let .badPlans(file, problems):
             let shown = problems.prefix(20).joined(separator: "\n  ")

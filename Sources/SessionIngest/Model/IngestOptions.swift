@@ -24,6 +24,8 @@ public struct IngestOptions: Sendable {
     public var keepEntries = true
     /// Compute each file's SHA-256 (for the report's About sheet).
     public var computeDigests = true
+    /// Digests kept from earlier runs: a file unchanged since is not hashed again.
+    public var digests: DigestIndex?
     /// Only this patient's rows are checked and kept (for one-patient views); other rows are
     /// passed over unchecked. `nil` = everyone.
     public var onlyPatient: String?

@@ -2,7 +2,7 @@ import AdherenceAnalysis
 
 /// How one session-log file is written, worked out from its first bytes and its header: the
 /// encoding mark, the separator, and which column is read as what.
-struct FileHeader {
+struct FileHeader: Sendable {
     /// The header's names, trimmed.
     let names: [String]
     /// Canonical column -> field index.
@@ -30,9 +30,7 @@ struct FileHeader {
         guard try reader.next() else { throw IngestError.empty(file: path) }
         func text(_ i: Int) -> String { TextDecoding.decode(reader.field(i), options.encoding).0.trimmingSpaces }
         let names = (0..<reader.fieldCount).map(text)
-        reader.expectedFields = names.count
-        // adhere's own rejects file, fixed and given back: its guarded fields lose their `'`.
-        reader.unguardFormulas = RejectsFormat.isRejectsHeader(names)
+        configure(reader, names: names)
         let matcher = HeaderMatcher(extra: options.extraColumns)
         let map = try matcher.map(headers: names, file: path) {
             // Only when a column is missing: the first rows' values, so a suggestion fits them.
@@ -47,11 +45,26 @@ struct FileHeader {
     }
 }
 
+extension FileHeader {
+    /// Sets a reader up for this file's rows (a reader that starts past the header, in a part
+    /// of a large file, reads them exactly as the reader that read the header).
+    func configure(_ reader: CSVRecordReader) {
+        reader.separator = separator
+        FileHeader.configure(reader, names: names)
+    }
+
+    private static func configure(_ reader: CSVRecordReader, names: [String]) {
+        reader.expectedFields = names.count
+        // adhere's own rejects file, fixed and given back: its guarded fields lose their `'`.
+        reader.unguardFormulas = RejectsFormat.isRejectsHeader(names)
+    }
+}
+
 /// Where each column a row is read from sits in the file's records.
-struct ColumnIndexes {
+struct ColumnIndexes: Sendable {
     let id, date, exercise: Int
     /// How reps are written: one reps column, left and right columns, or done/not done.
-    enum Reps { case total(Int), paired(left: Int?, right: Int?), done(Int) }
+    enum Reps: Sendable { case total(Int), paired(left: Int?, right: Int?), done(Int) }
     let reps: Reps
     let name, therapist, clinic, side, sets, hold, pain, notes, setNumber: Int?
 

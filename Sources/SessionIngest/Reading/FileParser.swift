@@ -4,9 +4,11 @@ import Foundation
 import Glibc
 #endif
 
-/// Reads one session-log file: its header, then each row, validated (``RowValidator``) and
-/// filed: accepted rows become entries of their patient with a fingerprint for the duplicate
-/// check, the others are rejected with file, line, reason and raw text.
+/// Reads one session-log file, or one part of a large one (``FilePart``): its header, then
+/// each row, validated (``RowValidator``) and filed: accepted rows become entries of their
+/// patient with a fingerprint for the duplicate check, the others are rejected with file,
+/// line, reason and raw text. A part's results are put together with the other parts' by
+/// ``FileParts/join(_:options:)``.
 struct FileParser {
     let options: IngestOptions
     var out: ParsedFile = ParsedFile(summary: InputFileSummary(path: ""))
@@ -16,33 +18,47 @@ struct FileParser {
     var idCache = LastValueCache()
     var nameCache = LastValueCache(), therapistCache = LastValueCache(), clinicCache = LastValueCache()
     var fileNumber = 0
+    /// Orders rows for "the latest wins": a part's rows number on from `part << 40`, so the
+    /// parts of a file keep the file's order.
     var rowNumber = 0
     /// The one patient wanted, as bytes, when `options.onlyPatient` is set.
     let onlyPatientBytes: [UInt8]?
-    /// Other patients' ids seen in a one-patient read (to suggest the nearest when the id is wrong).
+    /// Other patients' ids seen in a one-patient read (to suggest the nearest when the id is
+    /// wrong), in the order first seen.
     var knownIDs = Set<String>()
+    var knownIDOrder: [String] = []
     /// Every exercise spelling read (kept from the validator once the file is read).
     var exercisesSeen: [[UInt8]: ExerciseLookup] = [:]
+    /// The file's day/month order, worked out once for all its parts.
+    var dateOrders: DateOrderOnce?
 
     init(options: IngestOptions) {
         self.options = options
         onlyPatientBytes = options.onlyPatient.map { Array($0.utf8) }
     }
 
+    /// Reads a whole file.
     consuming func parse(_ path: String) -> ParsedFile {
-        out.summary = InputFileSummary(path: path)
+        parse(FilePart(path: path))
+    }
+
+    /// Reads a file, or a part of one.
+    consuming func parse(_ part: FilePart) -> ParsedFile {
+        out.summary = InputFileSummary(path: part.path)
+        rowNumber = part.index << 40
         do {
-            try readFile(path)
+            try read(part)
         } catch let e as IngestError {
             out.summary.error = e
         } catch let e as FileReadError {
-            out.summary.error = .unreadable(file: path, reason: e.reason)
+            out.summary.error = .unreadable(file: part.path, reason: e.reason)
         } catch {
-            out.summary.error = .unreadable(file: path, reason: "\(error)")
+            out.summary.error = .unreadable(file: part.path, reason: "\(error)")
         }
-        out.otherPatientIDs = knownIDs
+        out.otherPatientIDs = knownIDOrder
         out.strings = strings.texts
         out.namesSeen = exercisesSeen.values.map { strings.texts[Int($0.name)] }
+        out.part.sidesInNames = exercisesSeen.values.contains { $0.side != nil }
         if out.summary.error != nil {
             // A file that cannot be used contributes nothing but its error.
             let summary = out.summary
@@ -51,16 +67,54 @@ struct FileParser {
         return out
     }
 
-    private mutating func readFile(_ path: String) throws {
-        let input = try InputSource(path: path, hashing: options.computeDigests, encoding: options.encoding)
-        let reader = CSVRecordReader(source: input.source)
-        defer { out.summary.bytes = input.rawBytes }
-        if let kind = input.utf16 { out.summary.encoding = kind }
-        let header = try FileHeader.read(reader, path: path, options: options)
+    private mutating func read(_ part: FilePart) throws {
+        let path = part.path
+        let reader: CSVRecordReader
+        let header: FileHeader
+        var sha: () -> String? = { nil }
+        if let known = part.header {
+            // A later part of a large file: the header is known, reading starts at a row.
+            let file = try FileBytes(path: path)
+            reader = CSVRecordReader(source: file.source(from: part.start))
+            known.configure(reader)
+            header = known
+            reader.stopOffset = part.end - part.start
+            defer { out.summary.bytes = reader.position }
+            describe(header)
+            try readRows(reader, header, path)
+        } else {
+            let wanted = part.hashing && options.computeDigests
+            let kept = wanted ? options.digests?.lookUp(path) : nil
+            let input = try InputSource(path: path, hashing: wanted && kept?.sha == nil, encoding: options.encoding)
+            reader = CSVRecordReader(source: input.source)
+            reader.stopOffset = part.end
+            defer { out.summary.bytes = part.end == Int.max ? input.rawBytes : reader.position }
+            if let kind = input.utf16 { out.summary.encoding = kind }
+            header = try FileHeader.read(reader, path: path, options: options)
+            let digests = options.digests
+            sha = {
+                guard let computed = input.sha256 else { return kept?.sha }
+                digests?.keep(path, before: kept?.stamp, sha: computed)
+                return computed
+            }
+            describe(header)
+            try readRows(reader, header, path)
+        }
+        out.summary.sha256 = sha() ?? ""
+        out.part.header = header
+        out.part.lines = reader.linesRead
+        out.part.end = part.start + reader.position
+    }
+
+    /// What the header tells about the file.
+    private mutating func describe(_ header: FileHeader) {
         if header.byteOrderMark { out.summary.encoding = "UTF-8 with BOM" }
         out.summary.separator = InputSniffing.separatorName(header.separator)
         out.summary.notices += header.notices
         for (c, i) in header.map { out.summary.columns[c.rawValue] = header.names[i] }
+    }
+
+    private mutating func readRows(_ reader: CSVRecordReader, _ header: FileHeader, _ path: String) throws {
         var context = RowContext(path: path, headerCount: header.names.count, dateColumn: header.names[header.columns.date],
                                  dateOrder: options.dateOrder, decimalComma: header.separator != UInt8(ascii: ","))
         var validator = RowValidator(options: options, columns: header.columns, strings: strings)
@@ -80,19 +134,8 @@ struct FileParser {
             }
         }
         exercisesSeen = validator.exercises.seen
-        out.summary.sha256 = input.sha256 ?? ""
-        if options.encoding == .windows1252 {
-            out.summary.encoding = "Windows-1252 (as told)"
-        } else if context.legacyText && out.summary.encoding.hasPrefix("UTF-8") {
-            out.summary.encoding = "Windows-1252"
-            out.summary.notices.append("text is not UTF-8; read as Windows-1252")
-        }
-        out.summary.dateFormat = context.dateFormat ?? "none read"
-        for column in MissingClinicalColumn.clinical where header.map[column] == nil {
-            if column == .side && exercisesSeen.values.contains(where: { $0.side != nil }) { continue }
-            out.summary.missingClinical.append(column)
-            out.summary.notices.append(MissingClinicalColumn(column: column, files: [path], readableFiles: 1).fileNote)
-        }
+        out.part.legacyText = context.legacyText
+        out.part.dateFormat = context.dateFormat
     }
 
     enum Outcome { case accepted, skipped, rejected(RejectReason) }
@@ -109,8 +152,11 @@ struct FileParser {
         var verdict = validator.validate(r, knownID: knownID, &ctx, into: &v)
         if case .needsDateOrder = verdict {
             // The first slash date decides the whole column's order, from all its values.
-            ctx.dateOrder = try InputSniffing.dateOrder(path: ctx.path, separator: r.separator, column: c.date,
-                                                        columnName: ctx.dateColumn, encoding: options.encoding)
+            let (path, separator, date, name, encoding) = (ctx.path, r.separator, c.date, ctx.dateColumn, options.encoding)
+            let work = {
+                try InputSniffing.dateOrder(path: path, separator: separator, column: date, columnName: name, encoding: encoding)
+            }
+            ctx.dateOrder = try dateOrders.map { try $0.get(work) } ?? work()
             verdict = validator.validate(r, knownID: knownID, &ctx, into: &v)
         }
         switch verdict {
@@ -189,8 +235,10 @@ struct FileParser {
     private mutating func noteOtherPatient(_ r: CSVRecordReader, _ column: Int) {
         guard knownIDs.count < 100_000 else { return }
         let t = FieldParsing.trimmed(r.field(column))
-        if !t.isEmpty && !idCache.matches(t) {
-            knownIDs.insert(TextDecoding.decode(t, options.encoding).0)
+        // Ids with a control character are never suggested (a row with one is rejected).
+        if !t.isEmpty && !idCache.matches(t) && !t.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            let id = TextDecoding.decode(t, options.encoding).0
+            if knownIDs.insert(id).inserted { knownIDOrder.append(id) }
             idCache.store(t, 0, fingerprint: false)
         }
     }

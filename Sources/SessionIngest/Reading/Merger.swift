@@ -25,7 +25,22 @@ struct ParsedFile {
     /// The right sides of rows written with left and right reps columns, by the index of their
     /// kept row (which holds the left), in order. Apart, so other exports' rows stay small.
     var rightSides: [(row: Int, entry: Entry)] = []
-    var otherPatientIDs = Set<String>()
+    var otherPatientIDs: [String] = []
+    /// What a part of a file leaves for ``FileParts/join(_:options:)``.
+    var part = PartInfo()
+}
+
+/// What one part of a file knows about the file once read.
+struct PartInfo {
+    var header: FileHeader?
+    /// Physical lines read (the header's included in the first part).
+    var lines = 0
+    /// The byte offset in the file where the part's reading stopped.
+    var end = 0
+    var legacyText = false
+    var dateFormat: String?
+    /// Whether some exercise name read says its side.
+    var sidesInNames = false
 }
 
 struct LocalPatient {

@@ -69,7 +69,9 @@ struct RowValidator {
         }
         // Notes are exempt (only the latest is shown, as text), so only the other fields must fit in a cell.
         for i in 0..<(r.longestField > 32_767 ? r.fieldCount : 0) where i != notes && r.field(i).count > 32_767 {
-            let chars = TextDecoding.decode(r.field(i), encoding).0.count
+            // Counted as a spreadsheet counts them: UTF-16 code units (never more than the
+            // field's bytes, so shorter fields are settled by their byte count).
+            let chars = TextDecoding.decode(r.field(i), encoding).0.utf16.count
             if chars > 32_767 { return .fieldTooLong(characters: chars) }
         }
         return nil
@@ -83,7 +85,10 @@ struct RowValidator {
         // Patient id: a control character would name a patient nobody can type or see.
         let id = FieldParsing.trimmed(r.field(columns.id))
         if id.count == 0 { return .rejected(.missingPatientID) }
-        if !knownID, id.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return .rejected(.controlCharacterInPatientID) }
+        if !knownID, let at = id.firstIndex(where: { $0 < 0x20 || $0 == 0x7F }) {
+            let position = TextDecoding.decode(UnsafeBufferPointer(rebasing: id[..<at]), options.encoding).0.count + 1
+            return .rejected(.controlCharacterInPatientID(character: id[at], at: position))
+        }
 
         // Date.
         let dateVerdict = readDate(r, &ctx, into: &v.date)

@@ -12,7 +12,9 @@ public enum RejectReason: Sendable, Hashable {
     /// A field other than notes is longer than a spreadsheet cell holds.
     case fieldTooLong(characters: Int)
     case missingPatientID
-    case controlCharacterInPatientID
+    /// The id holds a control character (a NUL, an escape, a tab inside): it would name a
+    /// patient nobody can type or see. Which character and where, never the id itself.
+    case controlCharacterInPatientID(character: UInt8, at: Int)
     case missingDate
     case impossibleDate(found: String)
     case dateOutOfRange(found: String)
@@ -40,7 +42,8 @@ public enum RejectReason: Sendable, Hashable {
         case .wrongFieldCount(let expected, let found): return "wrong number of fields: expected \(expected), found \(found)"
         case .fieldTooLong(let n): return "a field has \(n) characters, more than a spreadsheet cell holds (32,767)"
         case .missingPatientID: return "missing patient id"
-        case .controlCharacterInPatientID: return "patient id holds a control character"
+        case .controlCharacterInPatientID(let c, let at):
+            return "patient id holds a control character, found \(RejectReason.controlName(c)) at character \(at)"
         case .missingDate: return "missing date"
         case .impossibleDate(let v): return "impossible date '\(v)'"
         case .dateOutOfRange(let v): return "date out of range '\(v)' (years 1900 to 2199)"
@@ -66,6 +69,7 @@ public enum RejectReason: Sendable, Hashable {
         switch self {
         case .wrongFieldCount: return "wrong number of fields"
         case .fieldTooLong: return "field longer than a cell holds"
+        case .controlCharacterInPatientID: return "patient id holds a control character"
         case .impossibleDate: return "impossible date"
         case .dateOutOfRange: return "date out of range"
         case .unreadableDate: return "unreadable date"
@@ -77,9 +81,16 @@ public enum RejectReason: Sendable, Hashable {
         case .notDone: return "done must be yes or no"
         case .notHold: return "hold_seconds must be a number of seconds"
         case .notPain: return "pain must be a number from 0 to 10"
-        case .malformed, .missingPatientID, .controlCharacterInPatientID, .missingDate, .missingExercise,
+        case .malformed, .missingPatientID, .missingDate, .missingExercise,
              .missingReps, .missingRepsEitherSide, .tooManyReps:
             return text
         }
+    }
+
+    /// A control character as a reason names it: "U+0000 (NUL)".
+    static func controlName(_ b: UInt8) -> String {
+        let names: [UInt8: String] = [0x00: "NUL", 0x09: "tab", 0x0A: "line feed", 0x0D: "carriage return", 0x1B: "escape", 0x7F: "DEL"]
+        let code = "U+" + String(repeating: "0", count: b < 0x10 ? 3 : 2) + String(b, radix: 16, uppercase: true)
+        return names[b].map { "\(code) (\($0))" } ?? code
     }
 }

@@ -105,7 +105,7 @@ public enum PlansReader {
             let start = date(.start)
             if value(.start).isEmpty { rowProblems.append("missing start_date") }
             let end = date(.end)
-            if let s = start, let e = end, e < s { rowProblems.append("end_date \(e) is before start_date \(s)") }
+            if let s = start, let e = end, e < s { rowProblems.append("end_date is before start_date") }
             if !rowProblems.isEmpty {
                 problems.append("line \(line): " + rowProblems.joined(separator: "; "))
                 continue
