@@ -209,3 +209,46 @@ awk -v a="$report_m" -v b="$half_m" -v t="$big_m" -v u="$small_m" -v p="$patient
   printf "memory: report reading the whole year %.0f MB, the newer half of the files %.0f MB; trend of %s among %d patients %.0f MB, among %d %.0f MB\n", a/1024, b/1024, id, p, t/1024, (p >= 10 ? p/10 : 1), u/1024 }'
 echo "where the report's time goes (one run, ADHERE_TIMINGS=1):"
 echo "$timings"
+
+# --- Workbooks as a clinic opens them, and the report's ratios (issue 14) ---
+# LibreOffice converts to PDF (lays out every sheet, as opening and printing do) a whole-clinic
+# workbook of about 300 patients and the largest therapist workbook of a 600-patient clinic
+# (50 patients): scripts/render-check.py gives seconds, peak memory, pages and the smallest text.
+if command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+  for n in 333 600; do
+    if [ ! -f "$data-clinic$n/.made" ]; then
+      rm -rf "$data-clinic$n"
+      "$bin/synth-export" --out "$data-clinic$n" --patients "$n" --days "$days" --start 2025-11-01 --files 12 >&2
+      touch "$data-clinic$n/.made"
+    fi
+  done
+  "$bin/adhere" report --month "$month" --by all --plans "$data-clinic333/plans.csv" --out "$out/clinic" --quiet "$data-clinic333/sessions"
+  "$bin/adhere" report --month "$month" --plans "$data-clinic600/plans.csv" --out "$out/therapists" --quiet "$data-clinic600/sessions"
+  whole="$out/clinic/adhere-$month-all.xlsx"
+  largest=$(for f in "$out"/therapists/*.xlsx; do echo "$(unzip -p "$f" xl/worksheets/sheet1.xml | grep -o '<hyperlink ' | wc -l) $f"; done | sort -n | tail -n 1 | cut -d' ' -f2-)
+  profile=$(mktemp -d)
+  for book in "$whole" "$largest"; do
+    # Best of $runs (render-check builds the new profile before its first timing).
+    best=""
+    for _ in $(seq "$runs"); do
+      got=$(python3 scripts/render-check.py --json --profile "$profile" "$book")
+      t=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["seconds"])' "$got")
+      if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; line=$got; fi
+    done
+    python3 - "$line" "$(unzip -p "$book" xl/worksheets/sheet1.xml | grep -o '<hyperlink ' | wc -l)" "$(unzip -l "$book" | grep -c 'xl/charts/chart')" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1]); patients = int(sys.argv[2]); charts = int(sys.argv[3])
+target = 10 if "-all" in r["workbook"] else 3
+print(f"LibreOffice opens {patients} patients ({charts} charts): {r['seconds']:.2f} s, peak {r['peak_mb']} MB, {r['pages']} pages, "
+      f"smallest text {r['smallest_pt']} pt; target at most {target} s: {'met' if r['seconds'] <= target else 'not met'}")
+PY
+  done
+  rm -rf "$profile"
+else
+  echo "(LibreOffice or pdftotext missing: scripts/setup.sh --tests installs them; no workbook timings)"
+fi
+awk -v r="$report_t" -v s="$scan_t" -v w="$write_t" 'BEGIN{
+  printf "report: %.2f x (scan floor + cells floor) in this run; target at most 1.2 x: %s\n", r/(s+w), (r/(s+w) <= 1.2 ? "met" : "not met") }'
+if [ "$pandas" = yes ]; then
+  awk -v r="$report_t" -v p="$slow_t" 'BEGIN{ printf "pandas: adhere report %.1f x faster; target at least 15 x: %s\n", p/r, (p/r >= 15 ? "met" : "not met") }'
+fi

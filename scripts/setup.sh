@@ -2,7 +2,10 @@
 # Installs what adhere needs and is missing. Safe to run again: installs nothing that is there.
 #   scripts/setup.sh          what building and running adhere needs (pkg-config, libxlsxwriter-dev)
 #   scripts/setup.sh --tests  also what the tests need (openpyxl to read workbooks back,
-#                             LibreOffice to check a workbook opens without repair)
+#                             LibreOffice to check a workbook opens without repair and to print
+#                             it to PDF, poppler-utils to read the PDF, and the Carlito font,
+#                             metric-compatible with Excel's Calibri, so LibreOffice lays text out
+#                             as Excel does)
 set -euo pipefail
 
 SUDO=""
@@ -13,6 +16,8 @@ command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 pkg-config --exists xlsxwriter 2>/dev/null || need_apt+=(libxlsxwriter-dev)
 if [ "${1:-}" = "--tests" ]; then
   command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-calc-nogui)
+  command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+  fc-list 2>/dev/null | grep -q Carlito || need_apt+=(fonts-crosextra-carlito)
   command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
 fi
 

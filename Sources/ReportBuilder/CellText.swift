@@ -139,9 +139,22 @@ struct Sheet {
                                  rule: rule, format: format)
     }
 
-    func setPrintLayout(landscape: Bool, fitWidth: Int, repeatRows: ClosedRange<Int>?) throws {
-        try ws.setPrintLayout(landscape: landscape, fitWidth: fitWidth, repeatRows: repeatRows)
+    /// Writes `text` (fitted to a cell, like every other text) into a range merged into one.
+    func merge(_ text: String, firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int,
+               format: CellFormat? = nil) throws {
+        try ws.merge(cuts.fit(text, sheet: ws.name), firstRow: firstRow, firstColumn: firstColumn,
+                     lastRow: lastRow, lastColumn: lastColumn, format: format)
     }
+
+    func dataBars(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int, _ bars: DataBars) throws {
+        try ws.dataBars(firstRow: firstRow, firstColumn: firstColumn, lastRow: lastRow, lastColumn: lastColumn, bars)
+    }
+
+    /// The page setup; its footer's text comes from ``PrintLayout/setup(landscape:title:repeatRows:repeatColumns:printColumns:)``,
+    /// which keeps it within the 255 characters a footer holds.
+    func setPageSetup(_ setup: PageSetup) throws { try ws.setPageSetup(setup) }
+
+    func setPageBreaks(rows: [Int], columns: [Int] = []) throws { try ws.setPageBreaks(rows: rows, columns: columns) }
 
     func insertChart(_ chart: Chart, row: Int, column: Int, scaleX: Double = 1, scaleY: Double = 1) throws {
         try ws.insertChart(chart, row: row, column: column, scaleX: scaleX, scaleY: scaleY)

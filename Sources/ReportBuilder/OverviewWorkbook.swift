@@ -50,8 +50,11 @@ public struct OverviewWorkbook {
     func writeOverview(_ ws: Worksheet) throws {
         let s = overview.settings
         try ws.write("Clinic overview \(s.month), as of \(s.asOf)", row: 0, column: 0, format: ReportWorkbook.title)
-        try ws.write("Per therapist: patients active in the month and how urgent they are, the share adherent, the median overall adherence, the change since last month and the remote-monitoring periods closed. Counts only; the About sheet says what each figure means.",
-                     row: 1, column: 0)
+        // The introduction wraps across the table's width (text running past its last column
+        // would print on pages of its own).
+        let intro = "Per therapist: patients active in the month and how urgent they are, the share adherent, the median overall adherence, the change since last month and the remote-monitoring periods closed. Counts only; the About sheet says what each figure means."
+        try ws.merge(intro, firstRow: 1, firstColumn: 0, lastRow: 1, lastColumn: headers.count, format: ReportWorkbook.wrapTop)
+        try ws.setRowHeight(1, height: PrintLayout.height(lines: PrintLayout.lines(intro, pixels: PrintLayout.room([24] + Array(repeating: 12, count: headers.count)))))
         var row = 3
         let therapistTop = row
         row = try table(ws, title: "Therapist", rows: overview.therapists + [overview.total], at: row)
@@ -62,7 +65,10 @@ public struct OverviewWorkbook {
         }
         try ws.setColumns(0, 0, width: 24)
         try ws.setColumns(1, headers.count, width: 12)
-        try ws.setPrintLayout(landscape: true, fitWidth: 1, repeatRows: nil)
+        // The tables read as a whole: one page wide, scaled down as little as that needs.
+        var setup = PrintLayout.setup(landscape: true, title: printTitle)
+        setup.scale = PrintLayout.scale(toFit: [24] + Array(repeating: 12, count: headers.count), landscape: true)
+        try ws.setPageSetup(setup)
     }
 
     /// A table of rows, the last (the whole clinic) in bold; returns the row below it.
@@ -147,19 +153,38 @@ public struct OverviewWorkbook {
         try ws.setColumns(0, 0, width: 12)
         try ws.setColumns(1, max(1, overview.history.count), width: 16)
         try ws.freezePanes(row: top + 1, column: 1)
-        try ws.setPrintLayout(landscape: true, fitWidth: 1, repeatRows: nil)
+        var setup = PrintLayout.setup(landscape: true, title: printTitle)
+        setup.scale = PrintLayout.scale(toFit: [12] + Array(repeating: 16, count: max(1, overview.history.count)), landscape: true)
+        try ws.setPageSetup(setup)
     }
 
+    /// About: portrait, labels in column A and their values in B, the definitions and rules in
+    /// 9-point type across both columns, wrapped in rows as tall as they need (one or two
+    /// printed pages).
     func writeAbout(_ ws: Worksheet) throws {
         let s = overview.settings
+        let widths: [Double] = [24, 60]
+        let page = PrintLayout.room(widths)
         var row = 0
         func pair(_ k: String, _ v: String) throws {
-            try ws.write(k, row: row, column: 0, format: ReportWorkbook.bold)
-            try ws.write(v, row: row, column: 1)
+            try ws.write(k, row: row, column: 0, format: ReportWorkbook.boldTop)
+            try ws.write(v, row: row, column: 1, format: ReportWorkbook.wrapTop)
+            let lines = PrintLayout.lines(v, width: widths[1])
+            if lines > 1 { try ws.setRowHeight(row, height: PrintLayout.height(lines: lines)) }
             row += 1
         }
-        try ws.write("About this overview", row: row, column: 0, format: ReportWorkbook.title)
-        row += 1
+        func title(_ text: String) throws {
+            try ws.merge(text, firstRow: row, firstColumn: 0, lastRow: row, lastColumn: 1, format: ReportWorkbook.titleWrapped)
+            try ws.setRowHeight(row, height: PrintLayout.height(lines: PrintLayout.lines(text, pixels: page, size: 14, bold: true), size: 14))
+            row += 1
+        }
+        func sentence(_ text: String) throws {
+            try ws.merge(text, firstRow: row, firstColumn: 0, lastRow: row, lastColumn: 1, format: ReportWorkbook.rule)
+            try ws.setRowHeight(row, height: PrintLayout.height(lines: PrintLayout.lines(text, pixels: page, size: ReportWorkbook.ruleSize),
+                                                                size: ReportWorkbook.ruleSize))
+            row += 1
+        }
+        try title("About this overview")
         try pair("Month", s.month.description)
         try ws.write("As of", row: row, column: 0, format: ReportWorkbook.bold)
         try ws.write(calendarDate(s.asOf), row: row, column: 1)
@@ -172,20 +197,15 @@ public struct OverviewWorkbook {
         try pair("Patients", "\(overview.total.figures.patients) active in the month, \(overview.therapists.count) therapist row(s)")
         try pair("Tool", "adhere \(s.toolVersion)")
         row += 1
-        try ws.write("What the figures mean", row: row, column: 0, format: ReportWorkbook.title)
+        try title("What the figures mean")
+        for d in overview.definitions { try sentence(d) }
         row += 1
-        for sentence in overview.definitions {
-            try ws.write(sentence, row: row, column: 0)
-            row += 1
-        }
-        row += 1
-        try ws.write("Rules and thresholds in force (the same as the therapists' workbooks)", row: row, column: 0, format: ReportWorkbook.title)
-        row += 1
-        for sentence in RuleText.sentences(thresholds: s.thresholds, catalog: overview.catalog) {
-            try ws.write(sentence, row: row, column: 0)
-            row += 1
-        }
-        try ws.setColumns(0, 0, width: 24)
-        try ws.setColumns(1, 1, width: 60)
+        try title("Rules and thresholds in force (the same as the therapists' workbooks)")
+        for r in RuleText.sentences(thresholds: s.thresholds, catalog: overview.catalog) { try sentence(r) }
+        for (c, w) in widths.enumerated() { try ws.setColumns(c, c, width: w) }
+        try ws.setPageSetup(PrintLayout.setup(landscape: false, title: printTitle))
     }
+
+    /// The workbook's title in the footer of every printed page.
+    var printTitle: String { "Clinic overview \(overview.settings.month), as of \(overview.settings.asOf)" }
 }

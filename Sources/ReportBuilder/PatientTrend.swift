@@ -227,42 +227,84 @@ public struct PatientTrend: Sendable {
                                                             subject: "Home-exercise trend", created: Int(asOf.raw) * 86_400))
         let ws = try wb.addSheet("Weekly", cuts: cuts)
         let log = try wb.addSheet("Daily log", cuts: cuts)
-        var row = 0
-        var heading = f.id
-        if let n = f.name { heading += " — \(n)" }
-        try ws.write(heading, row: row, column: 0, format: CellFormat(bold: true, fontSize: 14)); row += 1
-        try ws.write("Therapist: \(f.therapist ?? "none")   Plan: \(planText)", row: row, column: 0); row += 1
-        try ws.write("As of", row: row, column: 0, format: CellFormat(bold: true))
-        try ws.write(calendarDate(asOf), row: row, column: 1); row += 1
-        try ws.write(f.urgency == nil ? "On track: no reason to call." : ClinicalWords.capitalized(words.line(f)),
-                     row: row, column: 0, format: f.needsAttention.isEmpty ? nil : CellFormat(fontColor: 0x9C0006, background: 0xFFC7CE))
-        row += 1
-        for q in f.holdQuality {
-            try ws.write("Holds, \(catalog.exercises[q.exercise].displayName.lowercased()): \(ClinicalWords.holdSummary(q))", row: row, column: 0)
-            row += 1
-        }
-        if let n = f.latestNote {
-            try ws.write("Latest note, " + ClinicalWords.noteText(n), row: row, column: 0)
-            row += 1
-        }
-        row += 1
         let exerciseColumns = catalog.exercises.indices.filter { i in f.adherence.contains { $0.exercise == i } }
         let table = WeekTable(exercises: exerciseColumns, catalog: catalog)
         let headers = table.headers
+        let widths = table.widths
+        let last = headers.count - 1
+        let room = PrintLayout.room(widths)
+        var row = 0
+        var used = 0.0
+        /// A line of text across the table's width, wrapped, as tall as it needs.
+        func line(_ text: String, format: CellFormat, size: Double = 11) throws {
+            try ws.merge(text, firstRow: row, firstColumn: 0, lastRow: row, lastColumn: last, format: format)
+            let height = PrintLayout.height(lines: PrintLayout.lines(text, pixels: room, size: size, bold: format.bold), size: size)
+            try ws.setRowHeight(row, height: height)
+            used += height
+            row += 1
+        }
+        var heading = f.id
+        if let n = f.name { heading += " — \(n)" }
+        try line(heading, format: CellFormat(bold: true, wrap: true, alignTop: true, fontSize: 14), size: 14)
+        try line("Therapist: \(f.therapist ?? "none")   Plan: \(planText)", format: CellFormat(wrap: true, alignTop: true))
+        try ws.write("As of", row: row, column: 0, format: CellFormat(bold: true))
+        try ws.write(calendarDate(asOf), row: row, column: 1, format: .date)
+        row += 1
+        used += PrintLayout.rowHeight
+        try line(f.urgency == nil ? "On track: no reason to call." : ClinicalWords.capitalized(words.line(f)),
+                 format: f.needsAttention.isEmpty ? CellFormat(wrap: true, alignTop: true)
+                     : CellFormat(fontColor: 0x9C0006, background: 0xFFC7CE, wrap: true, alignTop: true))
+        for q in f.holdQuality {
+            try line("Holds, \(catalog.exercises[q.exercise].displayName.lowercased()): \(ClinicalWords.holdSummary(q))",
+                     format: CellFormat(wrap: true, alignTop: true))
+        }
+        if let n = f.latestNote {
+            try line("Latest note, " + ClinicalWords.noteText(n), format: CellFormat(wrap: true, alignTop: true))
+        }
+        row += 1
+        used += PrintLayout.rowHeight
         let headerRow = row
         try table.writeHeader(ws, row: row)
         let firstData = row + 1
         row = try table.writeWeeks(weeks, to: ws, row: firstData)
-        try ws.setColumns(0, 0, width: 14)
-        try ws.setColumns(1, headers.count - 1, width: 13)
-        try ws.setColumns(table.categoryColumn, table.categoryColumn, width: 27)
+        try table.dataBars(ws, first: firstData, last: row - 1)
+        used += table.headerHeight + weeks.reduce(0.0) { $0 + WeekTable.rowHeight($1) }
+        try table.setColumnWidths(ws)
         try ws.freezePanes(row: headerRow + 1, column: 1)
         let charts = try table.charts(for: weeks, in: wb, sheet: ws.name, first: firstData, last: row - 1, prefix: "", adherence: true, cuts: cuts)
-        // Step-ups and adherence side by side, pain below; a chart not drawn leaves its place to the next.
-        let places = [(row + 1, 0), (row + 1, 5), (row + 17, 0)]
-        for (k, chart) in [charts.stepUps, charts.adherence, charts.pain].compactMap({ $0 }).enumerated() {
-            try ws.insertChart(chart, row: places[k].0, column: places[k].1)
+        // Charts at 90% (432 x 259 pixels, 194 points: 14 rows of 15 points with a gap), step-ups
+        // and adherence side by side, pain below; a chart not drawn leaves its place to the next.
+        // A row of charts never breaks across a printed page.
+        let drawn = [charts.stepUps, charts.adherence, charts.pain].compactMap { $0 }
+        let scale = 0.9, chartRows = 14
+        // The second starts past the first in Excel (432 pixels) and in LibreOffice, whose wider
+        // columns stretch a chart anchored to them to about 460.
+        let second = (1..<widths.count).first {
+            PrintLayout.room(Array(widths[0..<$0])) >= 440 && PrintLayout.pixels(Array(widths[0..<$0])) >= 465
+        } ?? 5
+        let page = PrintLayout.pageHeight(landscape: true)
+        var breaks: [Int] = []
+        var placeRow = row + 1
+        used += PrintLayout.rowHeight
+        for k in stride(from: 0, to: drawn.count, by: 2) {
+            let height = Double(chartRows) * PrintLayout.rowHeight
+            if used + height > page {
+                // A row between the break and the charts: LibreOffice draws a drawing that
+                // starts right at a page break on the page before it too.
+                breaks.append(placeRow)
+                placeRow += 1
+                used = PrintLayout.rowHeight
+            }
+            // Rows of explicit height under a chart: LibreOffice's empty rows are 12.8 points, not
+            // 15, and a chart anchored to them would shrink and shift.
+            for r in placeRow..<(placeRow + chartRows) { try ws.setRowHeight(r, height: PrintLayout.rowHeight) }
+            try ws.insertChart(drawn[k], row: placeRow, column: 0, scaleX: scale, scaleY: scale)
+            if k + 1 < drawn.count { try ws.insertChart(drawn[k + 1], row: placeRow, column: second, scaleX: scale, scaleY: scale) }
+            used += height
+            placeRow += chartRows
         }
+        try ws.setPageSetup(PrintLayout.setup(landscape: true, title: "Trend of \(f.id) as of \(asOf)", repeatRows: nil))
+        try ws.setPageBreaks(rows: breaks)
         // Daily log: every entry of the weeks shown.
         let logHeaders = ["Date", "Exercise", "Side", "Reps", "Hold (s)", "Pain"]
         for (c, h) in logHeaders.enumerated() { try log.write(h, row: 0, column: c, format: .header) }
@@ -277,9 +319,9 @@ public struct PatientTrend: Sendable {
             if let p = e.painCentis { try log.write(Double(p) / 100, row: r, column: 5, format: CellFormat(numberFormat: "0.##")) }
             r += 1
         }
-        try log.setColumns(0, 0, width: 12)
-        try log.setColumns(1, 1, width: 20)
+        for (c, w) in [12.0, 22, 8, 8, 9, 8].enumerated() { try log.setColumns(c, c, width: w) }
         try log.freezePanes(row: 1, column: 0)
+        try log.setPageSetup(PrintLayout.setup(landscape: false, title: "Trend of \(f.id) as of \(asOf)", repeatRows: 0...0))
         try log.autofilter(firstRow: 0, firstColumn: 0, lastRow: max(r - 1, 1), lastColumn: logHeaders.count - 1)
         try ws.activate()
         try wb.close()

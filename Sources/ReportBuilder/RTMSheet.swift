@@ -59,11 +59,18 @@ extension ReportWorkbook {
         let s = report.settings
         let t = s.thresholds
         let rows = RTMRow.rows(group.rtm)
+        let widths: [Double] = [14, 22, 22, 12, 12, 12, 12]
+        let page = PrintLayout.room(widths)
         var row = 0
-        try ws.write("Remote-monitoring periods ended \(s.window.first) to \(s.window.last) (\(s.month)\(s.asOf < s.month.lastDay ? ", month to date" : ""))",
-                     row: row, column: 0, format: ReportWorkbook.title)
+        // The title and the rule wrap across the table's width (printed, text running past the
+        // last column would add pages of its own).
+        let title = "Remote-monitoring periods ended \(s.window.first) to \(s.window.last) (\(s.month)\(s.asOf < s.month.lastDay ? ", month to date" : ""))"
+        try ws.merge(title, firstRow: row, firstColumn: 0, lastRow: row, lastColumn: widths.count - 1, format: ReportWorkbook.titleWrapped)
+        try ws.setRowHeight(row, height: PrintLayout.height(lines: PrintLayout.lines(title, pixels: page, size: 14, bold: true), size: 14))
         row += 1
-        try ws.write(RemoteMonitoringRule.sentence(t), row: row, column: 0)
+        let rule = RemoteMonitoringRule.sentence(t)
+        try ws.merge(rule, firstRow: row, firstColumn: 0, lastRow: row, lastColumn: widths.count - 1, format: ReportWorkbook.wrapTop)
+        try ws.setRowHeight(row, height: PrintLayout.height(lines: PrintLayout.lines(rule, pixels: page)))
         row += 2
         try ws.write("Code", row: row, column: 0, format: .header)
         try ws.write("Periods", row: row, column: 1, format: .header)
@@ -94,9 +101,8 @@ extension ReportWorkbook {
         }
         try ws.freezePanes(row: top + 1, column: 0)
         try ws.autofilter(firstRow: top, firstColumn: 0, lastRow: top + max(rows.count, 1), lastColumn: headers.count - 1)
-        try ws.setColumns(0, 0, width: 14)
-        try ws.setColumns(1, 2, width: 22)
-        try ws.setColumns(3, 6, width: 12)
-        try ws.setPrintLayout(landscape: false, fitWidth: 1, repeatRows: top...top)
+        for (c, w) in widths.enumerated() { try ws.setColumns(c, c, width: w) }
+        // Landscape at 100% (the seven columns fit its width), the table's header on every page.
+        try ws.setPageSetup(PrintLayout.setup(landscape: true, title: printTitle, repeatRows: top...top))
     }
 }

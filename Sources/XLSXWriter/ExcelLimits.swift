@@ -14,6 +14,8 @@ public enum ExcelLimits {
     public static let maxRowHeight = 409.0
     /// The links one sheet holds.
     public static let maxLinksPerSheet = 65_530
+    /// Manual page breaks of one direction on one sheet.
+    public static let maxPageBreaks = 1_023
     /// The bytes of a link's target (for a link inside the workbook, `'Sheet'!A1`).
     public static let maxLinkTargetBytes = 255
 

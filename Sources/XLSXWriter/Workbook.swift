@@ -98,6 +98,8 @@ public final class Workbook {
     private struct SheetSlot {
         let raw: UnsafeMutablePointer<lxw_worksheet>
         var links = 0
+        /// Merged ranges: the column ranges merged in each row.
+        var merged: [Int: [ClosedRange<Int>]] = [:]
     }
 
     private struct ChartSlot {
@@ -243,6 +245,15 @@ public final class Workbook {
             throw XLSXError(.tooManyLinks, operation(), "a sheet holds at most 65,530 links")
         }
         sheets[index].links += 1
+    }
+
+    /// Records a merged range on sheet `index`, or throws if it overlaps one merged before.
+    func addMerge(onSheet index: Int, rows: ClosedRange<Int>, columns: ClosedRange<Int>,
+                  _ operation: @autoclosure () -> String) throws(XLSXError) {
+        for r in rows where sheets[index].merged[r]?.contains(where: { $0.overlaps(columns) }) == true {
+            throw XLSXError(.overlappingMerge, operation(), "the range overlaps a range merged before on row \(r + 1)")
+        }
+        for r in rows { sheets[index].merged[r, default: []].append(columns) }
     }
 
     // MARK: - Formats

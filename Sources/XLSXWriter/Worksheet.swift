@@ -174,18 +174,113 @@ public final class Worksheet {
                   operation)
     }
 
-    /// Page setup for printing: landscape, fit to `width` pages wide (0 to 100; any number
-    /// tall), and the given rows repeated at the top of every page.
-    public func setPrintLayout(landscape: Bool, fitWidth: Int, repeatRows: ClosedRange<Int>?) throws(XLSXError) {
-        let ws = try live("setting print layout of \(name)")
-        if let rows = repeatRows {
-            try checkRange(rows.lowerBound, 0, rows.upperBound, 0, "repeating header rows of \(name)")
+    /// Bars inside the cells of a range, each as long as its value's share of `bars.minimum` to
+    /// `bars.maximum` (Excel's data bars, solid, without a border; cells without a number get none).
+    public func dataBars(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int, _ bars: DataBars) throws(XLSXError) {
+        let operation = "adding data bars to \(name)"
+        try checkRange(firstRow, firstColumn, lastRow, lastColumn, operation)
+        if let problem = bars.problem { throw XLSXError(.invalidValue, operation, problem) }
+        let ws = try live(operation)
+        var cf = lxw_conditional_format()
+        cf.type = UInt8(LXW_CONDITIONAL_DATA_BAR.rawValue)
+        if let m = bars.minimum {
+            cf.min_rule_type = UInt8(LXW_CONDITIONAL_RULE_TYPE_NUMBER.rawValue)
+            cf.min_value = m
+        } else {
+            cf.min_rule_type = UInt8(LXW_CONDITIONAL_RULE_TYPE_MINIMUM.rawValue)
         }
-        if landscape { worksheet_set_landscape(ws) }
-        worksheet_fit_to_pages(ws, UInt16(max(0, min(fitWidth, 100))), 0)
-        if let rows = repeatRows {
-            try check(worksheet_repeat_rows(ws, lxw_row_t(rows.lowerBound), lxw_row_t(rows.upperBound)),
-                      "repeating header rows of \(name)")
+        if let m = bars.maximum {
+            cf.max_rule_type = UInt8(LXW_CONDITIONAL_RULE_TYPE_NUMBER.rawValue)
+            cf.max_value = m
+        } else {
+            cf.max_rule_type = UInt8(LXW_CONDITIONAL_RULE_TYPE_MAXIMUM.rawValue)
+        }
+        cf.bar_color = lxw_color_t(bars.color)
+        cf.bar_solid = 1
+        cf.bar_no_border = 1
+        try check(worksheet_conditional_format_range(ws, lxw_row_t(firstRow), lxw_col_t(firstColumn),
+                                                     lxw_row_t(lastRow), lxw_col_t(lastColumn), &cf),
+                  operation)
+    }
+
+    /// Writes `text` into a range of cells merged into one (a heading over a table, a long
+    /// sentence wrapped across a page's width). A range is more than one cell, and merged ranges of
+    /// a sheet never overlap (Excel would have to repair the file).
+    public func merge(_ text: String, firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int,
+                      format: CellFormat? = nil) throws(XLSXError) {
+        let operation = "merging \(place(firstRow, firstColumn)):\(cellName(row: lastRow, column: lastColumn))"
+        try checkRange(firstRow, firstColumn, lastRow, lastColumn, operation)
+        guard firstRow != lastRow || firstColumn != lastColumn else {
+            throw XLSXError(.invalidRange, operation, "a merged range has more than one cell")
+        }
+        let safe = Workbook.cSafe(text)
+        if ExcelLimits.textLength(safe, over: ExcelLimits.maxStringLength) {
+            throw XLSXError(.textTooLong, operation, "\(ExcelLimits.textLength(safe)) characters is more than a cell holds (32,767)")
+        }
+        let ws = try cell(firstRow, firstColumn, "a merged range")
+        let f = try workbook.format(format, operation)
+        try workbook.addMerge(onSheet: index, rows: firstRow...lastRow, columns: firstColumn...lastColumn, operation)
+        try check(safe.withCString { worksheet_merge_range(ws, lxw_row_t(firstRow), lxw_col_t(firstColumn),
+                                                           lxw_row_t(lastRow), lxw_col_t(lastColumn), $0, f) },
+                  operation)
+    }
+
+    /// How the sheet prints (see ``PageSetup``): orientation, a fixed scale, margins, repeated
+    /// rows and columns, the columns that print, the footer.
+    public func setPageSetup(_ setup: PageSetup) throws(XLSXError) {
+        let operation = "setting the page setup of \(name)"
+        if let problem = setup.problem { throw XLSXError(.invalidValue, operation, problem) }
+        if let rows = setup.repeatRows { try checkRange(rows.lowerBound, 0, rows.upperBound, 0, operation) }
+        if let columns = setup.repeatColumns { try checkRange(0, columns.lowerBound, 0, columns.upperBound, operation) }
+        if let columns = setup.printColumns { try checkRange(0, columns.lowerBound, 0, columns.upperBound, operation) }
+        let footer = setup.footer.map(Workbook.cSafe)
+        if let f = footer, ExcelLimits.textLength(f, over: PageSetup.maxFooterLength) {
+            throw XLSXError(.textTooLong, operation, "a footer holds at most 255 characters")
+        }
+        let ws = try live(operation)
+        if setup.landscape { worksheet_set_landscape(ws) } else { worksheet_set_portrait(ws) }
+        worksheet_set_print_scale(ws, UInt16(setup.scale))
+        worksheet_set_margins(ws, setup.left, setup.right, setup.top, setup.bottom)
+        if let rows = setup.repeatRows {
+            try check(worksheet_repeat_rows(ws, lxw_row_t(rows.lowerBound), lxw_row_t(rows.upperBound)), operation)
+        }
+        if let columns = setup.repeatColumns {
+            try check(worksheet_repeat_columns(ws, lxw_col_t(columns.lowerBound), lxw_col_t(columns.upperBound)), operation)
+        }
+        if let columns = setup.printColumns {
+            try check(worksheet_print_area(ws, 0, lxw_col_t(columns.lowerBound), lxw_row_t(ExcelLimits.maxRow),
+                                           lxw_col_t(columns.upperBound)), operation)
+        }
+        if let f = footer {
+            var options = lxw_header_footer_options()
+            options.margin = setup.footerMargin
+            try check(f.withCString { worksheet_set_footer_opt(ws, $0, &options) }, operation)
+        }
+    }
+
+    /// Page breaks before each of `rows` and left of each of `columns`: each list ascending,
+    /// without 0 (nothing comes before the first row), at most 1,023 long (Excel's limit).
+    public func setPageBreaks(rows: [Int], columns: [Int] = []) throws(XLSXError) {
+        let operation = "setting page breaks of \(name)"
+        for (list, limit, what) in [(rows, ExcelLimits.maxRow, "row"), (columns, ExcelLimits.maxColumn, "column")] {
+            guard list.count <= ExcelLimits.maxPageBreaks else {
+                throw XLSXError(.invalidValue, operation, "\(list.count) \(what) breaks are more than Excel keeps (1,023)")
+            }
+            guard list.allSatisfy({ (1...limit).contains($0) }) else {
+                throw XLSXError(.outsideSheet, operation, "a \(what) break is after the first \(what) and inside the sheet")
+            }
+            guard zip(list, list.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                throw XLSXError(.invalidValue, operation, "\(what) breaks are listed in ascending order, each once")
+            }
+        }
+        let ws = try live(operation)
+        if !rows.isEmpty {
+            var breaks = rows.map { lxw_row_t($0) } + [0]
+            try check(worksheet_set_h_pagebreaks(ws, &breaks), operation)
+        }
+        if !columns.isEmpty {
+            var breaks = columns.map { lxw_col_t($0) } + [0]
+            try check(worksheet_set_v_pagebreaks(ws, &breaks), operation)
         }
     }
 

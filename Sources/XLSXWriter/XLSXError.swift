@@ -35,8 +35,13 @@ public struct XLSXError: Error, CustomStringConvertible, Sendable, Equatable {
         case textTooLong
         /// A value Excel cannot hold or show: NaN or infinity, a day that is not in the calendar
         /// or outside 1900-9999, a colour above 0xFFFFFF, a size or scale that is not a positive
-        /// number, an empty formula, an axis whose minimum is not below its maximum.
+        /// number, an empty formula, an axis or data bar whose minimum is not below its maximum, a
+        /// print scale outside 10-400% or a margin outside 0-10 inches, page breaks out of order
+        /// or more than 1,023.
         case invalidValue
+        /// A merged range that overlaps another merged range of the sheet (Excel would repair
+        /// the file).
+        case overlappingMerge
         /// A link target longer than Excel allows (255 bytes).
         case linkTooLong
         /// More links on one sheet than Excel allows (65,530).

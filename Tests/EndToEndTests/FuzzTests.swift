@@ -257,7 +257,7 @@ final class FuzzTests: XCTestCase {
                 XCTAssertEqual(book.sheets, ["Overview", "Six months", "About"], path)
                 continue
             }
-            XCTAssertEqual(book.sheets, ["Summary", "Trends", "RTM", "Data issues", "About"], path)
+            XCTAssertEqual(book.sheets, ["Summary", "Trends", "Charts", "RTM", "Data issues", "About"], path)
             XCTAssertTrue(book.rows_read?.hasPrefix("\(figures.rows_read) in ") == true, "About: \(book.rows_read ?? "none"): \(what)")
             XCTAssertTrue(book.rows_read?.contains(": \(figures.rows_rejected) rejected, \(figures.duplicates_dropped) duplicates dropped") == true,
                           "About: \(book.rows_read ?? "none"): \(what)")

@@ -136,10 +136,11 @@ final class MonthlyReportTests: XCTestCase {
         XCTAssertEqual(s.freeze, "C6", "header row and patient columns frozen")
         let lastColumn = try XCTUnwrap(s.column(titled: "Other reps"))
         XCTAssertEqual(s.autofilter, "A5:\(lastColumn)\(n + 5)")
+        // Printed: landscape at full size (never shrunk to fit), the header on every page, the
+        // worklist's columns (id to step-up trend) on the page's width.
         XCTAssertEqual(s.orientation, "landscape")
-        XCTAssertTrue(s.fit_to_page)
-        XCTAssertEqual(s.fit_height, 0, "one page wide, as many tall as needed")
-        XCTAssertEqual(s.fit_width ?? 1, 1)
+        XCTAssertFalse(s.fit_to_page)
+        XCTAssertEqual(s.scale ?? 100, 100)
         XCTAssertEqual(s.print_title_rows, "$5:$5", "header repeated on every page")
         let titles = ["Patient ID", "Patient", "Therapist", "Urgency", "Needs attention", "Latest note", "Sessions/week",
                       "Expected sessions", "Overall adherence", "Hip flexor stretch", "Calf stretch", "Step-ups",
@@ -177,12 +178,25 @@ final class MonthlyReportTests: XCTestCase {
     func testTrendsSheetHasWeeklyFiguresAndCharts() throws {
         let dump = try allWorkbook()
         let t = try XCTUnwrap(dump.sheet("Trends"))
-        // Every patient with step-ups prescribed has a step-up chart (P011's plan has none: no
-        // chart, not a flat zero); those who rated pain also have a pain chart.
+        // Charts where they help: the worklist's pain callers get the pain chart (P008 pain up
+        // and above 5, P013 pain above 5), the step-ups declining the step-up chart (P007); on
+        // the Charts sheet. Everybody else's weeks are in the table, with bars in the cells.
+        XCTAssertEqual(dump.charts.map { String($0.prefix { $0 != "," }) }.sorted(),
+                       ["P007: step-ups per day", "P008: pain per week (0-10) pain", "P013: pain per week (0-10) pain"])
+        for s in dump.chart_series { XCTAssertTrue(s.values?.hasPrefix("Trends!") == true, "\(s.chart) draws from Trends") }
+        XCTAssertEqual(t.conditional.filter { $0.type == "dataBar" }.count, 3 * FixtureExpectations.october.count,
+                       "bars of adherence, step-ups per day and pain in every block")
+        // Every block's heading says the step-up direction at a glance.
         for e in FixtureExpectations.october {
-            XCTAssertEqual(dump.charts.contains { $0.hasPrefix("\(e.id): step-ups per day, week by week") }, e.id != "P011", "\(e.id) step-up chart")
+            let heading = try XCTUnwrap((1...t.max_row).first { t["A\($0)"]?.v.string?.hasPrefix("\(e.id) — ") == true })
+            let direction = try XCTUnwrap(t["H\(heading)"]?.v.string, e.id)
+            switch e.trendLabel {
+            case "building": XCTAssertTrue(direction.hasPrefix("Step-ups ↑ building"), "\(e.id): \(direction)")
+            case "declining": XCTAssertTrue(direction.hasPrefix("Step-ups ↓ declining"), "\(e.id): \(direction)")
+            case "steady": XCTAssertTrue(direction.hasPrefix("Step-ups → steady"), "\(e.id): \(direction)")
+            default: XCTAssertTrue(direction == "Step-ups: too few days for a trend" || direction == "No step-ups prescribed", "\(e.id): \(direction)")
+            }
         }
-        XCTAssertTrue(dump.charts.contains { $0.hasPrefix("P008: pain per week") })
         // A block's weekly rows start with a date cell (first block row: heading, then reason,
         // then header).
         let top = try XCTUnwrap(t.row(is: "Week starting"))
@@ -277,7 +291,7 @@ final class MonthlyReportTests: XCTestCase {
             let sum = try Process.runCollecting(URL(fileURLWithPath: "/usr/bin/env"), ["sha256sum", path], cwd: AdhereProcess.packageRoot)
             let digest = String(sum.stdout.prefix(64))
             let row = try XCTUnwrap(a.row(is: path), "\(path) not listed")
-            XCTAssertEqual(a["G\(row)"]?.v.string, digest, "\(path) SHA-256")
+            XCTAssertEqual(a["A\(row + 1)"]?.v.string, digest, "\(path) SHA-256, on the line below")
             XCTAssertGreaterThan(a["B\(row)"]?.v.number ?? 0, 0)
         }
         let rules = a.texts(inColumn: "A").filter { $0.count > 60 }

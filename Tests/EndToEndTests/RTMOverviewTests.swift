@@ -179,7 +179,7 @@ final class RTMOverviewTests: XCTestCase {
         XCTAssertEqual(files, ["adhere-2026-10-Ann-Lee.xlsx", "adhere-2026-10-Bo-Park.xlsx", "adhere-2026-10-overview.xlsx",
                                "adhere-2026-10-unassigned.xlsx", "rejects-2026-10.csv", "rtm-2026-10.csv"])
         let dump = try WorkbookDump.read(out.appendingPathComponent("adhere-2026-10-Ann-Lee.xlsx").path)
-        XCTAssertEqual(dump.sheets.map(\.name), ["Summary", "Trends", "RTM", "Data issues", "About"])
+        XCTAssertEqual(dump.sheets.map(\.name), ["Summary", "Trends", "Charts", "RTM", "Data issues", "About"])
         let s = try XCTUnwrap(dump.sheet("RTM"))
         func total(_ label: String) -> Double? { s.row(is: label).flatMap { s["B\($0)"]?.v.number } }
         XCTAssertEqual(total("98977"), 2)

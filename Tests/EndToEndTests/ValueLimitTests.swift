@@ -34,7 +34,8 @@ final class ValueLimitTests: XCTestCase {
         let patient = try XCTUnwrap(summary.column(titled: "Patient"))
         XCTAssertEqual(summary["\(patient)\(row)"]?.v.string, name, "32,760 characters fit a cell")
         // "P1 — " (5) + 32,760 + " (Dana)" (7) = 32,772: cut to 32,760 units + "… [cut]" (7).
-        let heading = try XCTUnwrap(dump.sheet("Trends")?["A3"]?.v.string)
+        // Trends: the title (row 1), the introduction (row 2), a blank row, the first block's heading.
+        let heading = try XCTUnwrap(dump.sheet("Trends")?["A4"]?.v.string)
         XCTAssertEqual(heading, "P1 — " + String(repeating: "N", count: 32_755) + "… [cut]")
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("adhere-2026-10-Sam.xlsx").path))
     }
@@ -120,7 +121,7 @@ final class ValueLimitTests: XCTestCase {
         out = {"summary_links": re.findall(r'<hyperlink ref="([A-Z]+[0-9]+)" location="([^"]*)" display="([^"]*)"', summary),
                "trends_links": re.findall(r'<hyperlink ref="([A-Z]+[0-9]+)" location="([^"]*)"', trends),
                "cells": {ref: cell(summary, ref) for ref in ["A5", "A8", "A9", "A65538", "A65539", "A65540"]},
-               "trends": {ref: cell(trends, ref) for ref in ["A3", "A851880", "A851893", "A851906"]}}
+               "trends": {ref: cell(trends, ref) for ref in ["A4", "A720823", "A720834", "A720845"]}}
         json.dump(out, sys.stdout)
         """#
         let x = try Process.runCollecting(URL(fileURLWithPath: "/usr/bin/env"),
@@ -139,17 +140,20 @@ final class ValueLimitTests: XCTestCase {
         XCTAssertEqual(read.cells["A5"], "Note: A sheet holds at most 65,530 links: the IDs of the first 65530 patients link to their weeks on Trends; for the other 2, find the ID on Trends (Ctrl+F).")
         // Every patient needs attention with the same adherence: report order is by id.
         XCTAssertEqual(read.summary_links.count, 65_530)
-        XCTAssertEqual(read.summary_links.first, ["A9", "'Trends'!A3", "P00000"])
-        // The 65,530th patient (P65529) is on row 9 + 65,529 = 65,538; its block on Trends starts
-        // on row 3 + 65,529 x 13 = 851,880.
-        XCTAssertEqual(read.summary_links.last, ["A65538", "'Trends'!A851880", "P65529"])
+        XCTAssertEqual(read.summary_links.first, ["A9", "'Trends'!A4", "P00000"])
+        // Each patient has 7 weeks (Mondays 17 Aug to 28 Sep: the look-back's first day, 21 Aug,
+        // is in the week of 17 Aug), so a block is 4 + 7 = 11 rows (heading, reasons, header,
+        // weeks, a blank row), the first on row 4. The 65,530th patient (P65529) is on Summary's
+        // row 9 + 65,529 = 65,538; its block on Trends starts on row 4 + 65,529 x 11 = 720,823.
+        XCTAssertEqual(read.summary_links.last, ["A65538", "'Trends'!A720823", "P65529"])
         XCTAssertEqual(read.trends_links.count, 65_530)
-        XCTAssertEqual(read.trends_links.last, ["N851880", "'Summary'!A65538"])  // the link sits over the last of 14 table columns
+        // The link back sits in the last two of the 14 table columns, merged (M:N), written in M.
+        XCTAssertEqual(read.trends_links.last, ["M720823", "'Summary'!A65538"])
         // The last two patients: on Summary without a link, with their blocks on Trends.
         XCTAssertEqual(read.cells["A65539"], "P65530")
         XCTAssertEqual(read.cells["A65540"], "P65531")
-        XCTAssertEqual(read.trends["A851880"], "P65529 (Dana)")
-        XCTAssertEqual(read.trends["A851893"], "P65530 (Dana)")
-        XCTAssertEqual(read.trends["A851906"], "P65531 (Dana)")
+        XCTAssertEqual(read.trends["A720823"], "P65529 (Dana)")
+        XCTAssertEqual(read.trends["A720834"], "P65530 (Dana)")
+        XCTAssertEqual(read.trends["A720845"], "P65531 (Dana)")
     }
 }

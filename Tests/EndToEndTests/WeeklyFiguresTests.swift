@@ -106,27 +106,37 @@ final class WeeklyFiguresTests: XCTestCase {
         XCTAssertEqual((2..<7).map { w03.cell($0, "Step-ups per day")?.number }, [20, 20, 20, 20, 20])
         XCTAssertEqual((0..<7).compactMap { w03.cell($0, "Mean pain") }, [], "no pain column: no pain figure")
 
-        // Charts: step-ups for W01 and W03 (prescribed), none for W02; pain for W02 only (W01
-        // never rated it, W03's export has no pain column).
-        XCTAssertEqual(dump.charts.map { String($0.prefix { $0 != "," }) }.sorted(),
-                       ["W01: step-ups per day", "W02: pain per week (0-10) pain", "W03: step-ups per day"])
-        // Each chart's categories are the Week labels (text: one per week, on its Monday), its
-        // values the per-day column; empty cells are gaps, not zeros.
-        let steps = try XCTUnwrap(dump.chart_series.first { $0.chart.hasPrefix("W01: step-ups per day") })
+        // Charts only for the worklist's pain and declining step-ups: none of W01-W03 (W02's pain
+        // is 3); the in-cell bars draw every block's weeks: empty cells get no bar.
+        XCTAssertEqual(dump.charts, [])
+        let bars = w01.sheet.conditional.filter { $0.type == "dataBar" }
+        let perDay = try XCTUnwrap(w01.sheet.column(titled: "Step-ups per day", headerRow: w01.header))
+        XCTAssertTrue(bars.contains { $0.range == "\(perDay)\(w01.header + 1):\(perDay)\(w01.header + 7)" }, "\(bars.map(\.range))")
+
+        // The one-patient workbook draws the same table: its step-up chart's categories are the
+        // Week labels (text: one per week, on its Monday), its values the per-day column; empty
+        // cells are gaps, not zeros.
+        let path = try temporaryFolder(self).appendingPathComponent("W01.xlsx").path
+        let r = try AdhereProcess.run(["trend", "W01", "--as-of", "2026-10-14", "--weeks", "7", "--xlsx", path] + base)
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let one = try WorkbookDump.read(path)
+        let weekly = try XCTUnwrap(one.sheet("Weekly"))
+        let header = try XCTUnwrap(weekly.row(is: "Week starting"))
+        let steps = try XCTUnwrap(one.chart_series.first { $0.chart.hasPrefix("Step-ups per day, week by week") })
         XCTAssertEqual(steps.category_kind, "text")
         let (catColumn, catRows) = try range(steps.categories)
         let (valColumn, valRows) = try range(steps.values)
-        XCTAssertEqual(catColumn, w01.sheet.column(titled: "Week", headerRow: w01.header))
-        XCTAssertEqual(valColumn, w01.sheet.column(titled: "Step-ups per day", headerRow: w01.header))
-        XCTAssertEqual(catRows, (w01.header + 1)...(w01.header + 7))
+        XCTAssertEqual(catColumn, weekly.column(titled: "Week", headerRow: header))
+        XCTAssertEqual(valColumn, weekly.column(titled: "Step-ups per day", headerRow: header))
+        XCTAssertEqual(catRows, (header + 1)...(header + 7))
         XCTAssertEqual(valRows, catRows)
         for r in catRows {
             // The label starts with the Monday in column A ("5 Oct" for 2026-10-05).
-            let monday = try XCTUnwrap(w01.sheet["A\(r)"]?.v.string)
-            let label = try XCTUnwrap(w01.sheet["\(catColumn)\(r)"]?.v.string)
+            let monday = try XCTUnwrap(weekly["A\(r)"]?.v.string)
+            let label = try XCTUnwrap(weekly["\(catColumn)\(r)"]?.v.string)
             XCTAssertTrue(label.hasPrefix(shortDate(monday)), "\(label) is on \(monday)")
         }
-        for s in dump.chart_series { XCTAssertEqual(s.category_kind, "text", s.chart) }
+        for s in one.chart_series { XCTAssertEqual(s.category_kind, "text", s.chart) }
     }
 
     /// "Trends!$B$6:$B$12" as column B and rows 6...12.

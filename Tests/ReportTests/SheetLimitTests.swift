@@ -77,15 +77,21 @@ final class SheetLimitTests: XCTestCase {
     }
 
     func testTheLayoutKeepsEverySheetWithinItsRowsAndLinks() {
-        // Three patients of 7 weeks: blocks of 13 rows from row 2.
+        // Three patients of 7 weeks: blocks of 4 + 7 = 11 rows (heading, reasons, header, weeks,
+        // a blank row) from row 3 (below the title, the introduction and a blank row).
         XCTAssertEqual(ReportWorkbook.Layout.make(weeks: [7, 7, 7], summaryTop: 4),
-                       .init(blockRows: [2, 15, 28], linked: 3, summaryRows: 3, trendsEnd: 41))
-        // 12 weeks: 4 + 12 = 16 rows a block.
-        XCTAssertEqual(ReportWorkbook.Layout.make(weeks: [12, 7], summaryTop: 4).blockRows, [2, 18])
-        // A sheet of 41 rows (last row 40) holds two blocks (rows 2-14, 15-27; the third would
-        // end at row 40, leaving no row for the line saying who did not fit); links for 2.
-        let small = ReportWorkbook.Layout.make(weeks: Array(repeating: 7, count: 10), summaryTop: 4, maxRow: 40, maxLinks: 5)
-        XCTAssertEqual(small, .init(blockRows: [2, 15], linked: 2, summaryRows: 10, trendsEnd: 28))
+                       .init(blockRows: [3, 14, 25], linked: 3, summaryRows: 3, trendsEnd: 36))
+        // 12 weeks: 4 + 12 = 16 rows a block; no weeks: 4.
+        XCTAssertEqual(ReportWorkbook.Layout.make(weeks: [12, 7], summaryTop: 4).blockRows, [3, 19])
+        XCTAssertEqual(ReportWorkbook.Layout.make(weeks: [0, 0, 1], summaryTop: 4).blockRows, [3, 7, 11])
+        // A sheet of 37 rows (last row 36) holds three blocks of 7 weeks (rows 3-13, 14-24,
+        // 25-35) and row 36 for the line saying who did not fit; links for the 3.
+        XCTAssertEqual(ReportWorkbook.Layout.make(weeks: Array(repeating: 7, count: 10), summaryTop: 4, maxRow: 36, maxLinks: 5),
+                       .init(blockRows: [3, 14, 25], linked: 3, summaryRows: 10, trendsEnd: 36))
+        // One row fewer (last row 35): the third block would end on row 35 and leave no row for
+        // that line, so two blocks; links for 2.
+        XCTAssertEqual(ReportWorkbook.Layout.make(weeks: Array(repeating: 7, count: 10), summaryTop: 4, maxRow: 35, maxLinks: 5),
+                       .init(blockRows: [3, 14], linked: 2, summaryRows: 10, trendsEnd: 25))
         // Fewer links than blocks: the first patients keep theirs.
         XCTAssertEqual(ReportWorkbook.Layout.make(weeks: Array(repeating: 7, count: 4), summaryTop: 4, maxLinks: 3).linked, 3)
         // Summary rows below a header on row 35 of a 41-row sheet: 5.

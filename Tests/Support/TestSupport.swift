@@ -118,6 +118,13 @@ public struct WorkbookDump: Decodable, Sendable {
         public let type: String
         public let formula: [String]
         public let fill: String?
+        /// Data bars: the colour (ARGB) and the two bounds as [type, value].
+        public let bar: DataBar?
+    }
+
+    public struct DataBar: Decodable, Sendable {
+        public let color: String?
+        public let bounds: [[JSONValue]]
     }
 
     public struct Sheet: Decodable, Sendable {
@@ -132,6 +139,19 @@ public struct WorkbookDump: Decodable, Sendable {
         public let fit_height: Int?
         public let fit_to_page: Bool
         public let print_title_rows: String?
+        public let print_title_cols: String?
+        public let scale: Int?
+        /// Left, right, top, bottom and footer margins, in inches.
+        public let margins: [Double]
+        /// The footer's left, centre and right parts.
+        public let footer_parts: [String?]
+        /// Manual page breaks: the row (or column) after which each falls, 1-based.
+        public let row_breaks: [Int]
+        public let col_breaks: [Int]
+        /// Merged ranges ("A5:N5").
+        public let merged: [String]
+        /// Explicit row heights in points, by 1-based row.
+        public let heights: [String: Double]
         public let widths: [String: Double]
         public let links: [String: String]
 

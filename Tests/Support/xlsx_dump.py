@@ -49,8 +49,13 @@ def main(path):
         cf = []
         for rng, rules in ws.conditional_formatting._cf_rules.items():
             for r in rules:
+                bar = None
+                if r.dataBar is not None:
+                    bar = {"color": r.dataBar.color.rgb if r.dataBar.color is not None else None,
+                           "bounds": [[v.type, v.val] for v in r.dataBar.cfvo]}
                 cf.append({"range": str(rng.sqref), "type": r.type, "formula": list(r.formula or []),
-                           "fill": (r.dxf.fill.bgColor.rgb if r.dxf and r.dxf.fill and r.dxf.fill.bgColor is not None else None)})
+                           "fill": (r.dxf.fill.bgColor.rgb if r.dxf and r.dxf.fill and r.dxf.fill.bgColor is not None else None),
+                           "bar": bar})
         widths = {k: v.width for k, v in ws.column_dimensions.items() if v.width}
         links = {}
         for row in ws.iter_rows():
@@ -70,6 +75,15 @@ def main(path):
             "fit_height": ps.fitToHeight,
             "fit_to_page": bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),
             "print_title_rows": ws.print_title_rows,
+            "print_title_cols": ws.print_title_cols,
+            "scale": ps.scale,
+            "margins": [ws.page_margins.left, ws.page_margins.right, ws.page_margins.top, ws.page_margins.bottom,
+                        ws.page_margins.footer],
+            "footer_parts": [ws.oddFooter.left.text, ws.oddFooter.center.text, ws.oddFooter.right.text],
+            "row_breaks": [b.id for b in ws.row_breaks.brk],
+            "col_breaks": [b.id for b in ws.col_breaks.brk],
+            "merged": sorted(str(m) for m in ws.merged_cells.ranges),
+            "heights": {str(k): v.height for k, v in ws.row_dimensions.items() if v.height is not None},
             "widths": widths,
             "links": links,
         })

@@ -54,7 +54,16 @@ public struct HandleCall: Sendable {
             try h.sheet.conditionalFormat(firstRow: 0, firstColumn: 0, lastRow: 1, lastColumn: 0, rule: .formula("$A1>1"),
                                           format: CellFormat(background: 0xFFC7CE))
         },
-        HandleCall("Worksheet.setPrintLayout") { h throws(XLSXError) in try h.sheet.setPrintLayout(landscape: true, fitWidth: 1, repeatRows: 0...0) },
+        HandleCall("Worksheet.dataBars") { h throws(XLSXError) in
+            try h.sheet.dataBars(firstRow: 0, firstColumn: 0, lastRow: 1, lastColumn: 0, DataBars(color: 0x5B9BD5, minimum: 0, maximum: 2))
+        },
+        HandleCall("Worksheet.merge") { h throws(XLSXError) in
+            try h.sheet.merge("heading", firstRow: 6, firstColumn: 0, lastRow: 6, lastColumn: 3, format: CellFormat(bold: true, wrap: true))
+        },
+        HandleCall("Worksheet.setPageSetup") { h throws(XLSXError) in
+            try h.sheet.setPageSetup(PageSetup(landscape: true, scale: 90, repeatRows: 0...0, repeatColumns: 0...1, footer: "&L&A&RPage &P of &N"))
+        },
+        HandleCall("Worksheet.setPageBreaks") { h throws(XLSXError) in try h.sheet.setPageBreaks(rows: [1], columns: [1]) },
         HandleCall("Worksheet.insertChart") { h throws(XLSXError) in try h.sheet.insertChart(h.chart, row: 5, column: 2) },
         HandleCall("Worksheet.activate") { h throws(XLSXError) in try h.sheet.activate() },
         HandleCall("Chart.addSeries") { h throws(XLSXError) in

@@ -65,6 +65,44 @@ public struct ValidatedCase: Sendable {
         ValidatedCase("empty conditional formula", .invalidValue) { h, _ throws(XLSXError) in
             try h.sheet.conditionalFormat(firstRow: 0, firstColumn: 0, lastRow: 1, lastColumn: 0, rule: .formula(""), format: .plain)
         },
+        // Data bars, merged ranges, print setup (the library prints "worksheet_merge_range(): Can't
+        // merge single cell", "Header/footer string exceeds Excel's limit", or quietly writes a file
+        // Excel repairs: overlapping merges, a data bar whose minimum is its maximum).
+        ValidatedCase("data bars with the minimum at the maximum", .invalidValue) { h, _ throws(XLSXError) in
+            try h.sheet.dataBars(firstRow: 0, firstColumn: 0, lastRow: 1, lastColumn: 0, DataBars(color: 0x5B9BD5, minimum: 1, maximum: 1))
+        },
+        ValidatedCase("data bars of colour 0x1000000", .invalidValue) { h, _ throws(XLSXError) in
+            try h.sheet.dataBars(firstRow: 0, firstColumn: 0, lastRow: 1, lastColumn: 0, DataBars(color: 0x1000000))
+        },
+        ValidatedCase("data bars over a reversed range", .invalidRange) { h, _ throws(XLSXError) in
+            try h.sheet.dataBars(firstRow: 1, firstColumn: 0, lastRow: 0, lastColumn: 0, DataBars(color: 0x5B9BD5))
+        },
+        ValidatedCase("a merged range of one cell", .invalidRange) { h, _ throws(XLSXError) in
+            try h.sheet.merge("x", firstRow: 3, firstColumn: 1, lastRow: 3, lastColumn: 1)
+        },
+        ValidatedCase("merged ranges that overlap", .overlappingMerge) { h, _ throws(XLSXError) in
+            try h.sheet.merge("a", firstRow: 3, firstColumn: 1, lastRow: 4, lastColumn: 3)
+            try h.sheet.merge("b", firstRow: 4, firstColumn: 3, lastRow: 4, lastColumn: 5)
+        },
+        ValidatedCase("merged ranges side by side", nil) { h, _ throws(XLSXError) in
+            try h.sheet.merge("a", firstRow: 3, firstColumn: 1, lastRow: 4, lastColumn: 3)
+            try h.sheet.merge("b", firstRow: 4, firstColumn: 4, lastRow: 4, lastColumn: 5)
+        },
+        ValidatedCase("footer of 256 characters", .textTooLong) { h, _ throws(XLSXError) in
+            try h.sheet.setPageSetup(PageSetup(footer: String(repeating: "f", count: 256)))
+        },
+        ValidatedCase("print scale 5%", .invalidValue) { h, _ throws(XLSXError) in try h.sheet.setPageSetup(PageSetup(scale: 5)) },
+        ValidatedCase("negative margin", .invalidValue) { h, _ throws(XLSXError) in try h.sheet.setPageSetup(PageSetup(left: -1)) },
+        ValidatedCase("1,024 page breaks", .invalidValue) { h, _ throws(XLSXError) in
+            try h.sheet.setPageBreaks(rows: Array(1...1_024))
+        },
+        ValidatedCase("a page break before the first row", .outsideSheet) { h, _ throws(XLSXError) in
+            try h.sheet.setPageBreaks(rows: [0, 5])
+        },
+        ValidatedCase("page breaks out of order", .invalidValue) { h, _ throws(XLSXError) in
+            try h.sheet.setPageBreaks(rows: [9, 5])
+        },
+        ValidatedCase("1,023 page breaks", nil) { h, _ throws(XLSXError) in try h.sheet.setPageBreaks(rows: Array(1...1_023)) },
         // Links (the library prints "worksheet_write_url()/_opt(): URL ...").
         ValidatedCase("link target of 256 bytes", .linkTooLong) { h, _ throws(XLSXError) in
             try h.sheet.writeLink("x", toSheet: "Data", cell: "A" + String(repeating: "1", count: 256 - "internal:'Data'!A".utf8.count),

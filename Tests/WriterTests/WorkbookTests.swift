@@ -83,7 +83,7 @@ final class WorkbookTests: FolderTestCase {
             XCTAssertEqual(code { try ws.autofilter(firstRow: 5, firstColumn: 0, lastRow: 1, lastColumn: 2) }, .invalidRange)
             XCTAssertEqual(code { try ws.autofilter(firstRow: -1, firstColumn: 0, lastRow: 1, lastColumn: 2) }, .outsideSheet)
             XCTAssertEqual(code { try ws.setColumns(0, 16_384, width: 3) }, .outsideSheet)
-            XCTAssertEqual(code { try ws.setPrintLayout(landscape: true, fitWidth: 1, repeatRows: -1...0) }, .outsideSheet)
+            XCTAssertEqual(code { try ws.setPageSetup(PageSetup(repeatRows: -1...0)) }, .outsideSheet)
             XCTAssertEqual(code { try ws.write("x", row: 0, column: 0, format: CellFormat(fontSize: 0)) }, .invalidValue)
             let chart = try wb.addLineChart(title: "c")
             XCTAssertEqual(code { try chart.addSeries(name: "s", sheet: "Summary", categoryColumn: -1, valueColumn: 0,
@@ -120,6 +120,44 @@ final class WorkbookTests: FolderTestCase {
         // The only references are the series' categories and values.
         let references = xml.components(separatedBy: "<c:f>").dropFirst().map { $0.prefix { $0 != "<" } }
         XCTAssertEqual(references, ["Data!$A$1:$A$2", "Data!$A$1:$A$2"], xml)
+    }
+
+    /// Data bars, merged ranges, the page setup and page breaks, read back by openpyxl as written.
+    func testDataBarsMergesAndPrintSetupReadBack() throws {
+        let wb = try newWorkbook("print.xlsx")
+        let ws = try wb.addWorksheet("Data")
+        for r in 1...4 { try ws.write(Double(r * 10), row: r, column: 1) }
+        let printed = try capturingStderr {
+            try ws.dataBars(firstRow: 1, firstColumn: 1, lastRow: 4, lastColumn: 1, DataBars(color: 0x5B9BD5, minimum: 0, maximum: nil))
+            try ws.dataBars(firstRow: 1, firstColumn: 2, lastRow: 4, lastColumn: 2, DataBars(color: 0xC00000, minimum: nil, maximum: 10))
+            try ws.merge("A heading & more", firstRow: 0, firstColumn: 0, lastRow: 0, lastColumn: 3, format: CellFormat(bold: true, wrap: true))
+            try ws.merge("two rows", firstRow: 6, firstColumn: 1, lastRow: 7, lastColumn: 2)
+            try ws.setPageSetup(PageSetup(landscape: true, scale: 90, left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, footerMargin: 0.25,
+                                          repeatRows: 0...0, repeatColumns: 0...1,
+                                          footer: "&L" + PageSetup.literal("Smith & Jones") + "&RPage &P of &N"))
+            try ws.setPageBreaks(rows: [3, 5], columns: [2])
+            try wb.close()
+        }
+        XCTAssertEqual(printed, "", "libxlsxwriter printed warnings")
+        let s = try XCTUnwrap(try WorkbookDump.read(path("print.xlsx")).sheet("Data"))
+        let bars = s.conditional.filter { $0.type == "dataBar" }
+        XCTAssertEqual(bars.map(\.range), ["B2:B5", "C2:C5"])
+        XCTAssertEqual(bars.map { $0.bar?.color }, ["FF5B9BD5", "FFC00000"])
+        XCTAssertEqual(bars[0].bar?.bounds.map { $0.first?.string }, ["num", "max"])
+        XCTAssertEqual(bars[0].bar?.bounds[0][1], .number(0))
+        XCTAssertEqual(bars[1].bar?.bounds.map { $0.first?.string }, ["min", "num"])
+        XCTAssertEqual(bars[1].bar?.bounds[1][1], .number(10))
+        XCTAssertEqual(s.merged, ["A1:D1", "B7:C8"])
+        XCTAssertEqual(s["A1"]?.v.string, "A heading & more")
+        XCTAssertEqual(s.orientation, "landscape")
+        XCTAssertEqual(s.scale, 90)
+        XCTAssertFalse(s.fit_to_page, "a fixed scale, never fit to page")
+        XCTAssertEqual(s.margins, [0.4, 0.4, 0.5, 0.6, 0.25])
+        XCTAssertEqual(s.print_title_rows, "$1:$1")
+        XCTAssertEqual(s.print_title_cols, "$A:$B")
+        XCTAssertEqual(s.footer_parts, ["Smith && Jones", nil, "Page &P of &N"])
+        XCTAssertEqual(s.row_breaks, [3, 5], "a break before row index 3 falls after the third row")
+        XCTAssertEqual(s.col_breaks, [2])
     }
 
     /// Characters XML cannot hold become U+FFFD wherever text reaches the workbook: cells,
