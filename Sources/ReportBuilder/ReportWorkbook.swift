@@ -415,7 +415,7 @@ public struct ReportWorkbook {
         func room(_ columns: ClosedRange<Int>) -> Double { PrintLayout.room(Array(widths[columns])) }
         // The heading over the figures, the step-up direction over the step-up columns, the link
         // over the last two.
-        let direction = table.column("Step-up reps")
+        let direction = table.column(.stepUpReps)
         let linkColumns = (lastColumn - 1)...lastColumn
         let headingColumns = 0...(direction - 1)
         let directionColumns = direction...(lastColumn - 2)

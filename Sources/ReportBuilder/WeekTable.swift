@@ -13,18 +13,56 @@ struct WeekTable {
     let exercises: [ExerciseID]
     let catalog: ExerciseCatalog
 
-    var headers: [String] {
-        ["Week starting", "Week", "Days logged", "Overall adherence"] + exercises.map { catalog.exercises[$0].displayName }
-            + ["Step-up reps", "Step-ups per day", "Reps per session", "Step-ups left", "Step-ups right", "Mean pain", "Max pain"]
+    /// The table's columns by what they hold. Charts and bars find their columns by this, not
+    /// by a title (an exercise may be named anything, "Max pain" included).
+    enum Column: Hashable {
+        case weekStarting, week, daysLogged, overallAdherence
+        /// The adherence of the table's `k`-th exercise.
+        case exercise(Int)
+        case stepUpReps, stepUpsPerDay, repsPerSession, stepUpsLeft, stepUpsRight, meanPain, maxPain
+
+        static let figures: [Column] = [.stepUpReps, .stepUpsPerDay, .repsPerSession, .stepUpsLeft, .stepUpsRight, .meanPain, .maxPain]
     }
 
-    /// Column of a header (charts draw from these).
-    func column(_ title: String) -> Int { headers.firstIndex(of: title)! }
+    var columns: [Column] {
+        [.weekStarting, .week, .daysLogged, .overallAdherence] + exercises.indices.map(Column.exercise) + Column.figures
+    }
+
+    func title(_ c: Column) -> String {
+        switch c {
+        case .weekStarting: return "Week starting"
+        case .week: return "Week"
+        case .daysLogged: return "Days logged"
+        case .overallAdherence: return "Overall adherence"
+        case .exercise(let k): return catalog.exercises[exercises[k]].displayName
+        case .stepUpReps: return "Step-up reps"
+        case .stepUpsPerDay: return "Step-ups per day"
+        case .repsPerSession: return "Reps per session"
+        case .stepUpsLeft: return "Step-ups left"
+        case .stepUpsRight: return "Step-ups right"
+        case .meanPain: return "Mean pain"
+        case .maxPain: return "Max pain"
+        }
+    }
+
+    var headers: [String] { columns.map(title) }
+
+    /// Where a column is in the table.
+    func column(_ c: Column) -> Int {
+        switch c {
+        case .weekStarting: return 0
+        case .week: return 1
+        case .daysLogged: return 2
+        case .overallAdherence: return 3
+        case .exercise(let k): return 4 + k
+        default: return 4 + exercises.count + (Column.figures.firstIndex(of: c) ?? 0)
+        }
+    }
 
     /// The column the charts take their categories from: the `Week` labels, text, one per week,
     /// each on its Monday. (A date-valued category makes Excel draw a date axis, whose labels
     /// fall at an interval of its own choosing, e.g. every 6 days.)
-    var categoryColumn: Int { column("Week") }
+    var categoryColumn: Int { column(.week) }
 
     /// The week's label, also the charts' category: its Monday ("12 Oct"), said to be partial
     /// with the days it counts ("12 Oct, partial (3 of 7 days)"), or before the start.
@@ -83,10 +121,10 @@ struct WeekTable {
     /// a column of weeks reads as a small bar chart: longer bars further down, a rise.
     func dataBars(_ ws: Sheet, first: Int, last: Int) throws {
         guard first <= last else { return }
-        for (title, bars) in [("Overall adherence", DataBars(color: 0xA9D08E, minimum: 0, maximum: 1)),
-                              ("Step-ups per day", DataBars(color: 0x9DC3E6, minimum: 0, maximum: nil)),
-                              ("Max pain", DataBars(color: 0xF4B084, minimum: 0, maximum: 10))] {
-            let c = column(title)
+        for (which, bars) in [(Column.overallAdherence, DataBars(color: 0xA9D08E, minimum: 0, maximum: 1)),
+                              (.stepUpsPerDay, DataBars(color: 0x9DC3E6, minimum: 0, maximum: nil)),
+                              (.maxPain, DataBars(color: 0xF4B084, minimum: 0, maximum: 10))] {
+            let c = column(which)
             try ws.dataBars(firstRow: first, firstColumn: c, lastRow: last, lastColumn: c, bars)
         }
     }
@@ -95,28 +133,27 @@ struct WeekTable {
     /// blank (a chart draws a gap there, not a 0).
     func writeWeeks(_ weeks: [WeekFigures], to ws: Sheet, row first: Int) throws -> Int {
         var r = first
-        let base = 4 + exercises.count
         for w in weeks {
-            try ws.write(calendarDate(w.weekStart), row: r, column: 0)
-            try ws.write(WeekTable.label(w), row: r, column: 1, format: WeekTable.labelFormat)
+            try ws.write(calendarDate(w.weekStart), row: r, column: column(.weekStarting))
+            try ws.write(WeekTable.label(w), row: r, column: column(.week), format: WeekTable.labelFormat)
             let height = WeekTable.rowHeight(w)
             if height > PrintLayout.rowHeight { try ws.setRowHeight(r, height: height) }
-            if let d = w.entryDays { try ws.write(d, row: r, column: 2, format: .integer) }
-            if let o = w.overall { try ws.write(o.doubleValue, row: r, column: 3, format: .percent) }
+            if let d = w.entryDays { try ws.write(d, row: r, column: column(.daysLogged), format: .integer) }
+            if let o = w.overall { try ws.write(o.doubleValue, row: r, column: column(.overallAdherence), format: .percent) }
             for (k, e) in exercises.enumerated() {
                 if let a = w.adherence.first(where: { $0.exercise == e })?.adherence {
-                    try ws.write(a.doubleValue, row: r, column: 4 + k, format: .percent)
+                    try ws.write(a.doubleValue, row: r, column: column(.exercise(k)), format: .percent)
                 }
             }
             if let s = w.stepUps {
-                try ws.write(s.reps, row: r, column: base, format: .integer)
-                try ws.write(s.perDay.doubleValue, row: r, column: base + 1, format: .decimal1)
-                if let p = s.perSession { try ws.write(p.doubleValue, row: r, column: base + 2, format: .decimal1) }
-                try ws.write(s.left, row: r, column: base + 3, format: .integer)
-                try ws.write(s.right, row: r, column: base + 4, format: .integer)
+                try ws.write(s.reps, row: r, column: column(.stepUpReps), format: .integer)
+                try ws.write(s.perDay.doubleValue, row: r, column: column(.stepUpsPerDay), format: .decimal1)
+                if let p = s.perSession { try ws.write(p.doubleValue, row: r, column: column(.repsPerSession), format: .decimal1) }
+                try ws.write(s.left, row: r, column: column(.stepUpsLeft), format: .integer)
+                try ws.write(s.right, row: r, column: column(.stepUpsRight), format: .integer)
             }
-            if let m = w.painMean { try ws.write(m.doubleValue, row: r, column: base + 5, format: .decimal1) }
-            if let m = w.painMax { try ws.write(m.doubleValue, row: r, column: base + 6, format: .decimal1) }
+            if let m = w.painMean { try ws.write(m.doubleValue, row: r, column: column(.meanPain), format: .decimal1) }
+            if let m = w.painMax { try ws.write(m.doubleValue, row: r, column: column(.maxPain), format: .decimal1) }
             r += 1
         }
         return r
@@ -134,22 +171,22 @@ struct WeekTable {
         if drawSteps, weeks.contains(where: { $0.stepUps != nil }) {
             let c = try workbook.addLineChart(title: ClinicalWords.capitalized("\(prefix)step-ups per day, week by week"), yAxisTitle: "reps a day", cuts: cuts, sheet: sheet)
             try c.addSeries(name: "Step-ups per day", sheet: sheet, categoryColumn: categoryColumn,
-                            valueColumn: column("Step-ups per day"), firstRow: first, lastRow: last, color: 0x2E75B6)
+                            valueColumn: column(.stepUpsPerDay), firstRow: first, lastRow: last, color: 0x2E75B6)
             try c.setValueAxis(min: 0, max: nil)
             steps = c
         }
         if adherence, weeks.contains(where: { $0.overall != nil }) {
             let c = try workbook.addLineChart(title: ClinicalWords.capitalized("\(prefix)adherence per week"), yAxisTitle: "adherence", cuts: cuts, sheet: sheet)
-            try c.addSeries(name: "Overall", sheet: sheet, categoryColumn: categoryColumn, valueColumn: column("Overall adherence"),
+            try c.addSeries(name: "Overall", sheet: sheet, categoryColumn: categoryColumn, valueColumn: column(.overallAdherence),
                             firstRow: first, lastRow: last, color: 0x548235)
             try c.setValueAxis(min: 0, max: 1, numberFormat: "0%")
             overall = c
         }
         if drawPain, weeks.contains(where: { $0.painMax != nil }) {
             let c = try workbook.addLineChart(title: ClinicalWords.capitalized("\(prefix)pain per week (0-10)"), yAxisTitle: "pain", cuts: cuts, sheet: sheet)
-            try c.addSeries(name: "Max pain", sheet: sheet, categoryColumn: categoryColumn, valueColumn: column("Max pain"),
+            try c.addSeries(name: "Max pain", sheet: sheet, categoryColumn: categoryColumn, valueColumn: column(.maxPain),
                             firstRow: first, lastRow: last, color: 0xC00000)
-            try c.addSeries(name: "Mean pain", sheet: sheet, categoryColumn: categoryColumn, valueColumn: column("Mean pain"),
+            try c.addSeries(name: "Mean pain", sheet: sheet, categoryColumn: categoryColumn, valueColumn: column(.meanPain),
                             firstRow: first, lastRow: last, color: 0xED7D31)
             try c.setValueAxis(min: 0, max: 10)
             pain = c

@@ -36,4 +36,22 @@ final class RuleWordsTests: XCTestCase {
         XCTAssertTrue(about.contains("over the last 10 days of the look-back minus that over its first 10 days"), about)
         XCTAssertTrue(about.contains("in the 28 days ending on the as-of date"), about)
     }
+
+    /// The weekly table's columns are found by what they hold: an exercise named like a figure
+    /// ("Max pain") does not take the pain chart's column.
+    func testWeeklyColumnsByIdentityNotByTitle() {
+        let odd = ExerciseCatalog(exercises: ExerciseCatalog.standard.exercises + [
+            Exercise(key: "odd", displayName: "Max pain", aliases: [], defaultRepsPerSide: 5, defaultHoldCentis: nil, inDefaultProtocol: false),
+        ])
+        let table = WeekTable(exercises: [0, 3], catalog: odd)
+        // Week starting, Week, Days logged, Overall adherence, the two exercises, then seven figures.
+        XCTAssertEqual(table.headers.count, 4 + 2 + 7)
+        XCTAssertEqual(table.headers[5], "Max pain")
+        XCTAssertEqual(table.column(.exercise(1)), 5)
+        XCTAssertEqual(table.column(.maxPain), 12)
+        XCTAssertEqual(table.headers[table.column(.maxPain)], "Max pain")
+        XCTAssertEqual(table.column(.stepUpsPerDay), 7)
+        XCTAssertEqual(table.categoryColumn, 1)
+        for c in table.columns { XCTAssertEqual(table.headers[table.column(c)], table.title(c)) }
+    }
 }
