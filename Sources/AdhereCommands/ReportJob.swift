@@ -135,6 +135,9 @@ struct ReportJob {
                                       toolVersion: Adhere.version)
         let analyzer = Analyzer(catalog: catalog, thresholds: thresholds)
         var options = inputs.ingestOptions(span: MonthlyReport.span(for: settings, analyzer: analyzer), asOf: asOf, catalog: catalog)
+        // The overview's history months, compact, and every entry day (for the RTM periods).
+        options.historyFrom = MonthlyReport.historyFrom(for: settings, analyzer: analyzer)
+        options.keepEntryDays = true
         // Inputs unchanged since an earlier run into this folder are not hashed again.
         let digests = DigestIndex(folder: out)
         options.digests = digests
@@ -163,14 +166,9 @@ struct ReportJob {
             return Outcome(code: badData ? .badData : .noInput)
         }
 
-        var analysed = MonthlyReport(settings: settings, ingest: ingest, plans: plans, catalog: catalog,
+        let analysed = MonthlyReport(settings: settings, ingest: ingest, plans: plans, catalog: catalog,
                                      entriesFrom: options.span.first)
         ingest.patients = []  // analysed: the rows can go
-        if !analysed.rtmPending.isEmpty {
-            // Default-protocol patients whose RTM series began before the entries kept.
-            analysed.completeRTM(earlierDays: RTMHistory.entryDays(files: files, options: options, before: options.span.first,
-                                                                   patients: Set(analysed.rtmPending.map(\.id))))
-        }
         let report = analysed
         timer.lap("analyse \(report.patients.count) patients")
         do {

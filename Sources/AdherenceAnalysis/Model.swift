@@ -142,7 +142,8 @@ public struct PatientRecord: Sendable {
         self.name = name
         self.therapist = therapist
         self.clinic = clinic
-        self.entries = entries.sorted { $0.day < $1.day }
+        // Most logs come in day order: then the entries are shared, not copied.
+        self.entries = zip(entries, entries.dropFirst()).allSatisfy({ $0.day <= $1.day }) ? entries : entries.sorted { $0.day < $1.day }
         self.lastEntry = lastEntry ?? self.entries.last?.day
         self.prescription = prescription
         self.latestNote = latestNote

@@ -63,7 +63,8 @@ public struct MonthlyReport: Sendable {
     public var rtm: [PatientRTM] = []
     /// Default-protocol patients whose series of RTM periods began before the entries read
     /// (their ids, with their distinct entry days): their periods wait for
-    /// ``completeRTM(earlierDays:)``.
+    /// ``completeRTM(earlierDays:)``. Only for logs read without every entry day
+    /// (``IngestOptions/keepEntryDays``): a report reads them, and this stays empty.
     public private(set) var rtmPending: [PendingRTM] = []
     /// The months before the window's (oldest first, ``historyMonths`` - 1 of them) with the
     /// overall adherence of every patient active in each: the overview's history.
@@ -85,10 +86,24 @@ public struct MonthlyReport: Sendable {
         let window = settings.window
         let known = EarlierEntryDays(knownFrom: entriesFrom ?? MonthlyReport.span(for: settings, analyzer: analyzer).first)
         let months = MonthlyReport.earlierMonths(of: settings.month)
-        let results = ParallelMap.map(records) { record -> (PatientFigures?, RTMOutcome, [MonthPatient?]) in
+        let logs = ingest.patients
+        let results = ParallelMap.map(Array(records.indices)) { i -> (PatientFigures?, RTMOutcome, [MonthPatient?]) in
+            let record = records[i]
+            let log = i < logs.count ? logs[i] : nil
             let figures = analyzer.isActive(record, in: window) ? analyzer.analyze(record, window: window) : nil
-            let rtm = analyzer.rtmPeriods(record, endingIn: window, earlier: known)
-            let past = analyzer.overall(record, in: months.map(\.days)).map { o -> MonthPatient? in
+            // With every entry day read, the RTM periods need nothing more.
+            let earlier = log?.entryDays.map { EarlierEntryDays(knownFrom: nil, days: $0) } ?? known
+            let rtm = analyzer.rtmPeriods(record, endingIn: window, earlier: earlier)
+            // The history months: the rows kept compact before the span, then the span's.
+            var whole = record
+            if let history = log?.history {
+                var older = history.entries()
+                if older.contains(where: \.isDone) { older = older.map { $0.resolvingDone(record.prescription, catalog: catalog) } }
+                whole = PatientRecord(id: record.id, name: record.name, therapist: record.therapist, clinic: record.clinic,
+                                      entries: older + record.entries, lastEntry: record.lastEntry,
+                                      prescription: record.prescription, latestNote: record.latestNote)
+            }
+            let past = analyzer.overall(whole, in: months.map(\.days)).map { o -> MonthPatient? in
                 o.map { MonthPatient(therapist: record.therapist, clinic: record.clinic, overall: $0) }
             }
             return (figures, rtm, past)
@@ -115,7 +130,11 @@ public struct MonthlyReport: Sendable {
                                              clinic: record.clinic, days: Array(Set(record.entries.map(\.day))).sorted()))
             }
         }
-        for i in self.ingest.patients.indices { self.ingest.patients[i].entries = [] }
+        for i in self.ingest.patients.indices {
+            self.ingest.patients[i].entries = []
+            self.ingest.patients[i].history = nil
+            self.ingest.patients[i].entryDays = nil
+        }
         rtm.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
         earlierMonths = months.enumerated().map { k, m in
             MonthFigures(month: m, patients: results.compactMap { $0.2[k] })
@@ -151,14 +170,19 @@ public struct MonthlyReport: Sendable {
         return out
     }
 
-    /// The days of entries a report must read: every figure of the window (see
-    /// ``Analyzer/span(for:)``), and the overview's history months before it.
+    /// The days whose entries a report reads in full: every figure of the window (see
+    /// ``Analyzer/span(for:)``).
     public static func span(for settings: ReportSettings, analyzer: Analyzer) -> DayRange {
-        let base = analyzer.span(for: settings.window)
-        // A past month's overall adherence needs its days and, for the default protocol's
-        // activity, the days before it that keep a patient active.
+        analyzer.span(for: settings.window)
+    }
+
+    /// The first day of the overview's history: a past month's overall adherence needs its
+    /// days and, for the default protocol's activity, the days before it that keep a patient
+    /// active. From it up to ``span(for:analyzer:)`` only what a dose needs is read
+    /// (``IngestOptions/historyFrom``, ``PatientLog/history``).
+    public static func historyFrom(for settings: ReportSettings, analyzer: Analyzer) -> Day {
         let oldest = earlierMonths(of: settings.month).first?.firstDay ?? settings.window.first
-        return DayRange(min(base.first, oldest - (analyzer.thresholds.dischargeDays - 1)), base.last)
+        return min(span(for: settings, analyzer: analyzer).first, oldest - (analyzer.thresholds.dischargeDays - 1))
     }
 
     /// The patients that waited for earlier entry days (``rtmPending``), with them: `earlierDays`

@@ -93,14 +93,45 @@ public final class SessionLogReader {
             parsed.append(file)
         }
         var repeated = DuplicateFinder.duplicates(parsed.map(\.keptFingerprints))
-        var merger = Merger(keepEntries: options.keepEntries)
+        var merger = Merger(keepEntries: options.keepEntries, keepEntryDays: options.keepEntryDays)
+        // Each patient's history rows: (file, slot) per file holding some, in file order.
+        var historyParts: [[HistoryPart]] = []
+        let history = options.historyFrom.map { HistoryStore(first: max($0, options.span.first - HistoryRow.maxDays)) }
+        if let history {
+            // Each file's history rows ordered by patient (in place, one file at a time).
+            for i in parsed.indices {
+                let starts = parsed[i].historyStarts.isEmpty
+                    ? HistoryRow.byPatient(&parsed[i].history, patients: parsed[i].patients.count) : parsed[i].historyStarts
+                history.rows.append(parsed[i].history)
+                history.starts.append(starts)
+                parsed[i].history = []
+            }
+        }
         for i in parsed.indices {
             parsed[i].keptFingerprints = []
-            merger.add(parsed[i], repeated: repeated[i])
+            let local = merger.add(parsed[i], repeated: repeated[i])
             parsed[i].kept = []  // each file's rows are freed as soon as they are merged
             parsed[i].rightSides = []
             repeated[i] = []
+            if let history {
+                let starts = history.starts[i]
+                for (slot, g) in local.enumerated() where starts[slot + 1] > starts[slot] {
+                    while historyParts.count <= g { historyParts.append([]) }
+                    historyParts[g].append(HistoryPart(file: Int32(i), slot: Int32(slot)))
+                }
+            }
+        }
+        if let history {
+            // Rows repeated across files (or in one) count once, as in the span.
+            for (i, n) in history.dropDuplicates(historyParts).enumerated() where n > 0 {
+                merger.files[i].duplicates += n
+                merger.files[i].accepted -= n
+            }
+            for (g, parts) in historyParts.enumerated() where !parts.isEmpty {
+                merger.patients[g].log.history = PatientHistory(store: history, parts: parts)
+            }
         }
         return merger.result()
     }
 }
+

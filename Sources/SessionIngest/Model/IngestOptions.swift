@@ -22,6 +22,13 @@ public struct IngestOptions: Sendable {
     public var encoding: TextEncoding?
     /// Keep the entries (false for a check of the files, which only counts).
     public var keepEntries = true
+    /// Rows dated from this day up to the span's first day are kept too, compact, with only
+    /// what a dose needs (``PatientLog/history``), and checked for duplicates like the span's
+    /// (at most 8,191 days before the span; earlier rows are not kept). `nil` = none.
+    public var historyFrom: Day?
+    /// Keep each patient's distinct entry days up to the as-of date, over every row read
+    /// (``PatientLog/entryDays``).
+    public var keepEntryDays = false
     /// Compute each file's SHA-256 (for the report's About sheet).
     public var computeDigests = true
     /// Digests kept from earlier runs: a file unchanged since is not hashed again.

@@ -94,6 +94,12 @@ public struct PatientLog: Sendable {
     /// The latest non-empty note up to the as-of date, over everything read (by day, then
     /// file, then row, like the name).
     public var latestNote: Note?
+    /// Every distinct day with an accepted row up to the as-of date, over everything read,
+    /// sorted; `nil` unless asked for (``IngestOptions/keepEntryDays``).
+    public var entryDays: [Day]?
+    /// The rows dated in the history days (``IngestOptions/historyFrom`` up to the span),
+    /// duplicates dropped; `nil` when none was read.
+    public var history: PatientHistory?
     /// Whether some entries were logged as done instead of reps (resolved with the prescription).
     public var hasDoneEntries: Bool { entries.contains { $0.isDone } }
 }

@@ -32,8 +32,12 @@ struct FileParser {
     /// The file's day/month order, worked out once for all its parts.
     var dateOrders: DateOrderOnce?
 
+    /// The first history day kept (see ``IngestOptions/historyFrom``).
+    let historyFrom: Day?
+
     init(options: IngestOptions) {
         self.options = options
+        historyFrom = options.historyFrom.map { max($0, options.span.first - HistoryRow.maxDays) }
         onlyPatientBytes = options.onlyPatient.map { Array($0.utf8) }
     }
 
@@ -64,6 +68,11 @@ struct FileParser {
             let summary = out.summary
             out = ParsedFile(summary: summary)
         }
+        // The rows kept, in arrays of their size (a grown array has room for up to as many
+        // again): every file's are held until all are read.
+        out.kept = exactCopy(out.kept)
+        out.keptFingerprints = exactCopy(out.keptFingerprints)
+        if historyFrom != nil { out.historyStarts = HistoryRow.byPatient(&out.history, patients: out.patients.count) }
         return out
     }
 
@@ -187,13 +196,29 @@ struct FileParser {
             out.unknown[name, default: UnknownName(name: name, rows: 0, patients: [])].rows += 1
             out.unknown[name]!.patients.insert(out.patients[Int(p)].id)
         }
-        guard options.span.contains(day) else { return .accepted }
-        var fp = RowFingerprint(row: v, patient: idCache.print)
-        fp.add(text: c.name, name, nameCache.print)
-        fp.add(text: c.therapist, therapist, therapistCache.print)
-        fp.add(text: c.clinic, clinic, clinicCache.print)
-        if let i = c.notes { fp.add(RowFingerprint(FieldParsing.trimmed(r.field(i)))) } else { fp.add(0) }
-        out.keptFingerprints.append(fp)
+        if options.keepEntryDays, out.patients[Int(p)].days.last != day { out.patients[Int(p)].days.append(day) }
+        func fingerprint() -> RowFingerprint {
+            var fp = RowFingerprint(row: v, patient: idCache.print)
+            fp.add(text: c.name, name, nameCache.print)
+            fp.add(text: c.therapist, therapist, therapistCache.print)
+            fp.add(text: c.clinic, clinic, clinicCache.print)
+            if let i = c.notes { fp.add(RowFingerprint(FieldParsing.trimmed(r.field(i)))) } else { fp.add(0) }
+            return fp
+        }
+        guard options.span.contains(day) else {
+            if let from = historyFrom, day >= from, day < options.span.first {
+                // A history day: what a dose needs, and the fingerprint folded.
+                let fp = fingerprint()
+                out.history.append(HistoryRow(print: fp, patient: p, offset: day - from, exercise: v.exercise.id, side: v.side,
+                                              rightHalf: false, reps: v.done ? v.sets : v.total, hold: v.holdCentis, done: v.done))
+                if let right = v.rightReps {
+                    out.history.append(HistoryRow(print: fp, patient: p, offset: day - from, exercise: v.exercise.id, side: .right,
+                                                  rightHalf: true, reps: right, hold: v.holdCentis, done: false))
+                }
+            }
+            return .accepted
+        }
+        out.keptFingerprints.append(fingerprint())
         if options.keepEntries {
             let entry = v.done
                 ? Entry.done(day: day, exercise: v.exercise.id, side: v.side, sets: v.sets,
@@ -281,5 +306,14 @@ struct FileParser {
         }
         idCache.store(t, slot)
         return slot
+    }
+}
+
+/// The elements in an array of their own size.
+func exactCopy<T>(_ a: [T]) -> [T] {
+    guard a.capacity > a.count else { return a }
+    return [T](unsafeUninitializedCapacity: a.count) { buffer, count in
+        _ = buffer.initialize(from: a)
+        count = a.count
     }
 }

@@ -181,6 +181,7 @@ enum FileParts {
                 m.therapist = later(m.therapist, moved(p.therapist) { $0 + textBase })
                 m.clinic = later(m.clinic, moved(p.clinic) { $0 + textBase })
                 m.note = later(m.note, p.note)
+                m.days += p.days
                 file.patients[Int(slot)] = m
             }
             for (name, u) in part.unknown {
@@ -193,6 +194,8 @@ enum FileParts {
             file.keptFingerprints += part.keptFingerprints
             file.kept += part.kept.map { KeptRow(patient: slots[Int($0.patient)], entry: $0.entry) }
             file.rightSides += part.rightSides.map { (row: $0.row + keptBase, entry: $0.entry) }
+            file.history += part.history.lazy.map { var r = $0; r.patient = slots[Int(r.patient)]; return r }
+            file.historyStarts = []  // the parts' orders by patient are not the file's
             for id in part.otherPatientIDs where otherIDs.count < 100_000 && otherIDs.insert(id).inserted {
                 file.otherPatientIDs.append(id)
             }

@@ -26,6 +26,10 @@ struct ParsedFile {
     /// kept row (which holds the left), in order. Apart, so other exports' rows stay small.
     var rightSides: [(row: Int, entry: Entry)] = []
     var otherPatientIDs: [String] = []
+    /// Accepted rows of the history days (``IngestOptions/historyFrom``), compact, in file
+    /// order until ordered by patient once the file is read (``historyStarts``).
+    var history: [HistoryRow] = []
+    var historyStarts: [Int32] = []
     /// What a part of a file leaves for ``FileParts/join(_:options:)``.
     var part = PartInfo()
 }
@@ -51,6 +55,8 @@ struct LocalPatient {
     var clinic: (order: RowOrder, text: Int32)?
     /// Notes are kept as text, not interned: only the latest is kept, and most differ.
     var note: (order: RowOrder, text: String)?
+    /// Days with an accepted row up to the as-of date (when kept), mostly in order, some twice.
+    var days: [Day] = []
 }
 
 struct KeptRow {
@@ -62,6 +68,8 @@ struct KeptRow {
 struct Merger {
     /// When false (a check of the files), rows are only checked for duplicates, not kept.
     var keepEntries = true
+    /// Each patient's entry days are gathered (see ``IngestOptions/keepEntryDays``).
+    var keepEntryDays = false
     var index: [String: Int] = [:]
     var patients: [(log: PatientLog, name: (RowOrder, String)?, therapist: (RowOrder, String)?, clinic: (RowOrder, String)?,
                     note: (order: RowOrder, text: String)?)] = []
@@ -74,7 +82,8 @@ struct Merger {
 
     /// Adds a file's rows; `repeated` tells, for each of its kept rows, whether it repeats an
     /// earlier row (see ``DuplicateFinder``).
-    mutating func add(_ file: ParsedFile, repeated: [Bool]) {
+    @discardableResult
+    mutating func add(_ file: ParsedFile, repeated: [Bool]) -> [Int] {
         var summary = file.summary
         var local: [Int] = []
         local.reserveCapacity(file.patients.count)
@@ -96,6 +105,10 @@ struct Merger {
             patients[g].therapist = newer(patients[g].therapist, p.therapist)
             patients[g].clinic = newer(patients[g].clinic, p.clinic)
             if let n = p.note, patients[g].note.map({ !(n.order < $0.order) }) ?? true { patients[g].note = n }
+            if keepEntryDays {
+                if patients[g].log.entryDays == nil { patients[g].log.entryDays = [] }
+                patients[g].log.entryDays!.append(contentsOf: p.days)
+            }
         }
         var nextRight = 0
         for (k, isRepeat) in repeated.enumerated() {
@@ -124,6 +137,7 @@ struct Merger {
         namesSeen.formUnion(file.namesSeen)
         otherPatientIDs.formUnion(file.otherPatientIDs)
         files.append(summary)
+        return local
     }
 
     func result() -> IngestResult {
@@ -133,6 +147,13 @@ struct Merger {
             log.therapist = p.therapist?.1
             log.clinic = p.clinic?.1
             log.latestNote = p.note.map { Note(day: $0.order.day, text: $0.text) }
+            if var days = log.entryDays {
+                days.sort()
+                var n = 0
+                for d in days where n == 0 || days[n - 1] != d { days[n] = d; n += 1 }
+                days.removeLast(days.count - n)
+                log.entryDays = days
+            }
             return log
         }
         let unknownList = unknown.values

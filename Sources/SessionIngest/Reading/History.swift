@@ -1,0 +1,147 @@
+import AdherenceAnalysis
+import ParallelWork
+
+/// An accepted row of the history days (``IngestOptions/historyFrom`` up to the span), kept
+/// with only what a dose needs (its exercise, side, reps or sets, hold) and a 64-bit digest of
+/// its fingerprint for the duplicate check: 24 bytes, against 40 for a row of the span with its
+/// fingerprint (and 25 more while the span's duplicates are found).
+struct HistoryRow {
+    /// The row's fingerprint folded to 64 bits: rows are compared only with rows of the same
+    /// patient, so two different rows agree by chance with odds of about 2^-64 per pair.
+    var print: UInt64
+    /// The file's patient slot, then (once merged) the patient's.
+    var patient: Int32
+    /// Sets x reps, or the sets of a row logged as done (as ``Entry/reps``).
+    var reps: Int32
+    /// Hundredths of a second; -1 = none.
+    var hold: Int32
+    /// Catalog index; -1 = an exercise the catalog does not know; ``HistoryRow/dropped`` = a
+    /// duplicate.
+    var exercise: Int16
+    /// Days after the history's first day (13 bits), then the side (2 bits: left, right, both,
+    /// or ``HistoryRow/rightHalf``) and whether the row was logged as done (1 bit).
+    var dayAndKind: UInt16
+
+    static let dropped: Int16 = -2
+    /// The right side of a row with left and right reps columns: not a row of its own.
+    static let rightHalf: UInt16 = 3
+    /// Days a history may span (13 bits).
+    static let maxDays = 8191
+
+    init(print: RowFingerprint, patient: Int32, offset: Int, exercise: ExerciseID?, side: Side, rightHalf: Bool,
+         reps: Int, hold: Int?, done: Bool) {
+        // A right half differs from its row (else it would repeat it), and repeats the right
+        // half of a repeated row.
+        self.print = print.a ^ (print.b << 1 | print.b >> 63) ^ (rightHalf ? 0x9E37_79B9_7F4A_7C15 : 0)
+        self.patient = patient
+        self.reps = Int32(clamping: reps)
+        self.hold = hold.map { Int32(clamping: $0) } ?? -1
+        self.exercise = exercise.map { Int16(clamping: $0) } ?? -1
+        let kind = rightHalf ? HistoryRow.rightHalf : UInt16(side.rawValue)
+        dayAndKind = UInt16(offset) | kind << 13 | (done ? 1 << 15 : 0)
+    }
+
+    /// Whether the row is a row of the file (not the right half of one).
+    var isRow: Bool { (dayAndKind >> 13) & 3 != HistoryRow.rightHalf }
+
+    func entry(from first: Day) -> Entry {
+        let day = first + Int(dayAndKind & 0x1FFF)
+        let kind = (dayAndKind >> 13) & 3
+        let side: Side = kind == HistoryRow.rightHalf ? .right : Side(rawValue: UInt8(kind))!
+        let exercise: ExerciseID? = self.exercise < 0 ? nil : Int(self.exercise)
+        let hold: Int? = self.hold < 0 ? nil : Int(self.hold)
+        return dayAndKind & (1 << 15) != 0
+            ? Entry.done(day: day, exercise: exercise, side: side, sets: Int(reps), holdCentis: hold)
+            : Entry(day: day, exercise: exercise, side: side, reps: Int(reps), holdCentis: hold, painCentis: nil)
+    }
+
+    /// Orders a file's rows by patient (a counting sort: the rows of patient k end up at
+    /// `starts[k]..<starts[k + 1]`, in file order).
+    static func byPatient(_ rows: inout [HistoryRow], patients: Int) -> [Int32] {
+        var starts = [Int32](repeating: 0, count: patients + 1)
+        guard !rows.isEmpty else { return starts }
+        for r in rows { starts[Int(r.patient) + 1] += 1 }
+        for k in 0..<patients { starts[k + 1] += starts[k] }
+        var cursor = starts
+        let sorted = [HistoryRow](unsafeUninitializedCapacity: rows.count) { out, count in
+            for r in rows {
+                let k = Int(r.patient)
+                out.initializeElement(at: Int(cursor[k]), to: r)
+                cursor[k] += 1
+            }
+            count = rows.count
+        }
+        rows = sorted
+        return starts
+    }
+}
+
+/// Every file's history rows, by patient: what ``PatientHistory`` reads from.
+final class HistoryStore: @unchecked Sendable {
+    let first: Day
+    /// Per file, its rows ordered by the file's patient slot.
+    var rows: [[HistoryRow]] = []
+    /// Per file, where each of its patients' rows start (one more than its patients).
+    var starts: [[Int32]] = []
+
+    init(first: Day) { self.first = first }
+
+    /// Marks the rows that repeat an earlier row of the same patient (in an earlier file, or
+    /// earlier in the same file), as ``DuplicateFinder`` does for the span's rows: the first is
+    /// kept. `parts` lists each patient's (file, slot), files in order. Returns the duplicates
+    /// per file (right halves not counted: they go with their row).
+    func dropDuplicates(_ parts: [[HistoryPart]]) -> [Int] {
+        let chunk = max(1, parts.count / 64)
+        let firsts = Array(stride(from: 0, to: parts.count, by: chunk))
+        let me = UncheckedSendable(self), all = UncheckedSendable(parts)
+        let found = ParallelMap.map(firsts) { first -> [(file: Int32, row: Int32)] in
+            var out: [(file: Int32, row: Int32)] = []
+            var seen = Set<UInt64>()
+            for g in first..<min(first + chunk, all.value.count) {
+                seen.removeAll(keepingCapacity: true)
+                for p in all.value[g] {
+                    let s = me.value.starts[Int(p.file)]
+                    let rows = me.value.rows[Int(p.file)]
+                    for i in Int(s[Int(p.slot)])..<Int(s[Int(p.slot) + 1]) where !seen.insert(rows[i].print).inserted {
+                        out.append((p.file, Int32(i)))
+                    }
+                }
+            }
+            return out
+        }
+        var counts = [Int](repeating: 0, count: rows.count)
+        for list in found {
+            for (f, i) in list {
+                if rows[Int(f)][Int(i)].isRow { counts[Int(f)] += 1 }
+                rows[Int(f)][Int(i)].exercise = HistoryRow.dropped
+            }
+        }
+        return counts
+    }
+}
+
+/// Where one patient's history rows are: a file and the patient's slot in it.
+struct HistoryPart: Sendable {
+    var file: Int32
+    var slot: Int32
+}
+
+/// A patient's rows of the history days (see ``IngestOptions/historyFrom``), duplicates
+/// dropped, kept compact until asked for.
+public struct PatientHistory: Sendable {
+    let store: HistoryStore
+    let parts: [HistoryPart]
+
+    /// The entries of those rows, in file order, with what a dose needs (no pain).
+    public func entries() -> [Entry] {
+        var out: [Entry] = []
+        for p in parts {
+            let s = store.starts[Int(p.file)]
+            let rows = store.rows[Int(p.file)]
+            for i in Int(s[Int(p.slot)])..<Int(s[Int(p.slot) + 1]) where rows[i].exercise != HistoryRow.dropped {
+                out.append(rows[i].entry(from: store.first))
+            }
+        }
+        return out
+    }
+}
