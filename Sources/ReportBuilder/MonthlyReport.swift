@@ -92,7 +92,7 @@ public struct MonthlyReport: Sendable {
             let log = i < logs.count ? logs[i] : nil
             let figures = analyzer.isActive(record, in: window) ? analyzer.analyze(record, window: window) : nil
             // With every entry day read, the RTM periods need nothing more.
-            let earlier = log?.entryDays.map { EarlierEntryDays(knownFrom: nil, days: $0) } ?? known
+            let earlier = log?.entryDays.map { EarlierEntryDays(knownFrom: nil, days: $0.days) } ?? known
             let rtm = analyzer.rtmPeriods(record, endingIn: window, earlier: earlier)
             // The history months: the rows kept compact before the span, then the span's.
             var whole = record

@@ -63,7 +63,7 @@ final class HistoryTests: XCTestCase {
                 XCTAssertFalse(older.isEmpty)
                 XCTAssertEqual((k.history?.entries() ?? []).map(dose).sorted(), older.map(dose).sorted(), k.id)
                 XCTAssertEqual(k.entries.map(dose).sorted(), w.entries.filter { $0.day >= spanFirst }.map(dose).sorted(), k.id)
-                XCTAssertEqual(k.entryDays, Array(Set(w.entries.map(\.day))).sorted(), k.id)
+                XCTAssertEqual(k.entryDays?.days, Array(Set(w.entries.map(\.day))).sorted(), k.id)
             }
         }
     }

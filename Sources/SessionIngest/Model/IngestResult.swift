@@ -94,9 +94,9 @@ public struct PatientLog: Sendable {
     /// The latest non-empty note up to the as-of date, over everything read (by day, then
     /// file, then row, like the name).
     public var latestNote: Note?
-    /// Every distinct day with an accepted row up to the as-of date, over everything read,
-    /// sorted; `nil` unless asked for (``IngestOptions/keepEntryDays``).
-    public var entryDays: [Day]?
+    /// Every day with an accepted row up to the as-of date, over everything read; `nil`
+    /// unless asked for (``IngestOptions/keepEntryDays``).
+    public var entryDays: DayBits?
     /// The rows dated in the history days (``IngestOptions/historyFrom`` up to the span),
     /// duplicates dropped; `nil` when none was read.
     public var history: PatientHistory?

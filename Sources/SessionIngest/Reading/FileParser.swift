@@ -196,7 +196,7 @@ struct FileParser {
             out.unknown[name, default: UnknownName(name: name, rows: 0, patients: [])].rows += 1
             out.unknown[name]!.patients.insert(out.patients[Int(p)].id)
         }
-        if options.keepEntryDays, out.patients[Int(p)].days.last != day { out.patients[Int(p)].days.append(day) }
+        if options.keepEntryDays { out.patients[Int(p)].days.insert(day) }
         func fingerprint() -> RowFingerprint {
             var fp = RowFingerprint(row: v, patient: idCache.print)
             fp.add(text: c.name, name, nameCache.print)

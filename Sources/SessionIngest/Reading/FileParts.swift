@@ -181,7 +181,7 @@ enum FileParts {
                 m.therapist = later(m.therapist, moved(p.therapist) { $0 + textBase })
                 m.clinic = later(m.clinic, moved(p.clinic) { $0 + textBase })
                 m.note = later(m.note, p.note)
-                m.days += p.days
+                m.days.formUnion(p.days)
                 file.patients[Int(slot)] = m
             }
             for (name, u) in part.unknown {

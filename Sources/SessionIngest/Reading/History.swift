@@ -15,14 +15,12 @@ struct HistoryRow {
     var reps: Int32
     /// Hundredths of a second; -1 = none.
     var hold: Int32
-    /// Catalog index; -1 = an exercise the catalog does not know; ``HistoryRow/dropped`` = a
-    /// duplicate.
+    /// Catalog index; -1 = an exercise the catalog does not know.
     var exercise: Int16
     /// Days after the history's first day (13 bits), then the side (2 bits: left, right, both,
     /// or ``HistoryRow/rightHalf``) and whether the row was logged as done (1 bit).
     var dayAndKind: UInt16
 
-    static let dropped: Int16 = -2
     /// The right side of a row with left and right reps columns: not a row of its own.
     static let rightHalf: UInt16 = 3
     /// Days a history may span (13 bits).
@@ -83,6 +81,9 @@ final class HistoryStore: @unchecked Sendable {
     var rows: [[HistoryRow]] = []
     /// Per file, where each of its patients' rows start (one more than its patients).
     var starts: [[Int32]] = []
+    /// Per file, its rows that repeat an earlier one, in order (marked apart: the rows are
+    /// not written again).
+    var dropped: [[Int32]] = []
 
     init(first: Day) { self.first = first }
 
@@ -110,12 +111,14 @@ final class HistoryStore: @unchecked Sendable {
             return out
         }
         var counts = [Int](repeating: 0, count: rows.count)
+        dropped = [[Int32]](repeating: [], count: rows.count)
         for list in found {
             for (f, i) in list {
+                dropped[Int(f)].append(i)
                 if rows[Int(f)][Int(i)].isRow { counts[Int(f)] += 1 }
-                rows[Int(f)][Int(i)].exercise = HistoryRow.dropped
             }
         }
+        for f in dropped.indices { dropped[f].sort() }
         return counts
     }
 }
@@ -138,8 +141,68 @@ public struct PatientHistory: Sendable {
         for p in parts {
             let s = store.starts[Int(p.file)]
             let rows = store.rows[Int(p.file)]
-            for i in Int(s[Int(p.slot)])..<Int(s[Int(p.slot) + 1]) where rows[i].exercise != HistoryRow.dropped {
+            let drops = store.dropped.isEmpty ? [] : store.dropped[Int(p.file)]
+            let range = Int(s[Int(p.slot)])..<Int(s[Int(p.slot) + 1])
+            // The first drop at or after the range's start.
+            var lo = 0, hi = drops.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if Int(drops[mid]) < range.lowerBound { lo = mid + 1 } else { hi = mid }
+            }
+            var k = lo
+            for i in range {
+                if k < drops.count && Int(drops[k]) == i { k += 1; continue }
                 out.append(rows[i].entry(from: store.first))
+            }
+        }
+        return out
+    }
+}
+
+/// A set of days as bits, one a day from a multiple of 64 (so that two sets join word by
+/// word): a patient's entry days over years take a bit a day, not four bytes.
+public struct DayBits: Sendable, Equatable {
+    var first = Day(raw: 0)
+    var words: [UInt64] = []
+
+    public init() {}
+
+    /// Makes room for days from `day` on (the words before are added in front).
+    private mutating func extend(down day: Day) {
+        let start = Day(raw: day.raw & ~63)
+        if words.isEmpty {
+            first = start
+        } else if start < first {
+            words.insert(contentsOf: repeatElement(0, count: Int(first.raw - start.raw) >> 6), at: 0)
+            first = start
+        }
+    }
+
+    mutating func insert(_ day: Day) {
+        if words.isEmpty || day < first { extend(down: day) }
+        let k = Int(day.raw - first.raw)
+        let w = k >> 6
+        if w >= words.count { words.append(contentsOf: repeatElement(0, count: w - words.count + 1)) }
+        words[w] |= 1 << UInt64(k & 63)
+    }
+
+    mutating func formUnion(_ other: DayBits) {
+        guard !other.words.isEmpty else { return }
+        extend(down: other.first)
+        let offset = Int(other.first.raw - first.raw) >> 6
+        let end = offset + other.words.count
+        if end > words.count { words.append(contentsOf: repeatElement(0, count: end - words.count)) }
+        for (i, w) in other.words.enumerated() { words[offset + i] |= w }
+    }
+
+    /// The days, in order.
+    public var days: [Day] {
+        var out: [Day] = []
+        for (i, w) in words.enumerated() where w != 0 {
+            var bits = w
+            while bits != 0 {
+                out.append(Day(raw: first.raw + Int32(i << 6 + bits.trailingZeroBitCount)))
+                bits &= bits - 1
             }
         }
         return out

@@ -55,8 +55,8 @@ struct LocalPatient {
     var clinic: (order: RowOrder, text: Int32)?
     /// Notes are kept as text, not interned: only the latest is kept, and most differ.
     var note: (order: RowOrder, text: String)?
-    /// Days with an accepted row up to the as-of date (when kept), mostly in order, some twice.
-    var days: [Day] = []
+    /// Days with an accepted row up to the as-of date (when kept).
+    var days = DayBits()
 }
 
 struct KeptRow {
@@ -106,8 +106,8 @@ struct Merger {
             patients[g].clinic = newer(patients[g].clinic, p.clinic)
             if let n = p.note, patients[g].note.map({ !(n.order < $0.order) }) ?? true { patients[g].note = n }
             if keepEntryDays {
-                if patients[g].log.entryDays == nil { patients[g].log.entryDays = [] }
-                patients[g].log.entryDays!.append(contentsOf: p.days)
+                if patients[g].log.entryDays == nil { patients[g].log.entryDays = DayBits() }
+                patients[g].log.entryDays!.formUnion(p.days)
             }
         }
         var nextRight = 0
@@ -147,13 +147,6 @@ struct Merger {
             log.therapist = p.therapist?.1
             log.clinic = p.clinic?.1
             log.latestNote = p.note.map { Note(day: $0.order.day, text: $0.text) }
-            if var days = log.entryDays {
-                days.sort()
-                var n = 0
-                for d in days where n == 0 || days[n - 1] != d { days[n] = d; n += 1 }
-                days.removeLast(days.count - n)
-                log.entryDays = days
-            }
             return log
         }
         let unknownList = unknown.values
