@@ -105,7 +105,7 @@ public struct InputOptions: ParsableArguments {
 public struct OutputOptions: ParsableArguments {
     @Option(name: .customLong("by"), help: ArgumentHelp("One workbook per therapist (the default), per clinic, or one for all patients.",
                                                        valueName: "therapist|clinic|all"))
-    public var grouping: Grouping?
+    package var grouping: Grouping?
 
     @Option(name: .long, help: ArgumentHelp("Folder for the workbooks and the rejects file (created if missing). Default: reports.", valueName: "dir"))
     public var out: String?

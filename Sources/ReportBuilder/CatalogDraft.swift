@@ -7,11 +7,11 @@ import SessionIngest
 /// naming rules can tell), the name in the `aliases` column so the catalog reader adds it as
 /// a name of that exercise. Names that are not part of the programme get the key `other`.
 /// Fields are written as the rejects file's are (RFC 4180, formula-like text guarded).
-public enum CatalogDraft {
-    public static let header = ["key", "name", "aliases", "reps_per_side", "hold_seconds", "default_protocol"]
+package enum CatalogDraft {
+    package static let header = ["key", "name", "aliases", "reps_per_side", "hold_seconds", "default_protocol"]
 
     /// Unknown names first (blank key, to fill in), then the others, each group sorted.
-    public static func csv(names: [String], catalog: ExerciseCatalog) -> Data {
+    package static func csv(names: [String], catalog: ExerciseCatalog) -> Data {
         var unknown: [String] = [], known: [(String, String)] = []
         for name in names {
             switch catalog.resolve(name) {

@@ -7,18 +7,18 @@ import XLSXWriter
 /// workbook, so it is cut to fit with a visible mark at its end, and the cut is counted so the
 /// run can say it once. Every text ReportBuilder puts in a workbook passes through ``fit(_:limit:)``
 /// (through ``Sheet``): cells, links, chart titles, document properties.
-public enum CellText {
+package enum CellText {
     /// Excel's limit for the text of one cell, in UTF-16 code units.
-    public static let cellLimit = ExcelLimits.maxStringLength
+    package static let cellLimit = ExcelLimits.maxStringLength
     /// Chart titles and document properties are kept to this (Excel shows no more of them).
-    public static let shortLimit = 255
+    package static let shortLimit = 255
     /// What a cut text ends with.
-    public static let mark = "… [cut]"
+    package static let mark = "… [cut]"
 
     /// `text` if it fits in `limit` UTF-16 code units; otherwise its longest beginning that
     /// fits together with ``mark``, cut between characters (a letter keeps its accents), then
     /// the mark.
-    public static func fit(_ text: String, limit: Int = cellLimit) -> (text: String, cut: Bool) {
+    package static func fit(_ text: String, limit: Int = cellLimit) -> (text: String, cut: Bool) {
         // UTF-8 never has fewer code units than UTF-16: most text is settled without counting.
         if text.utf8.count <= limit || text.utf16.count <= limit { return (text, false) }
         let room = max(0, limit - mark.utf16.count)
@@ -49,11 +49,11 @@ public enum CellText {
 
 /// The texts cut while writing one run's workbooks, counted across the threads that write them,
 /// so the run says it once.
-public final class TextCuts: @unchecked Sendable {
+package final class TextCuts: @unchecked Sendable {
     private let lock = NSLock()
     private var places: [String: Int] = [:]
 
-    public init() {}
+    package init() {}
 
     /// Records one cut text on `sheet`.
     func record(sheet: String) {
@@ -62,13 +62,13 @@ public final class TextCuts: @unchecked Sendable {
     }
 
     /// How many texts were cut.
-    public var count: Int {
+    package var count: Int {
         lock.lock(); defer { lock.unlock() }
         return places.values.reduce(0, +)
     }
 
     /// The sheets that hold cut texts, sorted.
-    public var sheets: [String] {
+    package var sheets: [String] {
         lock.lock(); defer { lock.unlock() }
         return places.keys.sorted()
     }
@@ -82,7 +82,7 @@ public final class TextCuts: @unchecked Sendable {
 
     /// The line a run says when it cut texts (nil when none was cut): how many, where, and that
     /// the rejects file and JSON keep them whole. Never the text itself.
-    public static func line(_ cuts: [(what: String, cuts: TextCuts)]) -> String? {
+    package static func line(_ cuts: [(what: String, cuts: TextCuts)]) -> String? {
         let parts = cuts.filter { $0.cuts.count > 0 }
         guard !parts.isEmpty else { return nil }
         let total = parts.reduce(0) { $0 + $1.cuts.count }

@@ -4,45 +4,45 @@ import AdherenceAnalysis
 /// several) how many patients, how urgent, how adherent, the change since last month and the
 /// RTM periods closed; and the share adherent of each of the last six months. Counts only:
 /// no patient names or ids. Made from the report's own figures (no rule of its own).
-public struct ClinicOverview: Sendable {
-    public struct Row: Sendable {
+package struct ClinicOverview: Sendable {
+    package struct Row: Sendable {
         /// The therapist's or clinic's name; "unassigned" for patients without one.
-        public var label: String
-        public var figures: GroupFigures
+        package var label: String
+        package var figures: GroupFigures
         /// Share adherent in the window minus that of the whole previous month (a fraction: 0.1
         /// is 10 points); `nil` when either month has no patient with an adherence figure.
-        public var changeVsLastMonth: Fraction?
+        package var changeVsLastMonth: Fraction?
         /// RTM periods that ended in the window.
-        public var rtmPeriods: Int
+        package var rtmPeriods: Int
         /// Of those, how many meet each of ``ClinicOverview/codes``, in order.
-        public var rtmByCode: [Int]
-        public var rtmNoCode: Int
+        package var rtmByCode: [Int]
+        package var rtmNoCode: Int
     }
 
     /// One line of the history: a therapist's (or the whole clinic's) share adherent per month.
-    public struct HistoryLine: Sendable {
-        public var label: String
+    package struct HistoryLine: Sendable {
+        package var label: String
         /// One per ``ClinicOverview/months``; `nil` where no patient had an adherence figure.
-        public var shares: [Fraction?]
+        package var shares: [Fraction?]
     }
 
-    public var settings: ReportSettings
-    public var catalog: ExerciseCatalog
+    package var settings: ReportSettings
+    package var catalog: ExerciseCatalog
     /// The RTM codes in force, most data days first.
-    public var codes: [String]
-    public var therapists: [Row]
+    package var codes: [String]
+    package var therapists: [Row]
     /// Empty unless the patients belong to more than one clinic.
-    public var clinics: [Row]
-    public var total: Row
+    package var clinics: [Row]
+    package var total: Row
     /// The history's months, oldest first; the last is the report's (to date).
-    public var months: [Month]
+    package var months: [Month]
     /// Per therapist (by name, unassigned last), then the whole clinic.
-    public var history: [HistoryLine]
+    package var history: [HistoryLine]
 
-    public static let unassigned = "unassigned"
-    public static let wholeClinic = "All patients"
+    package static let unassigned = "unassigned"
+    package static let wholeClinic = "All patients"
 
-    public init(report: MonthlyReport) {
+    package init(report: MonthlyReport) {
         let s = report.settings
         let t = s.thresholds
         settings = s
@@ -92,7 +92,7 @@ public struct ClinicOverview: Sendable {
     }
 
     /// What the overview's figures mean, one sentence each (its About sheet).
-    public var definitions: [String] {
+    package var definitions: [String] {
         let t = settings.thresholds
         let adherent = percentWords(t.adherent)
         return [

@@ -4,11 +4,11 @@ import AdherenceAnalysis
 /// ago", "never started, plan began 3 Oct", "pain 7/10 on 14 Oct". The Summary's worklist, the
 /// Trends sheet, the one-patient workbook and `trend` in the terminal all say these, so they
 /// say the same. (The JSON keeps the rules' own words, see ``AttentionReason``.)
-public struct ClinicalWords: Sendable {
-    public let thresholds: Thresholds
-    public let catalog: ExerciseCatalog
+package struct ClinicalWords: Sendable {
+    package let thresholds: Thresholds
+    package let catalog: ExerciseCatalog
 
-    public init(thresholds: Thresholds, catalog: ExerciseCatalog) {
+    package init(thresholds: Thresholds, catalog: ExerciseCatalog) {
         self.thresholds = thresholds
         self.catalog = catalog
     }
@@ -17,7 +17,7 @@ public struct ClinicalWords: Sendable {
     /// patient's urgency first: for *call now* the reasons that call for it (pain above the
     /// ceiling, pain rising, never started, stopped), for *not logging* how long ago the last
     /// entry was; then the others in the rules' order. Empty when nothing needs attention.
-    public func reasons(_ p: PatientFigures) -> [String] {
+    package func reasons(_ p: PatientFigures) -> [String] {
         let t = thresholds
         guard let urgency = p.urgency else { return [] }
         let facts = p.attentionFacts
@@ -48,17 +48,17 @@ public struct ClinicalWords: Sendable {
     }
 
     /// The worklist line: "call now: pain 7/10 on 14 Oct; adherence 42%", or "on track".
-    public func line(_ p: PatientFigures) -> String {
+    package func line(_ p: PatientFigures) -> String {
         guard let u = p.urgency else { return "on track" }
         return "\(u.rawValue): " + reasons(p).joined(separator: "; ")
     }
 
     /// The text with its first letter capital ("Call now: ...").
-    public static func capitalized(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
+    package static func capitalized(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
 
     /// How many patients are in each group of the worklist, e.g. "To call now: 4 · To review: 4
     /// · Not logging: 1 · On track: 3".
-    public static func counts(_ patients: [PatientFigures]) -> String {
+    package static func counts(_ patients: [PatientFigures]) -> String {
         func n(_ u: Urgency?) -> Int { patients.filter { $0.urgency == u }.count }
         return "To call now: \(n(.callNow)) · To review: \(n(.review)) · Not logging: \(n(.notLogging)) · On track: \(n(nil))"
     }
@@ -93,7 +93,7 @@ public struct ClinicalWords: Sendable {
     /// "holds 6 s of 10 s" (the mean hold, cut to one decimal so a short hold never reads as
     /// the prescription), or "40% of holds reach 10 s" when the mean is long enough but most
     /// reps are not; with `named`, the exercise first.
-    public func holdText(_ q: HoldQuality, named: Bool) -> String {
+    package func holdText(_ q: HoldQuality, named: Bool) -> String {
         let name = named ? exerciseName(q.key) + " " : ""
         let prescribed = Self.decimalDown(q.prescribedSeconds)
         guard let mean = q.meanHoldSeconds, let share = q.shareHeld else { return "\(name)holds not recorded" }
@@ -102,26 +102,26 @@ public struct ClinicalWords: Sendable {
     }
 
     /// A patient's hold figures for a table: "6 s of 10 s, 0% held", or "not recorded".
-    public static func holdSummary(_ q: HoldQuality) -> String {
+    package static func holdSummary(_ q: HoldQuality) -> String {
         guard let mean = q.meanHoldSeconds, let share = q.shareHeld else { return "not recorded" }
         return "\(Self.decimalDown(mean)) s of \(Self.decimalDown(q.prescribedSeconds)) s, \(Self.wholePercentDown(share)) held"
     }
 
     /// The note as a worklist shows it: "13 Oct: knee sore after step-ups", cut after
     /// `limit` characters (a note may be long; the JSON has it whole).
-    public static func noteText(_ n: Note, limit: Int = 300) -> String {
+    package static func noteText(_ n: Note, limit: Int = 300) -> String {
         let text = n.text.count > limit ? String(n.text.prefix(limit)) + "…" : n.text
         return "\(Self.shortDate(n.day)): \(text)"
     }
 
     /// A change in percentage points, e.g. "-29 pts" or "+3 pts" (rounded to whole points).
-    public static func points(_ change: Fraction) -> String {
+    package static func points(_ change: Fraction) -> String {
         let v = (change.doubleValue * 100).rounded()
         return (v > 0 ? "+" : (v < 0 ? "-" : "")) + "\(Int(abs(v))) pts"
     }
 
     /// "3 Oct".
-    public static func shortDate(_ d: Day) -> String { "\(d.civil.day) \(Self.monthName(d.civil.month))" }
+    package static func shortDate(_ d: Day) -> String { "\(d.civil.day) \(Self.monthName(d.civil.month))" }
 
     static func monthName(_ m: Int) -> String {
         ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m - 1]

@@ -8,36 +8,36 @@ import SessionIngest
 /// goes to a spelling in mixed case (as names are written) over one all in capitals or all
 /// in small letters, then to the first in code-point order. So one odd row never renames a
 /// workbook, and the same inputs always give the same names.
-public struct GroupNames: Sendable {
+package struct GroupNames: Sendable {
     /// One name written more than one way.
-    public struct Merge: Sendable, Equatable {
-        public struct Spelling: Sendable, Equatable {
-            public var text: String
+    package struct Merge: Sendable, Equatable {
+        package struct Spelling: Sendable, Equatable {
+            package var text: String
             /// Patients of the report and rejected rows written this way.
-            public var uses: Int
+            package var uses: Int
         }
         /// The spelling shown.
-        public var shown: String
+        package var shown: String
         /// Every spelling, the shown one first, then by uses.
-        public var spellings: [Spelling]
+        package var spellings: [Spelling]
     }
 
     /// What the names are ("therapist", "clinic").
-    public let column: String
+    package let column: String
     /// Names written more than one way, by the spelling shown.
-    public let merges: [Merge]
+    package let merges: [Merge]
     private let shownByKey: [String: String]
 
     /// The name as compared: letters and digits only, in small letters. A name with neither
     /// (only punctuation) is compared as written.
-    public static func key(_ name: String) -> String {
+    package static func key(_ name: String) -> String {
         var key = ""
         for ch in name where ch.isLetter || ch.isNumber { key += ch.lowercased() }
         return key.isEmpty ? name : key
     }
 
     /// - Parameter uses: one spelling per use (a patient's name, a rejected row's).
-    public init(column: String, uses: [String]) {
+    package init(column: String, uses: [String]) {
         self.column = column
         var byKey: [String: [String: Int]] = [:]
         for u in uses { byKey[GroupNames.key(u), default: [:]][u, default: 0] += 1 }
@@ -53,7 +53,7 @@ public struct GroupNames: Sendable {
     }
 
     /// The spelling shown for `name` (itself when it was not among the uses).
-    public func shown(_ name: String?) -> String? {
+    package func shown(_ name: String?) -> String? {
         guard let name else { return nil }
         return shownByKey[GroupNames.key(name)] ?? name
     }
@@ -75,7 +75,7 @@ public struct GroupNames: Sendable {
 extension MonthlyReport {
     /// The line a run says when names were written more than one way (nil when none was):
     /// which, and that they are read as one. Therapist and clinic names only, never a patient's.
-    public var mergedNamesLine: String? {
+    package var mergedNamesLine: String? {
         let all = merges
         guard !all.isEmpty else { return nil }
         let shown = all.prefix(3).map { m in

@@ -3,7 +3,7 @@ import ParallelWork
 import SessionIngest
 
 /// How patients are split into workbooks.
-public enum Grouping: String, Sendable, CaseIterable {
+package enum Grouping: String, Sendable, CaseIterable {
     /// One workbook per therapist; patients without one go to `unassigned`.
     case therapist
     /// One workbook per clinic; patients without one go to `unassigned`.
@@ -13,14 +13,14 @@ public enum Grouping: String, Sendable, CaseIterable {
 }
 
 /// The settings a report was made with, shown in its About sheet.
-public struct ReportSettings: Sendable {
-    public var month: Month
-    public var asOf: Day
-    public var grouping: Grouping
-    public var thresholds: Thresholds
-    public var toolVersion: String
+package struct ReportSettings: Sendable {
+    package var month: Month
+    package var asOf: Day
+    package var grouping: Grouping
+    package var thresholds: Thresholds
+    package var toolVersion: String
 
-    public init(month: Month, asOf: Day, grouping: Grouping, thresholds: Thresholds, toolVersion: String) {
+    package init(month: Month, asOf: Day, grouping: Grouping, thresholds: Thresholds, toolVersion: String) {
         self.month = month
         self.asOf = asOf
         self.grouping = grouping
@@ -29,53 +29,53 @@ public struct ReportSettings: Sendable {
     }
 
     /// The report's window: the month's first day to the as-of date.
-    public var window: DayRange { DayRange(month.firstDay, asOf) }
+    package var window: DayRange { DayRange(month.firstDay, asOf) }
 }
 
 /// One workbook's worth of patients.
-public struct ReportGroup: Sendable {
+package struct ReportGroup: Sendable {
     /// The therapist's or clinic's name; `nil` for the unassigned group (or `--by all`).
-    public var name: String?
-    public var label: String
-    public var patients: [PatientFigures]
-    public var rejects: [RejectedRow]
+    package var name: String?
+    package var label: String
+    package var patients: [PatientFigures]
+    package var rejects: [RejectedRow]
     /// The RTM periods of the group's patients that ended in the window.
-    public var rtm: [PatientRTM] = []
+    package var rtm: [PatientRTM] = []
 
-    public var needingAttention: Int { patients.filter(\.needsCall).count }
+    package var needingAttention: Int { patients.filter(\.needsCall).count }
 }
 
 /// A monthly report: every patient active in the window, with all their figures.
-public struct MonthlyReport: Sendable {
-    public var settings: ReportSettings
-    public var patients: [PatientFigures]
+package struct MonthlyReport: Sendable {
+    package var settings: ReportSettings
+    package var patients: [PatientFigures]
     /// What was read. The patients' entries are let go once analysed (every figure is in
     /// ``patients``, ``rtm`` and ``earlierMonths``), so a report holds its figures, not its rows.
-    public var ingest: IngestResult
-    public var plans: PlansFile?
-    public var catalog: ExerciseCatalog
+    package var ingest: IngestResult
+    package var plans: PlansFile?
+    package var catalog: ExerciseCatalog
     /// Therapist and clinic names written more than one way, read as one (see ``GroupNames``);
     /// every patient shows the spelling chosen.
-    public var therapists: GroupNames
-    public var clinics: GroupNames
+    package var therapists: GroupNames
+    package var clinics: GroupNames
     /// Every patient with an RTM period that ended in the window (patients of the report and
     /// any other, such as one whose plan ended before the window), by id.
-    public var rtm: [PatientRTM] = []
+    package var rtm: [PatientRTM] = []
     /// Default-protocol patients whose series of RTM periods began before the entries read
     /// (their ids, with their distinct entry days): their periods wait for
     /// ``completeRTM(earlierDays:)``. Only for logs read without every entry day
     /// (``IngestOptions/keepEntryDays``): a report reads them, and this stays empty.
-    public private(set) var rtmPending: [PendingRTM] = []
+    package private(set) var rtmPending: [PendingRTM] = []
     /// The months before the window's (oldest first, ``historyMonths`` - 1 of them) with the
     /// overall adherence of every patient active in each: the overview's history.
-    public var earlierMonths: [MonthFigures] = []
+    package var earlierMonths: [MonthFigures] = []
 
     /// Months the overview's history shows, the report's month included.
-    public static let historyMonths = 6
+    package static let historyMonths = 6
 
     /// Runs the rules for every patient of the logs and the plans file. `entriesFrom` is the
     /// first day whose entries were read (default: the first day of ``span(for:analyzer:)``).
-    public init(settings: ReportSettings, ingest: IngestResult, plans: PlansFile?, catalog: ExerciseCatalog,
+    package init(settings: ReportSettings, ingest: IngestResult, plans: PlansFile?, catalog: ExerciseCatalog,
                 entriesFrom: Day? = nil) {
         self.settings = settings
         self.ingest = ingest
@@ -155,12 +155,12 @@ public struct MonthlyReport: Sendable {
     }
 
     /// Names written more than one way, therapists first.
-    public var merges: [(names: GroupNames, merge: GroupNames.Merge)] {
+    package var merges: [(names: GroupNames, merge: GroupNames.Merge)] {
         therapists.merges.map { (therapists, $0) } + clinics.merges.map { (clinics, $0) }
     }
 
     /// The months before `month` that the overview's history shows, oldest first.
-    public static func earlierMonths(of month: Month) -> [Month] {
+    package static func earlierMonths(of month: Month) -> [Month] {
         var out: [Month] = []
         var m = month
         for _ in 1..<historyMonths {
@@ -172,7 +172,7 @@ public struct MonthlyReport: Sendable {
 
     /// The days whose entries a report reads in full: every figure of the window (see
     /// ``Analyzer/span(for:)``).
-    public static func span(for settings: ReportSettings, analyzer: Analyzer) -> DayRange {
+    package static func span(for settings: ReportSettings, analyzer: Analyzer) -> DayRange {
         analyzer.span(for: settings.window)
     }
 
@@ -180,14 +180,14 @@ public struct MonthlyReport: Sendable {
     /// days and, for the default protocol's activity, the days before it that keep a patient
     /// active. From it up to ``span(for:analyzer:)`` only what a dose needs is read
     /// (``IngestOptions/historyFrom``, ``PatientLog/history``).
-    public static func historyFrom(for settings: ReportSettings, analyzer: Analyzer) -> Day {
+    package static func historyFrom(for settings: ReportSettings, analyzer: Analyzer) -> Day {
         let oldest = earlierMonths(of: settings.month).first?.firstDay ?? settings.window.first
         return min(span(for: settings, analyzer: analyzer).first, oldest - (analyzer.thresholds.dischargeDays - 1))
     }
 
     /// The patients that waited for earlier entry days (``rtmPending``), with them: `earlierDays`
     /// holds each one's distinct entry days before the entries read, over the whole history.
-    public mutating func completeRTM(earlierDays: [String: [Day]]) {
+    package mutating func completeRTM(earlierDays: [String: [Day]]) {
         let analyzer = Analyzer(catalog: catalog, thresholds: settings.thresholds)
         for pending in rtmPending {
             // Only entry days count for the periods: one entry a day stands for them.
@@ -208,7 +208,7 @@ public struct MonthlyReport: Sendable {
 
     /// Patient records from the logs, plus patients known only from the plans file.
     /// Entries logged as "done" take their reps from the patient's prescription here.
-    public static func records(ingest: IngestResult, plans: PlansFile?, catalog: ExerciseCatalog) -> [PatientRecord] {
+    package static func records(ingest: IngestResult, plans: PlansFile?, catalog: ExerciseCatalog) -> [PatientRecord] {
         var result: [PatientRecord] = []
         var seen = Set<String>()
         for log in ingest.patients {
@@ -235,7 +235,7 @@ public struct MonthlyReport: Sendable {
 
     /// By urgency (call now, review, not logging, then everyone else), then the lowest overall
     /// adherence (empty last), then by id.
-    public static func reportOrder(_ a: PatientFigures, _ b: PatientFigures) -> Bool {
+    package static func reportOrder(_ a: PatientFigures, _ b: PatientFigures) -> Bool {
         if a.urgency != b.urgency {
             guard let x = a.urgency else { return false }
             guard let y = b.urgency else { return true }
@@ -250,7 +250,7 @@ public struct MonthlyReport: Sendable {
     }
 
     /// The patients split into workbooks, sorted by group name with `unassigned` last.
-    public func groups() -> [ReportGroup] {
+    package func groups() -> [ReportGroup] {
         let key: (String?, String?) -> String? = { therapist, clinic in
             switch settings.grouping {
             case .therapist: return therapist
@@ -279,35 +279,35 @@ public struct MonthlyReport: Sendable {
 }
 
 /// A default-protocol patient whose RTM series began before the entries a report read.
-public struct PendingRTM: Sendable {
-    public var id: String
-    public var name: String?
-    public var therapist: String?
-    public var clinic: String?
+package struct PendingRTM: Sendable {
+    package var id: String
+    package var name: String?
+    package var therapist: String?
+    package var clinic: String?
     /// Distinct days with an entry among those read, sorted.
-    public var days: [Day]
+    package var days: [Day]
 }
 
 /// A patient's RTM periods that ended in a report's window.
-public struct PatientRTM: Sendable {
-    public var id: String
+package struct PatientRTM: Sendable {
+    package var id: String
     /// Shown in the therapist's workbook only; never in the RTM file or the overview.
-    public var name: String?
-    public var therapist: String?
-    public var clinic: String?
-    public var periods: [RTMPeriod]
+    package var name: String?
+    package var therapist: String?
+    package var clinic: String?
+    package var periods: [RTMPeriod]
 }
 
 /// One patient active in a past month, with their overall adherence over it.
-public struct MonthPatient: Sendable {
-    public var therapist: String?
-    public var clinic: String?
+package struct MonthPatient: Sendable {
+    package var therapist: String?
+    package var clinic: String?
     /// `nil` when no session was expected.
-    public var overall: Fraction?
+    package var overall: Fraction?
 }
 
 /// The patients active in a past month.
-public struct MonthFigures: Sendable {
-    public var month: Month
-    public var patients: [MonthPatient]
+package struct MonthFigures: Sendable {
+    package var month: Month
+    package var patients: [MonthPatient]
 }

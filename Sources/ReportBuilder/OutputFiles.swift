@@ -4,23 +4,23 @@ import Glibc
 #endif
 
 /// A report file could not be written. Says which file and why.
-public struct OutputError: Error, CustomStringConvertible {
-    public let path: String
-    public let reason: String
-    public var description: String { "cannot write \(path): \(reason)" }
+package struct OutputError: Error, CustomStringConvertible {
+    package let path: String
+    package let reason: String
+    package var description: String { "cannot write \(path): \(reason)" }
 
-    public init(path: String, reason: String) {
+    package init(path: String, reason: String) {
         self.path = path
         self.reason = reason
     }
 }
 
 /// Safe names and crash-safe writes for everything adhere puts in the output folder.
-public enum OutputFiles {
+package enum OutputFiles {
     /// The most a group name gives a file name, in bytes: with `adhere-YYYY-MM-`, a `-2` and
     /// `.xlsx` a workbook's name stays under 200 bytes, and its temporary name (a dot in front,
     /// `.<pid>-<n>.tmp` behind) well under the 255 bytes a file name may have.
-    public static let maxSlugBytes = 150
+    package static let maxSlugBytes = 150
 
     /// A file-name part made from a group name: letters and digits kept (any script), every
     /// other run of characters turned into one `-`, so `../x` becomes `x` and can never leave
@@ -28,7 +28,7 @@ public enum OutputFiles {
     /// letters is cut sooner), cut between characters, never inside one; the same name always
     /// gives the same part. Canonically equal spellings (`é` as one character or as `e` and an
     /// accent) give the same part.
-    public static func slug(_ name: String) -> String {
+    package static func slug(_ name: String) -> String {
         var out = ""
         var dash = false
         var characters = 0
@@ -63,7 +63,7 @@ public enum OutputFiles {
     }
 
     /// Unique file names, in order, for group labels: `adhere-2026-10-Dana-Whitfield.xlsx`.
-    public static func workbookNames(month: String, labels: [String]) -> [String] {
+    package static func workbookNames(month: String, labels: [String]) -> [String] {
         var used = Set<String>()
         return labels.map { label in
             let base = "adhere-\(month)-\(slug(label))"
@@ -76,7 +76,7 @@ public enum OutputFiles {
     }
 
     /// Creates the output folder (owner-only) if needed and checks it can be written.
-    public static func prepareFolder(_ path: String) throws {
+    package static func prepareFolder(_ path: String) throws {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDir) {
@@ -94,7 +94,7 @@ public enum OutputFiles {
     }
 
     /// A temporary path in the same folder as `final`, so a rename puts it in place atomically.
-    public static func temporaryPath(for final: String, tag: Int = 0) -> String {
+    package static func temporaryPath(for final: String, tag: Int = 0) -> String {
         let url = URL(fileURLWithPath: final)
         return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid())-\(tag).tmp").path
     }
@@ -104,7 +104,7 @@ public enum OutputFiles {
     /// already holds exactly these bytes, it is left alone (its file time stays) and the
     /// temporary file is removed. Returns whether `final` was (re)written.
     @discardableResult
-    public static func commit(temporary: String, to final: String) throws -> Bool {
+    package static func commit(temporary: String, to final: String) throws -> Bool {
         if let old = FileManager.default.contents(atPath: final), let new = FileManager.default.contents(atPath: temporary),
            old == new {
             unlink(temporary)
@@ -148,7 +148,7 @@ public enum OutputFiles {
     /// Removes temporary files that a killed run left in `folder` (the caller holds the lock,
     /// so no other run is writing them). Returns the names removed.
     @discardableResult
-    public static func removeLeftovers(in folder: String) -> [String] {
+    package static func removeLeftovers(in folder: String) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var removed: [String] = []
         // Only names made by temporaryPath(for:tag:) for adhere's own files:
@@ -167,7 +167,7 @@ public enum OutputFiles {
     /// covers such a folder, so a file of a run still going is left alone. Returns the names
     /// removed.
     @discardableResult
-    public static func removeLeftovers(of final: String) -> [String] {
+    package static func removeLeftovers(of final: String) -> [String] {
         let url = URL(fileURLWithPath: final)
         let folder = url.deletingLastPathComponent().path
         let ext = url.pathExtension.isEmpty ? "" : "." + url.pathExtension
@@ -190,7 +190,7 @@ public enum OutputFiles {
     /// Writes bytes to `final` through a temporary file of our own naming (see
     /// ``commit(temporary:to:)``), so a killed run's leftover is recognised and removed.
     @discardableResult
-    public static func writeAtomically(_ data: Data, to final: String) throws -> Bool {
+    package static func writeAtomically(_ data: Data, to final: String) throws -> Bool {
         let tmp = temporaryPath(for: final)
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else {

@@ -4,15 +4,15 @@ import XLSXWriter
 /// Writes the clinic overview workbook, `adhere-YYYY-MM-overview.xlsx`: Overview (a row per
 /// therapist, per clinic when there are several, and the whole clinic), Six months (the share
 /// adherent of the last six months, with a chart) and About. No patient names or ids.
-public struct OverviewWorkbook {
-    public let overview: ClinicOverview
+package struct OverviewWorkbook {
+    package let overview: ClinicOverview
 
-    public init(overview: ClinicOverview) {
+    package init(overview: ClinicOverview) {
         self.overview = overview
     }
 
     /// `adhere-2026-10-overview.xlsx`.
-    public static func name(_ month: Month) -> String { "adhere-\(month)-overview.xlsx" }
+    package static func name(_ month: Month) -> String { "adhere-\(month)-overview.xlsx" }
 
     static let percent1 = ReportWorkbook.percent1
     static let monthFormat = CellFormat(numberFormat: "mmm yyyy")
@@ -30,7 +30,7 @@ public struct OverviewWorkbook {
 
     /// Writes the workbook to `path` (the caller moves it into place). Returns what it holds.
     @discardableResult
-    public func write(to path: String) throws -> Workbook.Contents {
+    package func write(to path: String) throws -> Workbook.Contents {
         let s = overview.settings
         let wb = try Workbook(path: path, properties: .init(
             title: "Clinic overview \(s.month)",

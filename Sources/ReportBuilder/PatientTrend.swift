@@ -5,19 +5,19 @@ import XLSXWriter
 
 /// One patient's trend: the monthly report's figures for the month to date, and the last
 /// few weeks week by week. Rendered for the terminal, as JSON, or as a one-patient workbook.
-public struct PatientTrend: Sendable {
-    public var figures: PatientFigures
-    public var weeks: [WeekFigures]
-    public var record: PatientRecord
-    public var catalog: ExerciseCatalog
-    public var thresholds: Thresholds
-    public var asOf: Day
+package struct PatientTrend: Sendable {
+    package var figures: PatientFigures
+    package var weeks: [WeekFigures]
+    package var record: PatientRecord
+    package var catalog: ExerciseCatalog
+    package var thresholds: Thresholds
+    package var asOf: Day
     /// The RTM periods that ended in the month to date (the record must hold the patient's
     /// whole history for a default-protocol patient's; see ``Analyzer/rtmPeriods(_:endingIn:earlier:)``).
-    public var rtm: [RTMPeriod] = []
+    package var rtm: [RTMPeriod] = []
 
     /// Computes the figures with the same analysis as the monthly report.
-    public init(record: PatientRecord, asOf: Day, weeks: Int, analyzer: Analyzer) {
+    package init(record: PatientRecord, asOf: Day, weeks: Int, analyzer: Analyzer) {
         let window = DayRange(Month(containing: asOf).firstDay, asOf)
         self.record = record
         self.catalog = analyzer.catalog
@@ -31,7 +31,7 @@ public struct PatientTrend: Sendable {
     }
 
     /// The plan in words: "default protocol, 7 sessions/week" or each plan row in force.
-    public var planText: String {
+    package var planText: String {
         switch record.prescription {
         case .defaultProtocol:
             return "default protocol (\(RuleText.defaultProtocol(catalog))), \(thresholds.defaultSessionsPerWeek) sessions/week"
@@ -57,11 +57,11 @@ public struct PatientTrend: Sendable {
 
     /// Lines of the terminal view: at most this many characters (a line that would be longer
     /// is wrapped, its continuation indented).
-    public static let terminalWidth = 80
+    package static let terminalWidth = 80
 
     /// The terminal view, at most 80 columns wide, in the report's words. With `color`, the
     /// reasons and the band are coloured (ANSI).
-    public func text(color: Bool) -> String {
+    package func text(color: Bool) -> String {
         func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
         let f = figures
         var out: [String] = []
@@ -204,7 +204,7 @@ public struct PatientTrend: Sendable {
     // MARK: - JSON
 
     /// The same figures as JSON, with the report's names; `weeks` are the weeks shown.
-    public func json() throws -> Data {
+    package func json() throws -> Data {
         var patient = ReportJSON.patient(figures)
         patient.weeks = weeks.map(ReportJSON.week)
         patient.rtm_periods = rtm.map(ReportJSON.RTMPeriodJSON.init)
@@ -221,7 +221,7 @@ public struct PatientTrend: Sendable {
 
     /// A one-patient workbook: the weekly table with charts (step-ups per day when prescribed,
     /// adherence, pain when rated) and the daily log.
-    public func writeWorkbook(to path: String, toolVersion: String, cuts: TextCuts = TextCuts()) throws {
+    package func writeWorkbook(to path: String, toolVersion: String, cuts: TextCuts = TextCuts()) throws {
         let f = figures
         let wb = try Workbook(path: path, properties: .init(title: cuts.fit("Trend of \(f.id) as of \(asOf)", limit: CellText.shortLimit, sheet: "document properties"),
                                                             subject: "Home-exercise trend", created: Int(asOf.raw) * 86_400))
@@ -329,8 +329,8 @@ public struct PatientTrend: Sendable {
 }
 
 /// Unicode block sparklines: ▁▂▃▄▅▆▇█, a space for a missing value.
-public enum Sparkline {
-    public static func render(_ values: [Double?], fixedMax: Double? = nil) -> String {
+package enum Sparkline {
+    package static func render(_ values: [Double?], fixedMax: Double? = nil) -> String {
         let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
         let present = values.compactMap { $0 }
         guard let top = fixedMax ?? present.max(), top > 0 else {
@@ -343,7 +343,7 @@ public enum Sparkline {
         })
     }
 
-    public static func render(_ values: [Double]) -> String { render(values.map { Optional($0) }) }
+    package static func render(_ values: [Double]) -> String { render(values.map { Optional($0) }) }
 }
 
 extension Fraction {

@@ -4,15 +4,15 @@ import SessionIngest
 import XLSXWriter
 
 /// One RTM period with its patient: a row of the RTM sheet and of the RTM file.
-public struct RTMRow: Sendable, Hashable {
-    public var patientID: String
-    public var name: String?
-    public var therapist: String?
-    public var clinic: String?
-    public var period: RTMPeriod
+package struct RTMRow: Sendable, Hashable {
+    package var patientID: String
+    package var name: String?
+    package var therapist: String?
+    package var clinic: String?
+    package var period: RTMPeriod
 
     /// Every period of `patients`, by end date, then patient id, then start.
-    public static func rows(_ patients: [PatientRTM]) -> [RTMRow] {
+    package static func rows(_ patients: [PatientRTM]) -> [RTMRow] {
         patients.flatMap { p in
             p.periods.map { RTMRow(patientID: p.id, name: p.name, therapist: p.therapist, clinic: p.clinic, period: $0) }
         }.sorted { a, b in
@@ -24,7 +24,7 @@ public struct RTMRow: Sendable, Hashable {
 
     /// How many periods meet each code (in the settings' order, most data days first), then
     /// how many meet none.
-    public static func totals(_ rows: [RTMRow], thresholds t: Thresholds) -> [(label: String, code: String?, count: Int)] {
+    package static func totals(_ rows: [RTMRow], thresholds t: Thresholds) -> [(label: String, code: String?, count: Int)] {
         RemoteMonitoringRule.ranges(t).map { r in
             (label: r.code, code: Optional(r.code), count: rows.filter { $0.period.code == r.code }.count)
         } + [(label: "no code", code: nil, count: rows.filter { $0.period.code == nil }.count)]
@@ -34,10 +34,10 @@ public struct RTMRow: Sendable, Hashable {
 /// `rtm-YYYY-MM.csv`: the month's closed RTM periods for a billing system, one row per period
 /// sorted by end date; patient ids, never names. RFC 4180; text a spreadsheet would run as a
 /// formula is guarded as in the rejects file (``RejectsFormat``).
-public enum RTMFile {
-    public static let columns = ["patient_id", "therapist", "clinic", "period_start", "period_end", "data_days", "code"]
+package enum RTMFile {
+    package static let columns = ["patient_id", "therapist", "clinic", "period_start", "period_end", "data_days", "code"]
 
-    public static func csv(_ patients: [PatientRTM]) -> Data {
+    package static func csv(_ patients: [PatientRTM]) -> Data {
         var out = columns.joined(separator: ",") + "\n"
         for r in RTMRow.rows(patients) {
             let cells = [RejectsFormat.csvField(r.patientID), RejectsFormat.csvField(r.therapist ?? ""),
@@ -49,7 +49,7 @@ public enum RTMFile {
     }
 
     /// `rtm-2026-10.csv`.
-    public static func name(_ month: Month) -> String { "rtm-\(month).csv" }
+    package static func name(_ month: Month) -> String { "rtm-\(month).csv" }
 }
 
 extension ReportWorkbook {

@@ -3,7 +3,7 @@ import AdherenceAnalysis
 import SessionIngest
 
 /// The report's figures as JSON for analysts: the same numbers as the workbooks, snake_case.
-public enum ReportJSON {
+package enum ReportJSON {
     struct Document: Encodable {
         let month: String
         let as_of: String
@@ -252,7 +252,7 @@ public enum ReportJSON {
     }
 
     /// The whole report as pretty-printed JSON (keys sorted, so the same inputs give the same bytes).
-    public static func encode(_ report: MonthlyReport) throws -> Data {
+    package static func encode(_ report: MonthlyReport) throws -> Data {
         let i = report.ingest
         let rtmByID = Dictionary(report.rtm.map { ($0.id, $0.periods) }, uniquingKeysWith: { a, _ in a })
         let reported = Set(report.patients.map(\.id))
@@ -285,8 +285,8 @@ public enum ReportJSON {
 /// reason it was rejected for, and the row exactly as it was written. RFC 4180 CSV (CRLF after
 /// every record, the header too); text a
 /// spreadsheet would run as a formula is guarded (see ``RejectsFormat``).
-public enum RejectsFile {
-    public static func csv(_ rejects: [RejectedRow]) -> Data {
+package enum RejectsFile {
+    package static func csv(_ rejects: [RejectedRow]) -> Data {
         // The canonical columns, plus the shape columns (set number, left/right reps, done)
         // that some rejected row has, so the file can be corrected and read back in.
         let columns = Column.canonical + [Column.setNumber, .repsLeft, .repsRight, .done].filter { c in

@@ -3,13 +3,13 @@ import SessionIngest
 import XLSXWriter
 
 /// Writes one group's monthly workbook: Summary, Trends, Charts, RTM, Data issues and About.
-public struct ReportWorkbook {
-    public let report: MonthlyReport
-    public let group: ReportGroup
+package struct ReportWorkbook {
+    package let report: MonthlyReport
+    package let group: ReportGroup
     /// Texts cut to fit a cell, counted for the whole run (see ``CellText``).
-    public let cuts: TextCuts
+    package let cuts: TextCuts
 
-    public init(report: MonthlyReport, group: ReportGroup, cuts: TextCuts = TextCuts()) {
+    package init(report: MonthlyReport, group: ReportGroup, cuts: TextCuts = TextCuts()) {
         self.report = report
         self.group = group
         self.cuts = cuts
@@ -21,7 +21,7 @@ public struct ReportWorkbook {
 
     /// Links one sheet may hold (Excel's limit, which libxlsxwriter enforces: one more stops the
     /// workbook).
-    public static let maxLinksPerSheet = 65_530
+    package static let maxLinksPerSheet = 65_530
 
     /// Where the patients go, within a sheet's limits: a block on Trends for as many patients as
     /// its rows hold, links both ways for as many as a sheet's links allow, a Summary row for as
@@ -101,7 +101,7 @@ public struct ReportWorkbook {
 
     /// Writes the workbook to `path` (the caller moves it into place). Returns what it holds.
     @discardableResult
-    public func write(to path: String) throws -> Workbook.Contents {
+    package func write(to path: String) throws -> Workbook.Contents {
         let s = report.settings
         let wb = try Workbook(path: path, properties: .init(
             title: cuts.fit("Adherence report \(s.month) — \(group.label)", limit: CellText.shortLimit, sheet: "document properties"),
@@ -806,10 +806,10 @@ func calendarDate(_ d: Day) -> CalendarDate {
 }
 
 /// Every rule and threshold in force, one plain sentence each.
-public enum RuleText {
+package enum RuleText {
     /// The default protocol in words, from the catalog: "hip flexor stretch 10 per side, held
     /// 10 s; calf stretch 10 per side; step-ups as many as comfortable".
-    public static func defaultProtocol(_ catalog: ExerciseCatalog) -> String {
+    package static func defaultProtocol(_ catalog: ExerciseCatalog) -> String {
         catalog.exercises.filter(\.inDefaultProtocol).map { e -> String in
             var s = e.displayName.lowercased()
             if let r = e.defaultRepsPerSide { s += " \(r) per side" } else { s += " as many as comfortable" }
@@ -818,7 +818,7 @@ public enum RuleText {
         }.joined(separator: "; ")
     }
 
-    public static func sentences(thresholds t: Thresholds, catalog: ExerciseCatalog) -> [String] {
+    package static func sentences(thresholds t: Thresholds, catalog: ExerciseCatalog) -> [String] {
         func pct(_ f: Fraction) -> String { num(f * Fraction(100)) + "%" }
         func num(_ f: Fraction) -> String { NumberText.plain(f.doubleValue) }
         var out: [String] = []
