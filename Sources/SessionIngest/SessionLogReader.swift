@@ -77,7 +77,7 @@ public final class SessionLogReader {
             next += count
             var file: ParsedFile
             if let plan = plans[i] {
-                if let joined = FileParts.join(parts, plan), !(options.computeDigests && digest == nil) {
+                if let joined = FileParts.join(&parts, plan), !(options.computeDigests && digest == nil) {
                     file = joined
                     file.summary.sha256 = digest ?? ""
                 } else {

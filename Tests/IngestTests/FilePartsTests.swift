@@ -119,12 +119,12 @@ final class FilePartsTests: XCTestCase {
             }
             let plan = [FilePart(path: path, index: 0, start: 0, end: start, hashing: false),
                         FilePart(path: path, index: 1, start: start, header: header, hashing: false)]
-            let parts = plan.map { part -> ParsedFile in
+            var parts = plan.map { part -> ParsedFile in
                 var p = FileParser(options: o)
                 p.dateOrders = DateOrderOnce()
                 return p.parse(part)
             }
-            guard var joined = FileParts.join(parts, plan) else {
+            guard var joined = FileParts.join(&parts, plan) else {
                 XCTAssertNotEqual(isRow, true, "a row's line is a safe cut (byte \(start))")
                 continue
             }

@@ -137,15 +137,24 @@ enum FileParts {
 
     /// The parts of a file put together, or nil when they do not fit (a part that failed, or
     /// did not stop at the next one's start): the file is then read again whole.
-    static func join(_ parts: [ParsedFile], _ plan: [FilePart]) -> ParsedFile? {
+    ///
+    /// The parts are consumed: each one's rows are freed as soon as they are in the file, and
+    /// the file's arrays are sized once, so the join never holds a file's rows twice.
+    static func join(_ parts: inout [ParsedFile], _ plan: [FilePart]) -> ParsedFile? {
         guard parts.allSatisfy({ $0.summary.error == nil }) else { return nil }
         for k in 1..<parts.count where parts[k - 1].part.end != plan[k].start { return nil }
         var file = parts[0]
+        parts[0] = ParsedFile(summary: file.summary)  // the file owns part 0's rows alone
+        file.kept.reserveCapacity(parts.reduce(file.kept.count) { $0 + $1.kept.count })
+        file.keptFingerprints.reserveCapacity(parts.reduce(file.keptFingerprints.count) { $0 + $1.keptFingerprints.count })
+        file.history.reserveCapacity(parts.reduce(file.history.count) { $0 + $1.history.count })
         var lines = file.part.lines
         var patientSlots: [String: Int32] = [:]
         for (i, p) in file.patients.enumerated() { patientSlots[p.id] = Int32(i) }
         var otherIDs = Set(file.otherPatientIDs)
-        for part in parts.dropFirst() {
+        for k in parts.indices.dropFirst() {
+            let part = parts[k]
+            parts[k] = ParsedFile(summary: part.summary)  // freed once appended below
             file.summary.rows += part.summary.rows
             file.summary.accepted += part.summary.accepted
             file.summary.rejected += part.summary.rejected
