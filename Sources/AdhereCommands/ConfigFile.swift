@@ -244,7 +244,7 @@ struct ConfigFile {
             // Said with the values in force (a bad or missing one is the default's).
             func said(_ key: String, _ f: Fraction) -> String {
                 let given = string(key).flatMap { ConfigFile.decimal(String($0.dropLast())) != nil && $0.hasSuffix("%") ? $0 : nil }
-                return given ?? "\((f * Fraction(100)).plainPercent)%, the default"
+                return given ?? "\(NumberText.plain(f * Fraction(100)))%, the default"
             }
             problem(string("partial") != nil ? "partial" : "adherent",
                     "partial (\(said("partial", t.partial))) must not be above adherent (\(said("adherent", t.adherent)))")
@@ -338,9 +338,4 @@ static func resolve(common: CommonOptions, input: InputOptions, output: OutputOp
         logFile: logFile ?? file?.string("log-file"),
         thresholds: file?.thresholds() ?? Thresholds())
 }
-}
-
-extension Fraction {
-    /// The shortest plain decimal of a percentage's number, e.g. "80" or "62.5".
-    var plainPercent: String { NumberText.plain(doubleValue) }
 }

@@ -125,10 +125,10 @@ public enum AttentionReason: Hashable, Sendable {
             return Rule(words: "step-ups declining", meaning: "step-ups declining",
                         holds: { $0.trend == .declining }, callsNow: never)
         case .painRising(let x):
-            return Rule(words: "pain up \(numberText(x))+ points", meaning: "pain up \(numberText(x)) points or more (a call now)",
+            return Rule(words: "pain up \(NumberText.plain(x))+ points", meaning: "pain up \(NumberText.plain(x)) points or more (a call now)",
                         holds: { $0.painChange.map { $0 >= x } ?? false }, callsNow: always)
         case .painAboveCeiling(let x):
-            return Rule(words: "pain above \(numberText(x))", meaning: "any pain above \(numberText(x)) in the window (a call now)",
+            return Rule(words: "pain above \(NumberText.plain(x))", meaning: "any pain above \(NumberText.plain(x)) in the window (a call now)",
                         holds: { $0.maxPain.map { $0 > x } ?? false }, callsNow: always)
         case .holdsShort:
             return Rule(words: "holds short",

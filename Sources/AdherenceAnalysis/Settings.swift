@@ -72,7 +72,6 @@ public enum TrendLabel: String, Sendable, Codable {
     case notPrescribed = "not prescribed"
 }
 
-func numberText(_ f: Fraction) -> String { NumberText.plain(f) }
 
-func percentText(_ f: Fraction) -> String { numberText(f * Fraction(100)) + "%" }
-func pointsText(_ f: Fraction) -> String { numberText(f * Fraction(100)) }
+func percentText(_ f: Fraction) -> String { NumberText.plain(f * Fraction(100)) + "%" }
+func pointsText(_ f: Fraction) -> String { NumberText.plain(f * Fraction(100)) }

@@ -77,11 +77,11 @@ package struct ClinicalWords: Sendable {
         case .neverStarted:
             return "never started" + (p.planStart.map { ", plan began \(Self.shortDate($0))" } ?? "")
         case .stepUpsDeclining:
-            return "step-ups declining" + (p.trend.percentPerWeek.map { " \(Self.oneDecimalText(abs($0)))%/week" } ?? "")
+            return "step-ups declining" + (p.trend.percentPerWeek.map { " \(NumberText.oneDecimal(abs($0)))%/week" } ?? "")
         case .painRising:
-            return "pain up \(p.painChange.map { Self.oneDecimalText($0.doubleValue) } ?? "–") pts"
+            return "pain up \(p.painChange.map { NumberText.oneDecimal($0.doubleValue) } ?? "–") pts"
         case .painAboveCeiling:
-            return "pain \(p.maxPain.map { Self.oneDecimalText($0.doubleValue) } ?? "–")/10" + (p.maxPainDay.map { " on \(Self.shortDate($0))" } ?? "")
+            return "pain \(p.maxPain.map { NumberText.oneDecimal($0.doubleValue) } ?? "–")/10" + (p.maxPainDay.map { " on \(Self.shortDate($0))" } ?? "")
         case .holdsShort:
             let short = p.holdQuality.filter { $0.isShort(thresholds) }
             let named = p.holdQuality.count > 1
@@ -95,16 +95,16 @@ package struct ClinicalWords: Sendable {
     /// reps are not; with `named`, the exercise first.
     package func holdText(_ q: HoldQuality, named: Bool) -> String {
         let name = named ? exerciseName(q.key) + " " : ""
-        let prescribed = Self.decimalDown(q.prescribedSeconds)
+        let prescribed = NumberText.oneDecimalDown(q.prescribedSeconds)
         guard let mean = q.meanHoldSeconds, let share = q.shareHeld else { return "\(name)holds not recorded" }
-        if mean < q.prescribedSeconds { return "\(name)holds \(Self.decimalDown(mean)) s of \(prescribed) s" }
+        if mean < q.prescribedSeconds { return "\(name)holds \(NumberText.oneDecimalDown(mean)) s of \(prescribed) s" }
         return "\(name)\(Self.wholePercentDown(share)) of holds reach \(prescribed) s"
     }
 
     /// A patient's hold figures for a table: "6 s of 10 s, 0% held", or "not recorded".
     package static func holdSummary(_ q: HoldQuality) -> String {
         guard let mean = q.meanHoldSeconds, let share = q.shareHeld else { return "not recorded" }
-        return "\(Self.decimalDown(mean)) s of \(Self.decimalDown(q.prescribedSeconds)) s, \(Self.wholePercentDown(share)) held"
+        return "\(NumberText.oneDecimalDown(mean)) s of \(NumberText.oneDecimalDown(q.prescribedSeconds)) s, \(Self.wholePercentDown(share)) held"
     }
 
     /// The note as a worklist shows it: "13 Oct: knee sore after step-ups", cut after
@@ -140,7 +140,5 @@ package struct ClinicalWords: Sendable {
     }
 
     /// One decimal cut, not rounded, and ".0" left out: 9.96 -> "9.9", 6 -> "6".
-    static func decimalDown(_ f: Fraction) -> String { NumberText.oneDecimalDown(f) }
 
-    static func oneDecimalText(_ v: Double) -> String { NumberText.oneDecimal(v) }
 }

@@ -42,7 +42,7 @@ package struct PatientTrend: Sendable {
                 let e = catalog.exercises[p.exercise]
                 var s = e.displayName.lowercased()
                 if let r = p.repsPerSide { s += " \(r)/side" }
-                if let h = p.holdCentis { s += " held \(Fraction(Int64(h), 100).plainText) s" }
+                if let h = p.holdCentis { s += " held \(NumberText.plain(Fraction(Int64(h), 100))) s" }
                 s += ", \(p.sessionsPerWeek)/week"
                 if let end = p.end { s += " until \(end)" }
                 return s
@@ -349,7 +349,4 @@ package enum Sparkline {
 extension Fraction {
     /// One decimal, e.g. "5.5".
     var oneDecimal: String { String(format: "%.1f", doubleValue) }
-
-    /// The shortest plain decimal, e.g. "10" or "7.5".
-    var plainText: String { NumberText.plain(self) }
 }

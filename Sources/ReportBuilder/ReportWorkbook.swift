@@ -361,7 +361,7 @@ package struct ReportWorkbook {
         let adherenceColumns = cols.indices.filter { names.contains(cols[$0].title) }
         for c in adherenceColumns {
             let ref = cellName(row: top + 1, column: c)
-            let hi = formulaNumber(t.adherent), lo = formulaNumber(t.partial)
+            let hi = NumberText.plain(t.adherent), lo = NumberText.plain(t.partial)
             try ws.conditionalFormat(firstRow: top + 1, firstColumn: c, lastRow: last, lastColumn: c,
                                      rule: .formula("AND(ISNUMBER(\(ref)),\(ref)>=\(hi))"), format: ReportWorkbook.green)
             try ws.conditionalFormat(firstRow: top + 1, firstColumn: c, lastRow: last, lastColumn: c,
@@ -389,8 +389,6 @@ package struct ReportWorkbook {
             }
         }
     }
-
-    func formulaNumber(_ f: Fraction) -> String { NumberText.plain(f.doubleValue) }
 
     // MARK: - Trends
 
@@ -820,7 +818,7 @@ package enum RuleText {
 
     package static func sentences(thresholds t: Thresholds, catalog: ExerciseCatalog) -> [String] {
         func pct(_ f: Fraction) -> String { num(f * Fraction(100)) + "%" }
-        func num(_ f: Fraction) -> String { NumberText.plain(f.doubleValue) }
+        func num(_ f: Fraction) -> String { NumberText.plain(f) }
         var out: [String] = []
         let protocolText = RuleText.defaultProtocol(catalog)
         out.append("A patient without a plan follows the default protocol (\(protocolText)) \(t.defaultSessionsPerWeek) sessions a week from their first logged day, and is discharged once \(t.dischargeDays) days pass with no entry.")
