@@ -181,7 +181,7 @@ struct FileParser {
         // Accepted.
         let day = v.date.day
         if day > options.asOf { out.rowsAfterAsOf += 1; return .accepted }
-        let p = patientSlot(r, c.id)
+        let p = knownID ? idCache.value : patientSlot(r, c.id)  // the id cache was checked above
         if options.keepEntries {
             // Names and last entry days are shown only with entries (a check of the files only counts).
             let order = RowOrder(day: day, file: fileNumber, row: rowNumber)
