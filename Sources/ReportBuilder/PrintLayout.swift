@@ -111,14 +111,19 @@ enum PrintLayout {
     /// a little, hinting): an estimate that errs on the wide side, so a row is never too short.
     static func textWidth(_ text: Substring, size: Double, bold isBold: Bool) -> Double {
         let table = isBold ? bold : regular
-        var thousandths = 0
-        for u in text.unicodeScalars {
-            let v = Int(u.value)
-            if v >= 32 && v < 127 { thousandths += Int(table[v - 32]) }
-            else if v < 0x2E80 { thousandths += 620 }   // accented letters, dashes, arrows
-            else { thousandths += 1_000 }               // CJK and other wide characters
-        }
-        return Double(thousandths) / 1000 * size * 96 / 72 * 1.06
+        return width(thousandths: text.unicodeScalars.reduce(0) { $0 + thousandths($1, table) }, size: size)
+    }
+
+    /// A character's advance width in thousandths of the font size.
+    private static func thousandths(_ u: Unicode.Scalar, _ table: [UInt16]) -> Int {
+        let v = Int(u.value)
+        if v >= 32 && v < 127 { return Int(table[v - 32]) }
+        if v < 0x2E80 { return 620 }   // accented letters, dashes, arrows
+        return 1_000                   // CJK and other wide characters
+    }
+
+    private static func width(thousandths: Int, size: Double) -> Double {
+        Double(thousandths) / 1000 * size * 96 / 72 * 1.06
     }
 
     /// The lines `text` takes in a cell `width` characters wide (or `pixels` wide), wrapped at
@@ -127,30 +132,60 @@ enum PrintLayout {
         lines(text, pixels: room(width), size: size, bold: bold)
     }
 
-    static func lines(_ text: String, pixels available: Double, size: Double = 11, bold: Bool = false) -> Int {
-        let room = max(available - 8, 10)
-        let space = textWidth(" ", size: size, bold: bold)
-        var count = 0
-        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = 0.0
-            var n = 1
-            for word in paragraph.split(separator: " ") {
-                let w = textWidth(word, size: size, bold: bold)
-                if line > 0 && line + space + w <= room {
-                    line += space + w
-                } else if line == 0 && w <= room {
-                    line = w
-                } else {
-                    if line > 0 { n += 1 }
-                    // A word wider than the line is cut over as many lines as it needs.
-                    let extra = max(0, Int((w / room).rounded(.up)) - 1)
-                    n += extra
-                    line = w - Double(extra) * room
-                }
+    static func lines(_ text: String, pixels available: Double, size: Double = 11, bold isBold: Bool = false) -> Int {
+        // One pass over the text's scalars (no substrings: thousands of cells are measured).
+        var wrap = Wrap(room: max(available - 8, 10), size: size, table: isBold ? bold : regular)
+        for u in text.unicodeScalars {
+            switch u {
+            case "\n": wrap.endParagraph()
+            case " ": wrap.endWord()
+            case "\r": break  // the line break of "\r\n" (the "\n" breaks the line)
+            default: wrap.add(u)
             }
-            count += n
         }
-        return max(count, 1)
+        wrap.endParagraph()
+        return max(wrap.count, 1)
+    }
+
+    /// Words laid into lines as a spreadsheet wraps them, a scalar at a time.
+    private struct Wrap {
+        let room: Double, size: Double, table: [UInt16]
+        let space: Double
+        var count = 0
+        /// The current paragraph's lines so far, and the width used on its last one.
+        var lines = 1, line = 0.0
+        /// The current word's width so far, in thousandths of the font size; nil between words.
+        var word: Int?
+
+        init(room: Double, size: Double, table: [UInt16]) {
+            (self.room, self.size, self.table) = (room, size, table)
+            space = PrintLayout.width(thousandths: Int(table[0]), size: size)
+        }
+
+        mutating func add(_ u: Unicode.Scalar) { word = (word ?? 0) + PrintLayout.thousandths(u, table) }
+
+        mutating func endWord() {
+            guard let t = word else { return }
+            word = nil
+            let w = PrintLayout.width(thousandths: t, size: size)
+            if line > 0 && line + space + w <= room {
+                line += space + w
+            } else if line == 0 && w <= room {
+                line = w
+            } else {
+                if line > 0 { lines += 1 }
+                // A word wider than the line is cut over as many lines as it needs.
+                let extra = max(0, Int((w / room).rounded(.up)) - 1)
+                lines += extra
+                line = w - Double(extra) * room
+            }
+        }
+
+        mutating func endParagraph() {
+            endWord()
+            count += lines
+            (lines, line) = (1, 0)
+        }
     }
 
     /// The height in points of a row of `lines` lines of `size`-point text (Excel's 15 points

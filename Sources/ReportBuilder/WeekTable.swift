@@ -12,6 +12,21 @@ struct WeekTable {
     /// Exercises with an adherence column, in catalog order.
     let exercises: [ExerciseID]
     let catalog: ExerciseCatalog
+    /// The columns' titles, widths (in characters) and the header row's height: the same for
+    /// every patient's block, so worked out once per table (measuring text is not free, and a
+    /// clinic's Trends sheet has thousands of blocks).
+    let headers: [String]
+    let widths: [Double]
+    let headerHeight: Double
+
+    init(exercises: [ExerciseID], catalog: ExerciseCatalog) {
+        self.exercises = exercises
+        self.catalog = catalog
+        let columns = [Column.weekStarting, .week, .daysLogged, .overallAdherence] + exercises.indices.map(Column.exercise) + Column.figures
+        headers = columns.map { WeekTable.title($0, exercises: exercises, catalog: catalog) }
+        widths = WeekTable.widths(headers, labelColumn: WeekTable.weekColumn)
+        headerHeight = WeekTable.headerHeight(headers, widths)
+    }
 
     /// The table's columns by what they hold. Charts and bars find their columns by this, not
     /// by a title (an exercise may be named anything, "Max pain" included).
@@ -28,7 +43,9 @@ struct WeekTable {
         [.weekStarting, .week, .daysLogged, .overallAdherence] + exercises.indices.map(Column.exercise) + Column.figures
     }
 
-    func title(_ c: Column) -> String {
+    func title(_ c: Column) -> String { WeekTable.title(c, exercises: exercises, catalog: catalog) }
+
+    private static func title(_ c: Column, exercises: [ExerciseID], catalog: ExerciseCatalog) -> String {
         switch c {
         case .weekStarting: return "Week starting"
         case .week: return "Week"
@@ -45,13 +62,11 @@ struct WeekTable {
         }
     }
 
-    var headers: [String] { columns.map(title) }
-
     /// Where a column is in the table.
     func column(_ c: Column) -> Int {
         switch c {
         case .weekStarting: return 0
-        case .week: return 1
+        case .week: return WeekTable.weekColumn
         case .daysLogged: return 2
         case .overallAdherence: return 3
         case .exercise(let k): return 4 + k
@@ -63,6 +78,7 @@ struct WeekTable {
     /// each on its Monday. (A date-valued category makes Excel draw a date axis, whose labels
     /// fall at an interval of its own choosing, e.g. every 6 days.)
     var categoryColumn: Int { column(.week) }
+    private static let weekColumn = 1
 
     /// The week's label, also the charts' category: its Monday ("12 Oct"), said to be partial
     /// with the days it counts ("12 Oct, partial (3 of 7 days)"), or before the start.
@@ -76,10 +92,10 @@ struct WeekTable {
     /// Column widths, in characters: each figure column as narrow as its header's longest word
     /// allows (headers wrap), so the whole table prints across a landscape page at full size; the
     /// label column fits "31 Aug, before the start" and wraps a partial week's label.
-    var widths: [Double] {
+    private static func widths(_ headers: [String], labelColumn: Int) -> [Double] {
         headers.enumerated().map { c, h in
             if c == 0 { return 11 }
-            if c == categoryColumn { return WeekTable.labelWidth }
+            if c == labelColumn { return WeekTable.labelWidth }
             let word = h.split(separator: " ").map { PrintLayout.textWidth($0, size: WeekTable.headerSize, bold: true) }.max() ?? 0
             return max(((word + 3) / 7 * 2).rounded(.up) / 2, 6)
         }
@@ -94,15 +110,16 @@ struct WeekTable {
                                          fontSize: headerSize)
 
     /// The header row's height: its longest title wrapped in its column.
-    var headerHeight: Double {
-        let w = widths
+    private static func headerHeight(_ headers: [String], _ w: [Double]) -> Double {
         let lines = headers.indices.map { PrintLayout.lines(headers[$0], width: w[$0], size: WeekTable.headerSize, bold: true) }.max() ?? 1
         return PrintLayout.height(lines: lines, size: WeekTable.headerSize)
     }
 
-    /// The height of a week's row: two lines when its label wraps.
+    /// The height of a week's row: two lines when its label wraps. A whole week's label (its
+    /// Monday, "12 Oct") always fits on one line; only the longer labels are measured.
     static func rowHeight(_ w: WeekFigures) -> Double {
-        PrintLayout.height(lines: PrintLayout.lines(label(w), width: labelWidth))
+        guard w.isBeforeStart || w.isPartial else { return PrintLayout.height(lines: 1) }
+        return PrintLayout.height(lines: PrintLayout.lines(label(w), width: labelWidth))
     }
 
     func setColumnWidths(_ ws: Sheet) throws {
