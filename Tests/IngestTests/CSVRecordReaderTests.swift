@@ -257,3 +257,44 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// The byte-level shortcuts of the row loop, against the plain definitions they replace.
+final class ByteShortcutTests: XCTestCase {
+    /// Records wider than the reader's first room for fields (64) read whole, whether the
+    /// fast path or the general one reads them: a record of 200 unquoted fields, then 65, then
+    /// one with a quote, each field its own number.
+    func testRecordsWiderThanTheFieldRoomReadWhole() throws {
+        let widths = [200, 65, 3, 64]
+        var text = ""
+        for (k, n) in widths.enumerated() {
+            text += (0..<n).map { k == 2 && $0 == 1 ? "\"a,\"\"b\"" : "\($0)" }.joined(separator: ",") + "\n"
+        }
+        let reader = CSVRecordReader(bytes: Array(text.utf8))
+        var records: [(line: Int, fields: [String])] = []
+        while try reader.next() {
+            records.append((reader.line, (0..<reader.fieldCount).map { i in reader.withField(i) { String(decoding: $0, as: UTF8.self) } }))
+        }
+        XCTAssertEqual(records.map(\.fields.count), widths)
+        XCTAssertEqual(records[0].fields.last, "199")
+        XCTAssertEqual(records[1].fields[64], "64")
+        XCTAssertEqual(records[2].fields, ["0", "a,\"b", "2"])
+        XCTAssertEqual(records.map(\.line), [1, 2, 3, 4])
+    }
+
+    /// `ByteCompare.equal` is byte equality for every length up to 40, whichever byte differs
+    /// (first, last or any in between), and whatever lies past the compared bytes.
+    func testByteCompareIsByteEquality() {
+        for n in 0...40 {
+            let a = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) } + [1, 2, 3, 4, 5, 6, 7, 8]
+            XCTAssertTrue(ByteCompare.equal(a, a + [], n), "length \(n)")
+            var tail = a
+            for k in n..<tail.count { tail[k] ^= 0xFF }
+            XCTAssertTrue(ByteCompare.equal(a, tail, n), "length \(n): bytes past the run were compared")
+            for i in 0..<n {
+                var b = a
+                b[i] ^= 0x01
+                XCTAssertFalse(ByteCompare.equal(a, b, n), "length \(n), byte \(i) differs")
+            }
+        }
+    }
+}

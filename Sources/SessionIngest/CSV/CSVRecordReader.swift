@@ -234,14 +234,19 @@ final class CSVRecordReader {
         count += 1
     }
 
-    /// The common case, fast: a record with no quote at all, whole in the buffer. Finds its
-    /// separators and line end 16 bytes at a time. Returns the position after the record, or
-    /// `nil` to let ``parse()`` read it (a quote, or the end of the buffered bytes, is in reach).
+    /// The common case, fast: a record with no quote at all, whole in the buffer, with no more
+    /// fields than there is room for. Finds its separators and line end 16 bytes at a time.
+    /// Returns the position after the record, or `nil` to let ``parse()`` read it (a quote, the
+    /// end of the buffered bytes, or more fields than the room for them is in reach).
+    ///
+    /// The state it writes is held in locals (the field arrays' pointers, the room), so the
+    /// loop does not load them from the object again after every store.
     @inline(__always)
     private func parseUnquoted() -> Int? {
         let buf = buffer
         let end = self.end
         let sep = separator
+        let starts = fieldStart, ends = fieldEnd, escaped = fieldEscaped, room = fieldCapacity
         let quote = CSVRecordReader.quote, lf = CSVRecordReader.lf, cr = CSVRecordReader.cr
         let sepV = SIMD16<UInt8>(repeating: sep)
         let quoteV = SIMD16<UInt8>(repeating: quote), lfV = SIMD16<UInt8>(repeating: lf), crV = SIMD16<UInt8>(repeating: cr)
@@ -249,42 +254,47 @@ final class CSVRecordReader {
         var longest = 0
         var fieldBegin = start
         var q = start
-        while q + 16 <= end {
+        // Offsets within the buffer, so the arithmetic cannot overflow (unchecked: `&+`).
+        while q &+ 16 <= end {
             let v = UnsafeRawPointer(buf + q).loadUnaligned(as: SIMD16<UInt8>.self)
-            let hit = (v .== sepV) .| (v .== quoteV) .| (v .== lfV) .| (v .== crV)
-            // One bit per special byte (bit 0 of its byte), read lowest first.
-            let marks = unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 1, where: hit), to: (UInt64, UInt64).self)
-            var half = 0
-            var m = marks.0
-            while true {
-                while m != 0 {
-                    let pos = q + half + m.trailingZeroBitCount >> 3
-                    m &= m - 1
-                    let c = buf[pos]
-                    if c == quote { return nil }
-                    addField(fieldBegin, pos, false, &count, &longest)
-                    if c == sep { fieldBegin = pos + 1; continue }
-                    // The line ends here (a CR needs the next byte, to see whether LF follows).
-                    var next = pos + 1
-                    if c == cr {
-                        guard pos + 1 < end else { return nil }
-                        if buf[pos + 1] == lf { next = pos + 2 }
-                    }
-                    recordStart = start
-                    recordEnd = pos
-                    fieldCount = count
-                    malformed = nil
-                    longestField = longest
-                    pendingNewlines = 1
-                    return next
+            var m = CSVRecordReader.bits(of: (v .== sepV) .| (v .== quoteV) .| (v .== lfV) .| (v .== crV))
+            while m != 0 {
+                let pos = q &+ m.trailingZeroBitCount
+                m &= m - 1
+                let c = buf[pos]
+                if c == quote || count == room { return nil }
+                starts[count] = fieldBegin
+                ends[count] = pos
+                escaped[count] = false
+                count &+= 1
+                if pos &- fieldBegin > longest { longest = pos &- fieldBegin }
+                if c == sep { fieldBegin = pos &+ 1; continue }
+                // The line ends here (a CR needs the next byte, to see whether LF follows).
+                var next = pos + 1
+                if c == cr {
+                    guard pos + 1 < end else { return nil }
+                    if buf[pos + 1] == lf { next = pos + 2 }
                 }
-                if half == 8 { break }
-                half = 8
-                m = marks.1
+                recordStart = start
+                recordEnd = pos
+                fieldCount = count
+                malformed = nil
+                longestField = longest
+                pendingNewlines = 1
+                return next
             }
-            q += 16
+            q &+= 16
         }
         return nil
+    }
+
+    /// A bit per lane of `hit`, lane 0 the lowest: each half's 0-or-1 bytes gathered into a
+    /// byte by one multiplication (byte `i` lands on bit `56 + i`, no two products overlapping).
+    @inline(__always)
+    private static func bits(of hit: SIMDMask<SIMD16<Int8>>) -> UInt32 {
+        let ones = unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 1, where: hit), to: (UInt64, UInt64).self)
+        let gather: UInt64 = 0x0102_0408_1020_4080
+        return UInt32(truncatingIfNeeded: (ones.0 &* gather) >> 56) | UInt32(truncatingIfNeeded: (ones.1 &* gather) >> 56) << 8
     }
 
     /// Parses one record from `start`. Returns the position after it, or -1 when more bytes are

@@ -26,19 +26,30 @@ struct LastValueCache {
     }
 }
 
-/// Equality of short byte runs (ids, names, time stamps) without a call to `memcmp`.
+/// Equality of short byte runs (ids, names, time stamps) without a call to `memcmp`: 8 bytes
+/// at a time, the last 8 (or for 4 to 7 bytes, the first and last 4) as overlapping loads, so
+/// no run ends in a byte loop.
 enum ByteCompare {
     @inline(__always) static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        var i = 0
-        while i + 8 <= n {
-            if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) {
-                return false
+        let (x, y) = (UnsafeRawPointer(a), UnsafeRawPointer(b))
+        if n >= 8 {
+            var i = 0
+            while i &+ 8 < n {
+                if x.loadUnaligned(fromByteOffset: i, as: UInt64.self) != y.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                    return false
+                }
+                i &+= 8
             }
-            i += 8
+            return x.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
         }
+        if n >= 4 {
+            return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
+                && x.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self) == y.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+        }
+        var i = 0
         while i < n {
             if a[i] != b[i] { return false }
-            i += 1
+            i &+= 1
         }
         return true
     }
