@@ -55,9 +55,12 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 # best_of CMD...: runs the command $runs times; prints "seconds peak_kB" of the fastest run.
+# With fresh=DIR set, DIR (an output folder) is removed before each run: a cold run, with no
+# digests or history cache kept from an earlier one.
 best_of() {
   local best="" mem=""
   for _ in $(seq "$runs"); do
+    [ -z "${fresh:-}" ] || rm -rf "$fresh"
     /usr/bin/time -f "%e %M" -o "$out/time" "$@" >/dev/null 2>"$out/err" || { cat "$out/err" >&2; exit 1; }
     read -r t m < "$out/time"
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; mem=$m; fi
@@ -75,6 +78,7 @@ scan=$(best_of "$bin/floor-bench" scan "$data"/sessions/*.csv)
 simd=$(best_of "$bin/floor-bench" simd-scan "$data"/sessions/*.csv)
 write=$(best_of "$bin/floor-bench" write "$rows16" 16 "$out/floor.xlsx")
 charted=$(best_of "$bin/floor-bench" write "$rows16" 16 "$out/floor-charts.xlsx" "$charts" "$series")
+report_cold=$(fresh="$out/cold" best_of "$bin/adhere" report --month "$month" --plans "$data/plans.csv" --out "$out/cold" --quiet "$data/sessions")
 report=$(best_of "$bin/adhere" report --month "$month" --plans "$data/plans.csv" --out "$out/reports" --quiet "$data/sessions")
 trend=$(best_of "$bin/adhere" trend "$patient" --as-of "$end" --plans "$data/plans.csv" "$data/sessions")
 check=$(best_of "$bin/adhere" check "$data/sessions")
@@ -143,6 +147,7 @@ line "floor: vectorised RFC 4180 scan" $simd
 line "floor: libxlsxwriter, $cells cells" $write
 line "floor: libxlsxwriter, + $charts charts" $charted
 line "adhere report --month $month" $report
+line "adhere report, cold (new folder)" $report_cold
 line "adhere report, the year as one file" $report_one
 line "adhere nightly (month to date)" $nightly
 line "adhere trend $patient" $trend
@@ -160,9 +165,11 @@ read -r report_t report_m <<<"$report"; read -r trend_t trend_m <<<"$trend"; rea
 if [ "$patients" != 2000 ] || [ "$days" != 365 ] || [ "$build" != release ]; then
   echo "(the targets are for a release build on 2,000 patients x 365 days; on this size the verdicts below mean nothing)"
 fi
-awk -v r="$report_t" -v s="$scan_t" -v v="$simd_t" -v w="$write_t" -v wc="$charted_t" -v c="$check_t" -v t="$trend_t" -v rm="$report_m" -v tm="$trend_m" 'BEGIN{
+read -r cold_t _ <<<"$report_cold"
+awk -v r="$report_t" -v k="$cold_t" -v s="$scan_t" -v v="$simd_t" -v w="$write_t" -v wc="$charted_t" -v c="$check_t" -v t="$trend_t" -v rm="$report_m" -v tm="$trend_m" 'BEGIN{
   verdict = "met"; if (r >= 1) verdict = "not met"
-  printf "report: %.2f s (target under 1 s: %s); %.2f x (scan floor + cells floor), target at most 1.5 x: %s;\n", r, verdict, r/(s+w), (r/(s+w) <= 1.5 ? "met" : "not met")
+  printf "report: %.2f s (target under 1 s: %s); %.2f x (scan floor + cells floor), target at most 1.2 x: %s;\n", r, verdict, r/(s+w), (r/(s+w) <= 1.2 ? "met" : "not met")
+  printf "        cold (a new output folder: every file read and hashed) %.2f s, %.2f x (scan floor + cells floor)\n", k, k/(s+w)
   printf "        %.2f x (scan floor + cells-and-charts floor); peak %.0f MB, target under 150 MB: %s\n", r/(s+wc), rm/1024, (rm/1024 < 150 ? "met" : "not met")
   printf "check:  %.2f x the byte-loop scan floor; %.2f x the vectorised scan floor, target at most 1.5 x: %s\n", c/s, c/v, (c/v <= 1.5 ? "met" : "not met")
   printf "trend:  %.3f s, peak %.0f MB; target under 0.5 s: %s\n", t, tm/1024, (t < 0.5 ? "met" : "not met") }'
@@ -185,8 +192,8 @@ if [ "$pandas" = yes ]; then
   slow=$(runs=1 best_of python3 scripts/pandas_report.py --month "$month" --plans "$data/plans.csv" --out "$out/pandas" "$data"/sessions/*.csv)
   line "pandas + XlsxWriter, same report" $slow
   read -r slow_t slow_m <<<"$slow"
-  awk -v r="$report_t" -v p="$slow_t" -v rm="$report_m" -v pm="$slow_m" 'BEGIN{
-    printf "pandas: adhere report is %.1f x faster (target at least 15 x: %s) in %.0f x less memory\n", p/r, (p/r >= 15 ? "met" : "not met"), pm/rm }'
+  awk -v r="$report_t" -v k="$cold_t" -v p="$slow_t" -v rm="$report_m" -v pm="$slow_m" 'BEGIN{
+    printf "pandas: adhere report is %.1f x faster (target at least 15 x: %s; cold %.1f x) in %.0f x less memory\n", p/r, (p/r >= 15 ? "met" : "not met"), p/k, pm/rm }'
 fi
 if [ "$peers" = yes ]; then
   python3 -c "import polars, duckdb, xlsxwriter" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check polars duckdb xlsxwriter >&2 \
@@ -199,8 +206,8 @@ if [ "$peers" = yes ]; then
     t=$(runs=1 best_of python3 "scripts/${peer}_report.py" --month "$month" --plans "$data/plans.csv" --out "$out/$peer" "$data"/sessions/*.csv)
     line "$peer + XlsxWriter, same report" $t
     read -r peer_t peer_m <<<"$t"
-    awk -v r="$report_t" -v p="$peer_t" -v rm="$report_m" -v pm="$peer_m" -v n="$peer" 'BEGIN{
-      printf "%s: adhere report is %.1f x faster (target at least 5 x: %s) in %.0f x less memory\n", n, p/r, (p/r >= 5 ? "met" : "not met"), pm/rm }'
+    awk -v r="$report_t" -v k="$cold_t" -v p="$peer_t" -v rm="$report_m" -v pm="$peer_m" -v n="$peer" 'BEGIN{
+      printf "%s: adhere report is %.1f x faster (target at least 5 x: %s; cold %.1f x) in %.0f x less memory\n", n, p/r, (p/r >= 5 ? "met" : "not met"), p/k, pm/rm }'
   done
 fi
 echo "overlap: check dropped $found duplicates, the rows the generator repeated ($repeats)"
@@ -246,9 +253,4 @@ PY
   rm -rf "$profile"
 else
   echo "(LibreOffice or pdftotext missing: scripts/setup.sh --tests installs them; no workbook timings)"
-fi
-awk -v r="$report_t" -v s="$scan_t" -v w="$write_t" 'BEGIN{
-  printf "report: %.2f x (scan floor + cells floor) in this run; target at most 1.2 x: %s\n", r/(s+w), (r/(s+w) <= 1.2 ? "met" : "not met") }'
-if [ "$pandas" = yes ]; then
-  awk -v r="$report_t" -v p="$slow_t" 'BEGIN{ printf "pandas: adhere report %.1f x faster; target at least 15 x: %s\n", p/r, (p/r >= 15 ? "met" : "not met") }'
 fi
