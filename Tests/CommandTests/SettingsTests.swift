@@ -20,7 +20,7 @@ final class SettingsTests: XCTestCase {
 
     func config(_ text: String) throws -> String {
         let path = folder.appendingPathComponent("adhere.conf").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
         return path
     }
 
@@ -116,7 +116,7 @@ final class SettingsTests: XCTestCase {
         P1,,Calf stretch,left,1,10
         P1,2026-10-02,Calf stretch,left,1,10
 
-        """.write(to: csv, atomically: true, encoding: .utf8)
+        """.write(to: csv, atomically: false, encoding: .utf8)
         final class Lines: @unchecked Sendable {
             var out: [String] = [], err: [String] = []
             let lock = NSLock()

@@ -70,7 +70,7 @@ final class ExportShapeTests: XCTestCase {
     func testAFileThatCouldBeReadTwoWaysIsAnErrorNamingTheOption() throws {
         let dir = try temporaryFolder(self)
         let file = dir.appendingPathComponent("x.csv")
-        try "patient_id,performed_at,exercise,Set,reps\nP1,2026-10-01,Step-ups,1,10\n".write(to: file, atomically: true, encoding: .utf8)
+        try "patient_id,performed_at,exercise,Set,reps\nP1,2026-10-01,Step-ups,1,10\n".write(to: file, atomically: false, encoding: .utf8)
         let r = try AdhereProcess.run(["report", "--month", "2026-10", "--out", dir.appendingPathComponent("out").path, file.path])
         XCTAssertEqual(r.code, 65, r.stderr)
         XCTAssertTrue(r.stderr.contains("--column 'Set=sets' or --column 'Set=set_number'"), r.stderr)
@@ -99,7 +99,7 @@ final class ExportShapeTests: XCTestCase {
         P1,2026-10-02,Calf raises,10
         P1,2026-10-02,Step-downs,12
 
-        """.write(to: file, atomically: true, encoding: .utf8)
+        """.write(to: file, atomically: false, encoding: .utf8)
         let r = try figures([file.path], extra: ["--as-of", "2026-10-02", "--quiet", "--strict"], plans: false)
         XCTAssertEqual(r.result.code, 1, "--strict fails on unknown names: \(r.result.stderr)")
         XCTAssertEqual(r.result.stdout, "")
@@ -133,7 +133,7 @@ final class ExportShapeTests: XCTestCase {
         XCTAssertTrue(lines.contains("step_up,,Step ups (forward),,,"), text)
         XCTAssertTrue(lines.contains("hip_flexor_stretch,,\"HIP FLEXOR STRETCH, KNEELING\",,,"), text)
         text = text.replacingOccurrences(of: ",,Wall sit,,,", with: "other,,Wall sit,,,")
-        try text.write(to: catalog, atomically: true, encoding: .utf8)
+        try text.write(to: catalog, atomically: false, encoding: .utf8)
         let r = try figures(["Fixtures/shapes/app-names"], extra: ["--catalog", catalog.path, "--quiet"])
         XCTAssertEqual(r.result.code, 0, r.result.stderr)
         XCTAssertEqual(r.result.stderr, "", "settled names are not warned about")
@@ -145,7 +145,7 @@ final class ExportShapeTests: XCTestCase {
     func testAnUnfinishedCatalogIsAnErrorNamingItsLine() throws {
         let dir = try temporaryFolder(self)
         let catalog = dir.appendingPathComponent("catalog.csv")
-        try "key,name,aliases\n,,Wall sit\n".write(to: catalog, atomically: true, encoding: .utf8)
+        try "key,name,aliases\n,,Wall sit\n".write(to: catalog, atomically: false, encoding: .utf8)
         let r = try AdhereProcess.run(["report", "--month", "2026-10", "--out", dir.appendingPathComponent("o").path,
                                        "--catalog", catalog.path, "Fixtures/sessions"])
         XCTAssertEqual(r.code, 65, r.stderr)
@@ -157,7 +157,7 @@ final class ExportShapeTests: XCTestCase {
     func testAMissingPainColumnIsSaidPerFileAndOnTheSummary() throws {
         let dir = try temporaryFolder(self)
         let file = dir.appendingPathComponent("nopain.csv")
-        try "patient_id,performed_at,exercise,side,sets,reps,hold_seconds\nP1,2026-10-01,Step-ups,left,1,10,\n".write(to: file, atomically: true, encoding: .utf8)
+        try "patient_id,performed_at,exercise,side,sets,reps,hold_seconds\nP1,2026-10-01,Step-ups,left,1,10,\n".write(to: file, atomically: false, encoding: .utf8)
         let c = try AdhereProcess.run(["check", file.path])
         XCTAssertTrue(c.stdout.contains("note: no pain column: no pain flags from this file"), c.stdout)
         let r = try figures([file.path], plans: false)
@@ -177,7 +177,7 @@ final class ExportShapeTests: XCTestCase {
         Avery Lindqvist,P001,2026-10-01,Step-ups,2026-10-01
         Bea Castillo,P002,2026-10-01,Step-ups,2026-10-02
 
-        """.write(to: file, atomically: true, encoding: .utf8)
+        """.write(to: file, atomically: false, encoding: .utf8)
         let r = try AdhereProcess.run(["check", file.path])
         XCTAssertNotEqual(r.code, 0)
         let all = r.stdout + r.stderr

@@ -8,6 +8,13 @@ import TestSupport
 final class MonthlyReportTests: XCTestCase {
     nonisolated(unsafe) static var runs: [String: (AdhereProcess.Result, URL)] = [:]
 
+    /// The output folders kept for the class's tests are removed once they all ran.
+    override class func tearDown() {
+        for (_, out) in runs.values { try? FileManager.default.removeItem(at: out) }
+        runs = [:]
+        super.tearDown()
+    }
+
     /// Runs `adhere report` once per distinct set of arguments and keeps the output folder.
     func report(_ extra: [String], asOf: String? = nil) throws -> (AdhereProcess.Result, URL) {
         let key = extra.joined(separator: " ") + (asOf ?? "")

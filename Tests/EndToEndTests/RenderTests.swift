@@ -10,6 +10,11 @@ final class RenderTests: XCTestCase {
     /// One LibreOffice profile for every conversion of the run (its first start builds it).
     static let profile = FileManager.default.temporaryDirectory.appendingPathComponent("adhere-render-profile-\(getpid())")
 
+    override class func tearDown() {
+        try? FileManager.default.removeItem(at: profile)
+        super.tearDown()
+    }
+
     struct Rendered: Decodable {
         let pages: Int
         let pages_per_sheet: [String: Int]

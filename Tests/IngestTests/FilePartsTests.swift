@@ -43,6 +43,7 @@ final class FilePartsTests: XCTestCase {
     func write(_ text: String) throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("adhere-parts-\(UUID().uuidString).csv")
         try Data(text.utf8).write(to: url)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         return url.path
     }
 

@@ -13,7 +13,7 @@ final class HistoryTests: XCTestCase {
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
         return try files.keys.sorted().map { name in
             let url = dir.appendingPathComponent(name)
-            try files[name]!.write(to: url, atomically: true, encoding: .utf8)
+            try files[name]!.write(to: url, atomically: false, encoding: .utf8)
             return url.path
         }
     }

@@ -44,7 +44,7 @@ final class RejectReasonTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("e.csv").path
-        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        try csv.write(toFile: path, atomically: false, encoding: .utf8)
         let day = Day(year: 2026, month: 10, day: 31)!
         let result = SessionLogReader(options: IngestOptions(span: DayRange(day - 60, day), asOf: day))
             .read(files: [path])
