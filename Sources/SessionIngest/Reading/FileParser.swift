@@ -151,7 +151,10 @@ struct FileParser {
 
     private mutating func row(_ r: CSVRecordReader, _ c: ColumnIndexes, _ validator: inout RowValidator,
                               _ v: inout ValidRow, _ ctx: inout RowContext) throws -> Outcome {
-        if let why = RowValidator.shapeProblem(r, headerCount: ctx.headerCount, notes: c.notes, encoding: options.encoding) { return .rejected(why) }
+        if !RowValidator.plainShape(r, headerCount: ctx.headerCount),
+           let why = RowValidator.shapeProblem(r, headerCount: ctx.headerCount, notes: c.notes, encoding: options.encoding) {
+            return .rejected(why)
+        }
         if let only = onlyPatientBytes, !isOnlyPatient(r, c.id, only) {
             // One patient's view: other patients' rows are counted as read and skipped unchecked.
             noteOtherPatient(r, c.id)

@@ -51,6 +51,13 @@ struct RowValidator {
         case needsDateOrder
     }
 
+    /// The common case, settled inline: well quoted, the header's number of fields, no field
+    /// long enough to need counting (``shapeProblem`` then has nothing to say).
+    @inline(__always)
+    static func plainShape(_ r: CSVRecordReader, headerCount: Int) -> Bool {
+        r.fieldCount == headerCount && r.longestField <= 32_767 && r.malformed == nil
+    }
+
     /// The record's shape: readable quoting, the header's number of fields (extra empty
     /// fields allowed), and no field but notes longer than a cell.
     ///
