@@ -33,4 +33,33 @@ final class ParallelMapTests: XCTestCase {
         }
         XCTAssertEqual(freed.value, 50)
     }
+
+    /// Items that finish in the reverse of their order (the first sleeps longest) are still
+    /// consumed in order, and no thread runs more than `ahead` items (or one per thread) past
+    /// the oldest not taken; each result is freed once consumed.
+    func testForEachInOrderConsumesInOrderAndStaysWithinAhead() {
+        let items = Array(0..<40)
+        for (threads, ahead) in [(4, 3), (3, 8), (2, 1), (1, 4)] {
+            let begun = Counter(), freed = Counter()
+            var consumed: [Int] = []
+            ParallelMap.forEachInOrder(items, threads: threads, ahead: ahead) { item -> (Int, Tracked) in
+                begun.increment()
+                usleep(UInt32((items.count - item) * 200))
+                return (item * 10, Tracked(freed))
+            } consume: { i, result in
+                XCTAssertEqual(result.0, i * 10)
+                XCTAssertLessThanOrEqual(begun.value, i + 1 + max(ahead, threads), "\(threads) threads, \(ahead) ahead")
+                consumed.append(i)
+            }
+            XCTAssertEqual(consumed, items, "\(threads) threads, \(ahead) ahead")
+            XCTAssertEqual(freed.value, items.count, "every result freed once consumed")
+        }
+    }
+
+    func testAlongsideRunsBoth() {
+        var main = 0
+        let side = ParallelMap.alongside({ (1...100).reduce(0, +) }, { main = 7 })
+        XCTAssertEqual(side, 5050)
+        XCTAssertEqual(main, 7)
+    }
 }
