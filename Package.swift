@@ -49,6 +49,7 @@ let package = Package(
         // Shared by the test targets: runs processes and reads workbooks back with openpyxl.
         .target(name: "TestSupport", path: "Tests/Support", exclude: ["xlsx_dump.py"]),
         .testTarget(name: "IngestTests", dependencies: ["SessionIngest", "AdherenceAnalysis"]),
+        .testTarget(name: "ParallelWorkTests", dependencies: ["ParallelWork"]),
         .testTarget(name: "AnalysisTests", dependencies: ["AdherenceAnalysis"]),
         // Every handle method and every input the library would print about, shared by
         // WriterTests and writer-exercise (which the tests run as a process and under ASan).

@@ -4,27 +4,27 @@ import ParallelWork
 /// Reads session-log CSV files into validated entries, streaming each file once.
 ///
 /// Files are parsed in parallel (one worker per core), a large file in parts on all cores
-/// (``FileParts``), then merged in the order given, so the result, duplicates included, is
-/// the same as reading them one after another. Every row ends up in exactly one place:
-/// accepted, dropped as a duplicate, or rejected with its file, line, reason and raw text.
+/// (``FileParts``), each file put together as soon as its parts are read, then merged in the
+/// order given, so the result, duplicates included, is the same as reading them one after
+/// another. Every row ends up in exactly one place: accepted, dropped as a duplicate, or
+/// rejected with its file, line, reason and raw text.
 public final class SessionLogReader {
     public let options: IngestOptions
     /// Bytes per part of a large file (tests set it small to cut small files into many parts).
     var partBytes = FileParts.partBytes
+    /// Files read in parts that were read again whole, their parts not fitting or the file
+    /// not hashed (the tests check that a cut file's parts fit: the whole read would give the
+    /// same result).
+    private(set) var filesReadAgain = 0
 
     public init(options: IngestOptions) {
         self.options = options
     }
 
-    /// Work for one thread: a file or a part of one, or the SHA-256 of a file read in parts.
-    private enum Job: Sendable {
-        case read(FilePart, DateOrderOnce?)
-        case hash(String)
-    }
-
-    private enum Done {
-        case read(ParsedFile)
-        case hash(String?)
+    /// Work for one thread: a file, or a part of one with the day/month order its parts share.
+    private struct Job: Sendable {
+        var part: FilePart
+        var orders: DateOrderOnce?
     }
 
     /// Reads every file; a file that cannot be used is recorded with its error and the others
@@ -34,98 +34,134 @@ public final class SessionLogReader {
         let plans = files.enumerated().map {
             FileParts.plan(path: $0.element, fileNumber: $0.offset, options: options, partBytes: partBytes)
         }
+        var parsed: [ParsedFile] = []
+        var readAgain = Set<Int>()
+        let parseAll = { (parsed, readAgain) = self.parse(files, plans) }
+        // A file read in parts is hashed apart from its parts, on a thread of its own.
+        let hashed = options.computeDigests ? files.indices.filter { plans[$0] != nil } : []
+        var digests: [String?] = []
+        if hashed.isEmpty { parseAll() } else {
+            digests = ParallelMap.alongside({ hashed.map { SessionLogReader.digest(files[$0], options) } }, parseAll)
+        }
+        for (k, i) in hashed.enumerated() where !readAgain.contains(i) {
+            if let sha = digests[k] { parsed[i].summary.sha256 = sha } else {
+                // Could not be hashed: a whole read says why.
+                parsed[i] = readWhole(files[i], fileNumber: i)
+                readAgain.insert(i)
+            }
+        }
+        filesReadAgain += readAgain.count
+        return merge(&parsed)
+    }
+
+    /// Every file read, in order: a large one in parts on all cores, put together as soon as
+    /// its parts are read, so that only a few parts are ever held apart from their file; and
+    /// the files read again whole because their parts did not fit.
+    private func parse(_ files: [String], _ plans: [[FilePart]?]) -> (files: [ParsedFile], readAgain: Set<Int>) {
+        let options = self.options
         var jobs: [Job] = []
         for (i, path) in files.enumerated() {
             if let parts = plans[i] {
-                if options.computeDigests { jobs.append(.hash(path)) }
                 let orders = DateOrderOnce()
-                jobs += parts.map { .read($0, orders) }
+                jobs += parts.map { Job(part: $0, orders: orders) }
             } else {
-                jobs.append(.read(FilePart(path: path, fileNumber: i), nil))
+                jobs.append(Job(part: FilePart(path: path, fileNumber: i)))
             }
         }
-        var done = ParallelMap.map(jobs) { job -> Done in
-            switch job {
-            case .read(let part, let orders):
-                var parser = FileParser(options: options)
-                parser.fileNumber = part.fileNumber
-                parser.dateOrders = orders
-                return .read(parser.parse(part))
-            case .hash(let path):
-                let kept = options.digests?.lookUp(path)
-                if let sha = kept?.sha { return .hash(sha) }
-                guard let sha = try? FileParts.sha256(path: path) else { return .hash(nil) }
-                options.digests?.keep(path, before: kept?.stamp, sha: sha)
-                return .hash(sha)
-            }
-        }
-        // Each file's parts, in order, put together.
         var parsed: [ParsedFile] = []
-        var next = 0
-        for (i, path) in files.enumerated() {
-            var digest: String?
-            if plans[i] != nil && options.computeDigests {
-                if case .hash(let h) = done[next] { digest = h }
-                next += 1
+        var readAgain = Set<Int>()
+        var join: FileJoin?
+        ParallelMap.forEachInOrder(jobs, ahead: 4 * ParallelMap.threads) { job in
+            var parser = FileParser(options: options)
+            parser.fileNumber = job.part.fileNumber
+            parser.dateOrders = job.orders
+            return parser.parse(job.part)
+        } consume: { k, file in
+            let part = jobs[k].part
+            guard let plan = plans[part.fileNumber] else {
+                parsed.append(finished(file))
+                return
             }
-            let count = plans[i]?.count ?? 1
-            var parts: [ParsedFile] = []
-            for k in next..<next + count {
-                if case .read(let p) = done[k] { parts.append(p) }
-                done[k] = .hash(nil)  // freed as soon as taken
+            if part.index == 0 { join = FileJoin(first: file, parts: plan.count) } else { join?.add(file) }
+            guard let whole = join, whole.isComplete else { return }
+            join = nil
+            if let joined = whole.finish() { parsed.append(finished(joined)) } else {
+                // The parts do not fit: what a whole read says is what the file yields.
+                parsed.append(readWhole(part.path, fileNumber: part.fileNumber))
+                readAgain.insert(part.fileNumber)
             }
-            next += count
-            var file: ParsedFile
-            if let plan = plans[i] {
-                if let joined = FileParts.join(&parts, plan), !(options.computeDigests && digest == nil) {
-                    file = joined
-                    file.summary.sha256 = digest ?? ""
-                } else {
-                    // A part failed or did not fit: the file read again whole says what a whole read says.
-                    var parser = FileParser(options: options)
-                    parser.fileNumber = i
-                    file = parser.parse(path)
-                }
-            } else {
-                file = parts[0]
-            }
-            FileParts.finish(&file, options: options)
-            parsed.append(file)
         }
-        var repeated = DuplicateFinder.duplicates(parsed.map(\.keptFingerprints))
+        return (parsed, readAgain)
+    }
+
+    /// A file read in one go, on the calling thread, finished.
+    private func readWhole(_ path: String, fileNumber: Int) -> ParsedFile {
+        var parser = FileParser(options: options)
+        parser.fileNumber = fileNumber
+        return finished(parser.parse(path))
+    }
+
+    /// The file with what its summary says once all of it is read (``FileParts/finish(_:options:)``).
+    private func finished(_ file: ParsedFile) -> ParsedFile {
+        var file = file
+        FileParts.finish(&file, options: options)
+        return file
+    }
+
+    /// The SHA-256 of a file read in parts (the one kept from an earlier run while the file is
+    /// unchanged), or nil when it cannot be read.
+    private static func digest(_ path: String, _ options: IngestOptions) -> String? {
+        let kept = options.digests?.lookUp(path)
+        if let sha = kept?.sha { return sha }
+        guard let sha = try? FileParts.sha256(path: path) else { return nil }
+        options.digests?.keep(path, before: kept?.stamp, sha: sha)
+        return sha
+    }
+
+    /// The files merged in order: duplicates dropped (across files, and in each), patients by
+    /// id, each file's rows freed as soon as they are merged.
+    private func merge(_ parsed: inout [ParsedFile]) -> IngestResult {
+        // Every file's blocks, in order: the lists the duplicates are found in.
+        var repeated = DuplicateFinder.duplicates(parsed.flatMap { $0.blocks.map(\.keptFingerprints) })
         var merger = Merger(keepEntries: options.keepEntries, keepEntryDays: options.keepEntryDays)
-        // Each patient's history rows: (file, slot) per file holding some, in file order.
-        var historyParts: [[HistoryPart]] = []
         let history = options.historyFrom.map { HistoryStore(first: max($0, options.span.first - HistoryRow.maxDays)) }
+        // Each patient's history rows: (block, slot) per block holding some, in file order.
+        var historyParts: [[HistoryPart]] = []
+        var blockFiles: [Int] = []
         if let history {
-            // Each file's history rows ordered by patient (in place, one file at a time).
+            // Each block's history rows (ordered by patient when read) moved to the store.
             for i in parsed.indices {
-                let starts = parsed[i].historyStarts.isEmpty
-                    ? HistoryRow.byPatient(&parsed[i].history, patients: parsed[i].patients.count) : parsed[i].historyStarts
-                history.rows.append(parsed[i].history)
-                history.starts.append(starts)
-                parsed[i].history = []
-            }
-        }
-        for i in parsed.indices {
-            parsed[i].keptFingerprints = []
-            let local = merger.add(parsed[i], repeated: repeated[i])
-            parsed[i].kept = []  // each file's rows are freed as soon as they are merged
-            parsed[i].rightSides = []
-            repeated[i] = []
-            if let history {
-                let starts = history.starts[i]
-                for (slot, g) in local.enumerated() where starts[slot + 1] > starts[slot] {
-                    while historyParts.count <= g { historyParts.append([]) }
-                    historyParts[g].append(HistoryPart(file: Int32(i), slot: Int32(slot)))
+                for b in parsed[i].blocks.indices {
+                    history.rows.append(parsed[i].blocks[b].history)
+                    history.starts.append(parsed[i].blocks[b].historyStarts)
+                    parsed[i].blocks[b].history = []
+                    blockFiles.append(i)
                 }
             }
+        }
+        var first = 0
+        for i in parsed.indices {
+            let blocks = first..<first + parsed[i].blocks.count
+            for b in parsed[i].blocks.indices { parsed[i].blocks[b].keptFingerprints = [] }
+            let local = merger.add(parsed[i], repeated: repeated[blocks])
+            if let history {
+                for (b, block) in zip(blocks, parsed[i].blocks) {
+                    let starts = history.starts[b]
+                    for (slot, g) in block.patients(fileLocal: local).enumerated() where starts[slot + 1] > starts[slot] {
+                        while historyParts.count <= g { historyParts.append([]) }
+                        historyParts[g].append(HistoryPart(block: Int32(b), slot: Int32(slot)))
+                    }
+                }
+            }
+            parsed[i].blocks = []  // each file's rows are freed as soon as they are merged
+            for b in blocks { repeated[b] = [] }
+            first = blocks.upperBound
         }
         if let history {
             // Rows repeated across files (or in one) count once, as in the span.
-            for (i, n) in history.dropDuplicates(historyParts).enumerated() where n > 0 {
-                merger.files[i].duplicates += n
-                merger.files[i].accepted -= n
+            for (b, n) in history.dropDuplicates(historyParts).enumerated() where n > 0 {
+                merger.files[blockFiles[b]].duplicates += n
+                merger.files[blockFiles[b]].accepted -= n
             }
             for (g, parts) in historyParts.enumerated() where !parts.isEmpty {
                 merger.patients[g].log.history = PatientHistory(store: history, parts: parts)

@@ -82,6 +82,29 @@ final class FilePartsTests: XCTestCase {
         return reader.read(files: paths)
     }
 
+    /// As ``read(_:_:partBytes:)``, and every file cut into parts was put together from them:
+    /// not read again whole (which gives the whole read's result, and so would hide a join
+    /// that refuses parts that fit).
+    func readFitting(_ paths: [String], _ o: IngestOptions, partBytes: Int, line: UInt = #line) -> IngestResult {
+        let reader = SessionLogReader(options: o)
+        reader.partBytes = partBytes
+        let result = reader.read(files: paths)
+        XCTAssertEqual(reader.filesReadAgain, 0, "a file's parts did not fit", line: line)
+        return result
+    }
+
+    /// A file put together from its parts, in the order given, and merged alone (nil when the
+    /// parts do not fit).
+    func joined(_ parts: [ParsedFile], order: [Int], _ o: IngestOptions) -> IngestResult? {
+        var join = FileJoin(first: parts[order[0]], parts: parts.count)
+        for k in order.dropFirst() { join.add(parts[k]) }
+        guard var file = join.finish() else { return nil }
+        FileParts.finish(&file, options: o)
+        var merger = Merger()
+        merger.add(file, repeated: DuplicateFinder.duplicates(file.blocks.map(\.keptFingerprints))[...])
+        return merger.result()
+    }
+
     func testPartsReadAsTheWholeFile() throws {
         for (seed, ending) in [(1, "\n"), (2, "\r\n"), (3, "\r")] as [(UInt64, String)] {
             let path = try write(hostileExport(seed: seed, rows: 3_000, ending: ending))
@@ -92,7 +115,7 @@ final class FilePartsTests: XCTestCase {
                 for size in [64, 300, 1_000, 4_096, 30_000] {
                     let parts = FileParts.plan(path: path, fileNumber: 0, options: options(), partBytes: size)
                     XCTAssertGreaterThan(parts?.count ?? 0, 1, "cut into parts of \(size) bytes")
-                    let cut = dump(read([path], options(keep: keep), partBytes: size))
+                    let cut = dump(readFitting([path], options(keep: keep), partBytes: size))
                     assertSame(cut, whole, "parts of \(size) bytes, line ends \(ending.debugDescription)")
                     if cut != whole { return }
                 }
@@ -120,23 +143,47 @@ final class FilePartsTests: XCTestCase {
             }
             let plan = [FilePart(path: path, index: 0, start: 0, end: start, hashing: false),
                         FilePart(path: path, index: 1, start: start, header: header, hashing: false)]
-            var parts = plan.map { part -> ParsedFile in
+            let parts = plan.map { part -> ParsedFile in
                 var p = FileParser(options: o)
                 p.dateOrders = DateOrderOnce()
                 return p.parse(part)
             }
-            guard var joined = FileParts.join(&parts, plan) else {
+            guard let result = joined(parts, order: [0, 1], o) else {
                 XCTAssertNotEqual(isRow, true, "a row's line is a safe cut (byte \(start))")
                 continue
             }
             cuts += 1
-            FileParts.finish(&joined, options: o)
-            var merger = Merger()
-            merger.add(joined, repeated: DuplicateFinder.duplicates([joined.keptFingerprints])[0])
-            assertSame(dump(merger.result()), whole, "cut at byte \(start)")
+            assertSame(dump(result), whole, "cut at byte \(start)")
         }
         XCTAssertGreaterThan(cuts, 50)
         XCTAssertFalse(whole.isEmpty)
+    }
+
+    /// The join takes the parts in the file's order, each checked to begin where the one
+    /// before it stopped: parts out of order, left out or given twice do not fit (the file is
+    /// then read again whole); in order, they are the whole file's reading.
+    func testPartsJoinOnlyInOrder() throws {
+        let path = try write(hostileExport(seed: 5, rows: 600))
+        defer { unlink(path) }
+        var o = options()
+        o.computeDigests = false
+        let plan = try XCTUnwrap(FileParts.plan(path: path, fileNumber: 0, options: o, partBytes: 2_000))
+        XCTAssertGreaterThan(plan.count, 3)
+        let orders = DateOrderOnce()
+        let parts = plan.map { part -> ParsedFile in
+            var p = FileParser(options: o)
+            p.dateOrders = orders
+            return p.parse(part)
+        }
+        let inOrder = Array(plan.indices)
+        let result = try XCTUnwrap(joined(parts, order: inOrder, o), "the parts in order fit")
+        assertSame(dump(result), dump(read([path], o, partBytes: 1 << 40)), "parts in order")
+        var swapped = inOrder
+        swapped.swapAt(1, 2)
+        XCTAssertNil(joined(parts, order: swapped, o), "two parts swapped")
+        XCTAssertNil(joined(parts, order: inOrder.reversed(), o), "the parts backwards")
+        XCTAssertNil(joined(parts, order: inOrder.dropLast() + [plan.count - 2], o), "a part twice, the last left out")
+        XCTAssertNil(joined(parts, order: Array(inOrder.dropLast()), o), "the last part left out")
     }
 
     /// Slash dates: the day/month order is worked out once from the whole file for all parts;
@@ -160,7 +207,7 @@ final class FilePartsTests: XCTestCase {
         let c = try write(hostileExport(seed: 22, rows: 1_500, ending: "\r\n"))
         defer { unlink(a); unlink(b); unlink(c) }
         let whole = dump(read([a, b, c], options(), partBytes: 1 << 40))
-        assertSame(dump(read([a, b, c], options(), partBytes: 2_000)), whole, "three files")
+        assertSame(dump(readFitting([a, b, c], options(), partBytes: 2_000)), whole, "three files")
         XCTAssertGreaterThan(read([a, b, c], options(), partBytes: 2_000).duplicatesDropped, 20, "b repeats rows of a")
     }
 }

@@ -8,10 +8,12 @@ import Glibc
 /// each row, validated (``RowValidator``) and filed: accepted rows become entries of their
 /// patient with a fingerprint for the duplicate check, the others are rejected with file,
 /// line, reason and raw text. A part's results are put together with the other parts' by
-/// ``FileParts/join(_:options:)``.
+/// ``FileJoin``.
 struct FileParser {
     let options: IngestOptions
     var out: ParsedFile = ParsedFile(summary: InputFileSummary(path: ""))
+    /// The rows kept (``ParsedFile/blocks`` once read).
+    var block = RowBlock()
     var patientIndex: [String: Int32] = [:]
     /// The file's texts (names, therapists, clinics, exercise names), each kept once.
     let strings = StringTable()
@@ -67,12 +69,14 @@ struct FileParser {
             // A file that cannot be used contributes nothing but its error.
             let summary = out.summary
             out = ParsedFile(summary: summary)
+            block = RowBlock()
         }
         // The rows kept, in arrays of their size (a grown array has room for up to as many
         // again): every file's are held until all are read.
-        out.kept = exactCopy(out.kept)
-        out.keptFingerprints = exactCopy(out.keptFingerprints)
-        if historyFrom != nil { out.historyStarts = HistoryRow.byPatient(&out.history, patients: out.patients.count) }
+        block.kept = exactCopy(block.kept)
+        block.keptFingerprints = exactCopy(block.keptFingerprints)
+        if historyFrom != nil { block.historyStarts = HistoryRow.byPatient(&block.history, patients: out.patients.count) }
+        if !block.isEmpty { out.blocks = [block] }
         return out
     }
 
@@ -112,6 +116,7 @@ struct FileParser {
         out.summary.sha256 = sha() ?? ""
         out.part.header = header
         out.part.lines = reader.linesRead
+        out.part.start = part.start
         out.part.end = part.start + reader.position
     }
 
@@ -212,16 +217,16 @@ struct FileParser {
             if let from = historyFrom, day >= from, day < options.span.first {
                 // A history day: what a dose needs, and the fingerprint folded.
                 let fp = fingerprint()
-                out.history.append(HistoryRow(print: fp, patient: p, offset: day - from, exercise: v.exercise.id, side: v.side,
-                                              rightHalf: false, reps: v.done ? v.sets : v.total, hold: v.holdCentis, done: v.done))
+                block.history.append(HistoryRow(print: fp, patient: p, offset: day - from, exercise: v.exercise.id, side: v.side,
+                                                rightHalf: false, reps: v.done ? v.sets : v.total, hold: v.holdCentis, done: v.done))
                 if let right = v.rightReps {
-                    out.history.append(HistoryRow(print: fp, patient: p, offset: day - from, exercise: v.exercise.id, side: .right,
-                                                  rightHalf: true, reps: right, hold: v.holdCentis, done: false))
+                    block.history.append(HistoryRow(print: fp, patient: p, offset: day - from, exercise: v.exercise.id, side: .right,
+                                                    rightHalf: true, reps: right, hold: v.holdCentis, done: false))
                 }
             }
             return .accepted
         }
-        out.keptFingerprints.append(fingerprint())
+        block.keptFingerprints.append(fingerprint())
         if options.keepEntries {
             let entry = v.done
                 ? Entry.done(day: day, exercise: v.exercise.id, side: v.side, sets: v.sets,
@@ -229,10 +234,10 @@ struct FileParser {
                 : Entry(day: day, exercise: v.exercise.id, side: v.side, reps: v.total,
                         holdCentis: v.holdCentis, painCentis: v.painCentis)
             if let right = v.rightReps {
-                out.rightSides.append((out.kept.count, Entry(day: day, exercise: v.exercise.id, side: .right, reps: right,
-                                                             holdCentis: v.holdCentis, painCentis: v.painCentis)))
+                block.rightSides.append((block.kept.count, Entry(day: day, exercise: v.exercise.id, side: .right, reps: right,
+                                                                 holdCentis: v.holdCentis, painCentis: v.painCentis)))
             }
-            out.kept.append(KeptRow(patient: p, entry: entry))
+            block.kept.append(KeptRow(patient: p, entry: entry))
         }
         return .accepted
     }

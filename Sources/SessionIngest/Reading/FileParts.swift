@@ -48,15 +48,22 @@ struct FilePart: Sendable {
 /// reader itself, stopped at the first row that starts at or after the second part's start: if
 /// it stops exactly there, the whole-file reader starts a row there, and reading on from a row
 /// start is the whole-file reading, so the second part is read as the whole file reads it, and
-/// so on for each part in turn. The join (``join(_:_:)``) checks that every part stopped
-/// exactly at the next one's start; a part that did not (which the choice of starts above rules
-/// out), or a part that failed (a read error, dates whose day/month order cannot be told),
+/// so on for each part in turn. The join (``FileJoin``) takes the parts in the file's order,
+/// each as soon as it and those before it are read, and checks that each one began exactly
+/// where the one before it stopped (the first at the file's start), which with every part's
+/// reader started at its planned start is that every part stopped exactly at the next one's
+/// start; a part that did not (which the choice of starts above rules out), a part that failed
+/// (a read error, dates whose day/month order cannot be told), or a part taken out of order,
 /// makes the file be read again whole, so what a file yields never depends on how it was cut.
 ///
 /// **Line numbers.** A later part's reader counts lines from 1; rejects are numbered on by the
 /// lines the earlier parts read (each part counts its line breaks, those inside quoted fields
 /// included, as the whole-file reader does). Rows keep the file's order for "the latest wins"
 /// ties (day, then file, then row) by numbering each part's rows from `part << 40`.
+///
+/// **Rows.** Each part's rows stay in a block of their own (``RowBlock``), in the file's order,
+/// with the file's slot of each of the part's patients: the blocks, one after another, are the
+/// rows a whole read keeps, in its order, without a copy of them.
 enum FileParts {
     /// Bytes per part (`ADHERE_PART_BYTES` sets it, for tests): large enough that a part's
     /// fixed costs (a reader, its caches, a patient table) are small beside its rows.
@@ -135,87 +142,6 @@ enum FileParts {
         return digest.hex()
     }
 
-    /// The parts of a file put together, or nil when they do not fit (a part that failed, or
-    /// did not stop at the next one's start): the file is then read again whole.
-    ///
-    /// The parts are consumed: each one's rows are freed as soon as they are in the file, and
-    /// the file's arrays are sized once, so the join never holds a file's rows twice.
-    static func join(_ parts: inout [ParsedFile], _ plan: [FilePart]) -> ParsedFile? {
-        guard parts.allSatisfy({ $0.summary.error == nil }) else { return nil }
-        for k in 1..<parts.count where parts[k - 1].part.end != plan[k].start { return nil }
-        var file = parts[0]
-        parts[0] = ParsedFile(summary: file.summary)  // the file owns part 0's rows alone
-        file.kept.reserveCapacity(parts.reduce(file.kept.count) { $0 + $1.kept.count })
-        file.keptFingerprints.reserveCapacity(parts.reduce(file.keptFingerprints.count) { $0 + $1.keptFingerprints.count })
-        file.history.reserveCapacity(parts.reduce(file.history.count) { $0 + $1.history.count })
-        var lines = file.part.lines
-        var patientSlots: [String: Int32] = [:]
-        for (i, p) in file.patients.enumerated() { patientSlots[p.id] = Int32(i) }
-        var otherIDs = Set(file.otherPatientIDs)
-        for k in parts.indices.dropFirst() {
-            let part = parts[k]
-            parts[k] = ParsedFile(summary: part.summary)  // freed once appended below
-            file.summary.rows += part.summary.rows
-            file.summary.accepted += part.summary.accepted
-            file.summary.rejected += part.summary.rejected
-            file.summary.skipped += part.summary.skipped
-            file.summary.bytes += part.summary.bytes
-            for r in part.rejects {
-                file.rejects.append(RejectedRow(file: r.file, line: r.line + lines, why: r.why, raw: r.raw,
-                                                therapist: r.therapist, clinic: r.clinic, fields: r.fields))
-            }
-            lines += part.part.lines
-            let textBase = Int32(file.strings.count)
-            file.strings += part.strings
-            func moved<T>(_ v: (order: RowOrder, text: T)?, _ f: (T) -> T) -> (order: RowOrder, text: T)? {
-                v.map { ($0.order, f($0.text)) }
-            }
-            func later<T>(_ current: (order: RowOrder, text: T)?, _ candidate: (order: RowOrder, text: T)?) -> (order: RowOrder, text: T)? {
-                guard let c = candidate else { return current }
-                return current.map { c.order < $0.order ? $0 : c } ?? c
-            }
-            var slots: [Int32] = []
-            slots.reserveCapacity(part.patients.count)
-            for p in part.patients {
-                let slot: Int32
-                if let s = patientSlots[p.id] { slot = s } else {
-                    slot = Int32(file.patients.count)
-                    patientSlots[p.id] = slot
-                    file.patients.append(LocalPatient(id: p.id))
-                }
-                slots.append(slot)
-                var m = file.patients[Int(slot)]
-                if let d = p.lastEntry, m.lastEntry.map({ $0 < d }) ?? true { m.lastEntry = d }
-                m.name = later(m.name, moved(p.name) { $0 + textBase })
-                m.therapist = later(m.therapist, moved(p.therapist) { $0 + textBase })
-                m.clinic = later(m.clinic, moved(p.clinic) { $0 + textBase })
-                m.note = later(m.note, p.note)
-                m.days.formUnion(p.days)
-                file.patients[Int(slot)] = m
-            }
-            for (name, u) in part.unknown {
-                file.unknown[name, default: UnknownName(name: name, rows: 0, patients: [])].rows += u.rows
-                file.unknown[name]!.patients.formUnion(u.patients)
-            }
-            file.namesSeen += part.namesSeen
-            file.rowsAfterAsOf += part.rowsAfterAsOf
-            let keptBase = file.kept.count
-            file.keptFingerprints += part.keptFingerprints
-            file.kept += part.kept.map { KeptRow(patient: slots[Int($0.patient)], entry: $0.entry) }
-            file.rightSides += part.rightSides.map { (row: $0.row + keptBase, entry: $0.entry) }
-            file.history += part.history.lazy.map { var r = $0; r.patient = slots[Int(r.patient)]; return r }
-            file.historyStarts = []  // the parts' orders by patient are not the file's
-            for id in part.otherPatientIDs where otherIDs.count < 100_000 && otherIDs.insert(id).inserted {
-                file.otherPatientIDs.append(id)
-            }
-            file.part.legacyText = file.part.legacyText || part.part.legacyText
-            file.part.dateFormat = file.part.dateFormat ?? part.part.dateFormat
-            file.part.sidesInNames = file.part.sidesInNames || part.part.sidesInNames
-        }
-        file.part.lines = lines
-        return file
-    }
-
     /// What a file's summary says once all of it is read: its encoding as read, how it writes
     /// dates, the clinical columns it lacks.
     static func finish(_ file: inout ParsedFile, options: IngestOptions) {
@@ -233,6 +159,129 @@ enum FileParts {
             file.summary.missingClinical.append(column)
             file.summary.notices.append(MissingClinicalColumn(column: column, files: [path], readableFiles: 1).fileNote)
         }
+    }
+}
+
+/// A file read in parts (``FileParts``) put together part by part, in order, as the parts are
+/// read: each part's counts, rejects, texts and patients are added to the file's, and its rows
+/// are moved in as a block of their own (``RowBlock``), never copied; the part is then freed.
+/// So neither the parts nor the file's rows are ever held twice.
+struct FileJoin {
+    /// The file so far: the first part with the later ones added.
+    private var file: ParsedFile
+    /// The parts the file was cut into.
+    private let parts: Int
+    /// The parts added so far.
+    private var added = 1
+    /// A part failed, or did not begin where the one before it stopped: the file is to be
+    /// read again whole.
+    private var refused = false
+    /// The file's slot of each patient id seen so far.
+    private var patientSlots: [String: Int32] = [:]
+    private var otherIDs: Set<String>
+
+    /// Starts a file cut into `parts` parts with its first part.
+    init(first: consuming ParsedFile, parts: Int) {
+        file = first
+        self.parts = parts
+        otherIDs = Set(file.otherPatientIDs)
+        for (i, p) in file.patients.enumerated() { patientSlots[p.id] = Int32(i) }
+        // The first part's slots are the file's first ones (the file has more once joined).
+        for b in file.blocks.indices { file.blocks[b].fileSlots = Array(0..<Int32(file.patients.count)) }
+        if file.summary.error != nil || file.part.start != 0 { refuse() }
+    }
+
+    /// Whether every part is added.
+    var isComplete: Bool { added == parts }
+
+    /// Adds the next part. One that failed, or that did not begin exactly where the part
+    /// before it stopped (a part out of order, or a reader that did not stop at the next
+    /// part's start), makes the parts not fit.
+    mutating func add(_ part: consuming ParsedFile) {
+        added += 1
+        if part.summary.error != nil || part.part.start != file.part.end || added > parts { refuse() }
+        guard !refused else { return }
+        addCounts(part)
+        let slots = addPatients(part)
+        for var block in part.blocks {
+            block.fileSlots = block.fileSlots.isEmpty ? slots : block.fileSlots.map { slots[Int($0)] }
+            file.blocks.append(block)
+        }
+    }
+
+    /// The file, or nil when its parts do not fit (it is then read again whole, and what a
+    /// whole read says is what the file yields).
+    consuming func finish() -> ParsedFile? {
+        refused || added != parts ? nil : file
+    }
+
+    /// The parts do not fit: what was added so far is freed.
+    private mutating func refuse() {
+        refused = true
+        file = ParsedFile(summary: file.summary)
+    }
+
+    /// A later part's counts, rejects (numbered on after the lines before it), exercise names
+    /// and what it tells about the file's text and dates.
+    private mutating func addCounts(_ part: ParsedFile) {
+        file.summary.rows += part.summary.rows
+        file.summary.accepted += part.summary.accepted
+        file.summary.rejected += part.summary.rejected
+        file.summary.skipped += part.summary.skipped
+        file.summary.bytes += part.summary.bytes
+        let lines = file.part.lines
+        for r in part.rejects {
+            file.rejects.append(RejectedRow(file: r.file, line: r.line + lines, why: r.why, raw: r.raw,
+                                            therapist: r.therapist, clinic: r.clinic, fields: r.fields))
+        }
+        file.part.lines += part.part.lines
+        file.part.end = part.part.end
+        for (name, u) in part.unknown {
+            file.unknown[name, default: UnknownName(name: name, rows: 0, patients: [])].rows += u.rows
+            file.unknown[name]!.patients.formUnion(u.patients)
+        }
+        file.namesSeen += part.namesSeen
+        file.rowsAfterAsOf += part.rowsAfterAsOf
+        for id in part.otherPatientIDs where otherIDs.count < 100_000 && otherIDs.insert(id).inserted {
+            file.otherPatientIDs.append(id)
+        }
+        file.part.legacyText = file.part.legacyText || part.part.legacyText
+        file.part.dateFormat = file.part.dateFormat ?? part.part.dateFormat
+        file.part.sidesInNames = file.part.sidesInNames || part.part.sidesInNames
+    }
+
+    /// A later part's texts and patients added to the file's (by id; the latest name,
+    /// therapist, clinic and note win). Returns the file's slot of each of the part's patients.
+    private mutating func addPatients(_ part: ParsedFile) -> [Int32] {
+        let textBase = Int32(file.strings.count)
+        file.strings += part.strings
+        func moved<T>(_ v: (order: RowOrder, text: T)?, _ f: (T) -> T) -> (order: RowOrder, text: T)? {
+            v.map { ($0.order, f($0.text)) }
+        }
+        func later<T>(_ current: (order: RowOrder, text: T)?, _ candidate: (order: RowOrder, text: T)?) -> (order: RowOrder, text: T)? {
+            guard let c = candidate else { return current }
+            return current.map { c.order < $0.order ? $0 : c } ?? c
+        }
+        var slots: [Int32] = []
+        slots.reserveCapacity(part.patients.count)
+        for p in part.patients {
+            let slot: Int32
+            if let s = patientSlots[p.id] { slot = s } else {
+                slot = Int32(file.patients.count)
+                patientSlots[p.id] = slot
+                file.patients.append(LocalPatient(id: p.id))
+            }
+            slots.append(slot)
+            var m = file.patients[Int(slot)]
+            if let d = p.lastEntry, m.lastEntry.map({ $0 < d }) ?? true { m.lastEntry = d }
+            m.name = later(m.name, moved(p.name) { $0 + textBase })
+            m.therapist = later(m.therapist, moved(p.therapist) { $0 + textBase })
+            m.clinic = later(m.clinic, moved(p.clinic) { $0 + textBase })
+            m.note = later(m.note, p.note)
+            m.days.formUnion(p.days)
+            file.patients[Int(slot)] = m
+        }
+        return slots
     }
 }
 

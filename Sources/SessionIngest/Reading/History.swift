@@ -9,7 +9,7 @@ struct HistoryRow {
     /// The row's fingerprint folded to 64 bits: rows are compared only with rows of the same
     /// patient, so two different rows agree by chance with odds of about 2^-64 per pair.
     var print: UInt64
-    /// The file's patient slot, then (once merged) the patient's.
+    /// The patient's slot in its block of rows (``RowBlock``).
     var patient: Int32
     /// Sets x reps, or the sets of a row logged as done (as ``Entry/reps``).
     var reps: Int32
@@ -53,7 +53,7 @@ struct HistoryRow {
             : Entry(day: day, exercise: exercise, side: side, reps: Int(reps), holdCentis: hold, painCentis: nil)
     }
 
-    /// Orders a file's rows by patient (a counting sort: the rows of patient k end up at
+    /// Orders a block's rows by patient (a counting sort: the rows of patient k end up at
     /// `starts[k]..<starts[k + 1]`, in file order).
     static func byPatient(_ rows: inout [HistoryRow], patients: Int) -> [Int32] {
         var starts = [Int32](repeating: 0, count: patients + 1)
@@ -77,11 +77,12 @@ struct HistoryRow {
 /// Every file's history rows, by patient: what ``PatientHistory`` reads from.
 final class HistoryStore: @unchecked Sendable {
     let first: Day
-    /// Per file, its rows ordered by the file's patient slot.
+    /// Per block (``RowBlock``: a file, or a part of one), its rows ordered by the block's
+    /// patient slot.
     var rows: [[HistoryRow]] = []
-    /// Per file, where each of its patients' rows start (one more than its patients).
+    /// Per block, where each of its patients' rows start (one more than its patients).
     var starts: [[Int32]] = []
-    /// Per file, its rows that repeat an earlier one, in order (marked apart: the rows are
+    /// Per block, its rows that repeat an earlier one, in order (marked apart: the rows are
     /// not written again).
     var dropped: [[Int32]] = []
 
@@ -89,22 +90,22 @@ final class HistoryStore: @unchecked Sendable {
 
     /// Marks the rows that repeat an earlier row of the same patient (in an earlier file, or
     /// earlier in the same file), as ``DuplicateFinder`` does for the span's rows: the first is
-    /// kept. `parts` lists each patient's (file, slot), files in order. Returns the duplicates
-    /// per file (right halves not counted: they go with their row).
+    /// kept. `parts` lists each patient's (block, slot), blocks in file order. Returns the
+    /// duplicates per block (right halves not counted: they go with their row).
     func dropDuplicates(_ parts: [[HistoryPart]]) -> [Int] {
         let chunk = max(1, parts.count / 64)
         let firsts = Array(stride(from: 0, to: parts.count, by: chunk))
         let me = UncheckedSendable(self), all = UncheckedSendable(parts)
-        let found = ParallelMap.map(firsts) { first -> [(file: Int32, row: Int32)] in
-            var out: [(file: Int32, row: Int32)] = []
+        let found = ParallelMap.map(firsts) { first -> [(block: Int32, row: Int32)] in
+            var out: [(block: Int32, row: Int32)] = []
             var seen = Set<UInt64>()
             for g in first..<min(first + chunk, all.value.count) {
                 seen.removeAll(keepingCapacity: true)
                 for p in all.value[g] {
-                    let s = me.value.starts[Int(p.file)]
-                    let rows = me.value.rows[Int(p.file)]
+                    let s = me.value.starts[Int(p.block)]
+                    let rows = me.value.rows[Int(p.block)]
                     for i in Int(s[Int(p.slot)])..<Int(s[Int(p.slot) + 1]) where !seen.insert(rows[i].print).inserted {
-                        out.append((p.file, Int32(i)))
+                        out.append((p.block, Int32(i)))
                     }
                 }
             }
@@ -123,9 +124,9 @@ final class HistoryStore: @unchecked Sendable {
     }
 }
 
-/// Where one patient's history rows are: a file and the patient's slot in it.
+/// Where one patient's history rows are: a block of rows and the patient's slot in it.
 struct HistoryPart: Sendable {
-    var file: Int32
+    var block: Int32
     var slot: Int32
 }
 
@@ -139,9 +140,9 @@ public struct PatientHistory: Sendable {
     public func entries() -> [Entry] {
         var out: [Entry] = []
         for p in parts {
-            let s = store.starts[Int(p.file)]
-            let rows = store.rows[Int(p.file)]
-            let drops = store.dropped.isEmpty ? [] : store.dropped[Int(p.file)]
+            let s = store.starts[Int(p.block)]
+            let rows = store.rows[Int(p.block)]
+            let drops = store.dropped.isEmpty ? [] : store.dropped[Int(p.block)]
             let range = Int(s[Int(p.slot)])..<Int(s[Int(p.slot) + 1])
             // The first drop at or after the range's start.
             var lo = 0, hi = drops.count

@@ -18,6 +18,18 @@ struct ParsedFile {
     var unknown: [String: UnknownName] = [:]
     var namesSeen: [String] = []
     var rowsAfterAsOf = 0
+    /// The rows kept, in file order: one block for a file read in one go, one per part, in
+    /// order, for a file read in parts; a block with no row is left out (and a file that
+    /// cannot be used has none).
+    var blocks: [RowBlock] = []
+    var otherPatientIDs: [String] = []
+    /// What a part of a file leaves for ``FileJoin``.
+    var part = PartInfo()
+}
+
+/// The rows kept from a file, or from one part of a large file. A file read in parts keeps its
+/// parts' blocks as they are: copied into one array, a large file's rows would be held twice.
+struct RowBlock {
     /// Accepted rows inside the span, in file order: checked for duplicates when merged.
     var keptFingerprints: [RowFingerprint] = []
     /// The entries of those rows (left empty when entries are not kept).
@@ -25,13 +37,22 @@ struct ParsedFile {
     /// The right sides of rows written with left and right reps columns, by the index of their
     /// kept row (which holds the left), in order. Apart, so other exports' rows stay small.
     var rightSides: [(row: Int, entry: Entry)] = []
-    var otherPatientIDs: [String] = []
     /// Accepted rows of the history days (``IngestOptions/historyFrom``), compact, in file
-    /// order until ordered by patient once the file is read (``historyStarts``).
+    /// order until ordered by patient once the block is read (``historyStarts``).
     var history: [HistoryRow] = []
     var historyStarts: [Int32] = []
-    /// What a part of a file leaves for ``FileParts/join(_:options:)``.
-    var part = PartInfo()
+    /// The file's patient slot of each of the block's (the rows' `patient`); empty when the
+    /// block's slots are the file's (a file read in one go).
+    var fileSlots: [Int32] = []
+
+    /// No row kept: the block can be left out.
+    var isEmpty: Bool { keptFingerprints.isEmpty && kept.isEmpty && history.isEmpty }
+
+    /// The merged patient of each of the block's slots, given the merged patient of each of
+    /// the file's.
+    func patients(fileLocal: [Int]) -> [Int] {
+        fileSlots.isEmpty ? fileLocal : fileSlots.map { fileLocal[Int($0)] }
+    }
 }
 
 /// What one part of a file knows about the file once read.
@@ -39,6 +60,8 @@ struct PartInfo {
     var header: FileHeader?
     /// Physical lines read (the header's included in the first part).
     var lines = 0
+    /// The byte offset in the file where the part's reading began (0: the file's start).
+    var start = 0
     /// The byte offset in the file where the part's reading stopped.
     var end = 0
     var legacyText = false
@@ -80,10 +103,11 @@ struct Merger {
     var rowsAfterAsOf = 0
     var otherPatientIDs = Set<String>()
 
-    /// Adds a file's rows; `repeated` tells, for each of its kept rows, whether it repeats an
-    /// earlier row (see ``DuplicateFinder``).
+    /// Adds a file's rows; `repeated` tells, for each kept row of each of its blocks, whether
+    /// it repeats an earlier row (see ``DuplicateFinder``). Returns the merged patient of each
+    /// of the file's patient slots.
     @discardableResult
-    mutating func add(_ file: ParsedFile, repeated: [Bool]) -> [Int] {
+    mutating func add(_ file: ParsedFile, repeated: ArraySlice<[Bool]>) -> [Int] {
         var summary = file.summary
         var local: [Int] = []
         local.reserveCapacity(file.patients.count)
@@ -110,23 +134,8 @@ struct Merger {
                 patients[g].log.entryDays!.formUnion(p.days)
             }
         }
-        var nextRight = 0
-        for (k, isRepeat) in repeated.enumerated() {
-            var right: Entry?
-            if nextRight < file.rightSides.count, file.rightSides[nextRight].row == k {
-                right = file.rightSides[nextRight].entry
-                nextRight += 1
-            }
-            if !isRepeat {
-                if keepEntries {
-                    let row = file.kept[k]
-                    patients[local[Int(row.patient)]].log.entries.append(row.entry)
-                    if let right { patients[local[Int(row.patient)]].log.entries.append(right) }
-                }
-            } else {
-                summary.duplicates += 1
-                summary.accepted -= 1
-            }
+        for (block, repeats) in zip(file.blocks, repeated) {
+            addRows(block, repeated: repeats, patients: block.patients(fileLocal: local), to: &summary)
         }
         rejects += file.rejects
         for (k, v) in file.unknown {
@@ -138,6 +147,30 @@ struct Merger {
         otherPatientIDs.formUnion(file.otherPatientIDs)
         files.append(summary)
         return local
+    }
+
+    /// Adds a block's kept rows to their patients (`patients`: the merged patient of each of
+    /// the block's slots); the repeated ones are counted as duplicates instead.
+    private mutating func addRows(_ block: RowBlock, repeated: [Bool], patients slots: [Int], to summary: inout InputFileSummary) {
+        var nextRight = 0
+        for (k, isRepeat) in repeated.enumerated() {
+            var right: Entry?
+            if nextRight < block.rightSides.count, block.rightSides[nextRight].row == k {
+                right = block.rightSides[nextRight].entry
+                nextRight += 1
+            }
+            if !isRepeat {
+                if keepEntries {
+                    let row = block.kept[k]
+                    let g = slots[Int(row.patient)]
+                    patients[g].log.entries.append(row.entry)
+                    if let right { patients[g].log.entries.append(right) }
+                }
+            } else {
+                summary.duplicates += 1
+                summary.accepted -= 1
+            }
+        }
     }
 
     func result() -> IngestResult {
