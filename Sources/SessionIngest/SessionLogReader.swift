@@ -47,6 +47,7 @@ public final class SessionLogReader {
         var done = ParallelMap.map(jobs) { job -> Done in
             switch job {
             case .read(let part, let orders):
+                if let kept = options.historyCache?.contribution(part, options: options) { return .read(kept) }
                 var parser = FileParser(options: options)
                 parser.fileNumber = part.fileNumber
                 parser.dateOrders = orders
@@ -90,6 +91,7 @@ public final class SessionLogReader {
                 file = parts[0]
             }
             FileParts.finish(&file, options: options)
+            if plans[i] == nil { options.historyCache?.keep(file, options: options) }
             parsed.append(file)
         }
         var repeated = DuplicateFinder.duplicates(parsed.map(\.keptFingerprints))

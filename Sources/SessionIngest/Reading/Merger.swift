@@ -18,6 +18,10 @@ struct ParsedFile {
     var unknown: [String: UnknownName] = [:]
     var namesSeen: [String] = []
     var rowsAfterAsOf = 0
+    /// The latest day of an accepted row, after the as-of date too (the earliest day when
+    /// none): a file read whole tells ``HistoryCache`` with it whether its rows are all before
+    /// what a read keeps. A large file's parts keep each their own (such a file is never cached).
+    var lastDay = Day(raw: .min)
     /// Accepted rows inside the span, in file order: checked for duplicates when merged.
     var keptFingerprints: [RowFingerprint] = []
     /// The entries of those rows (left empty when entries are not kept).
