@@ -9,7 +9,8 @@ import Foundation
 /// The options, from what ``FileParser``, ``FileHeader``, ``RowValidator``, ``ExerciseNames``
 /// and ``InputSource`` use: the catalog (every exercise's key, names, aliases and defaults, the
 /// volume exercise, the names settled as not in the programme), the day/month order, the
-/// separator, the mapped header names, the time zone (by identifier), the encoding, whether
+/// separator, the mapped header names, the time zone (by identifier: a change of the system's
+/// zone rules for past dates, which is rare, is not seen until the next build), the encoding, whether
 /// entries, entry days and digests are kept, and the one patient of a one-patient read (never
 /// cached, here for completeness). The window (span, as-of date, history days) is not in the
 /// key: a contribution is stored only when every accepted row was before the first day the
