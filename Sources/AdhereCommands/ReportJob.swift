@@ -118,9 +118,12 @@ struct ReportJob {
             // Inputs unchanged since an earlier run into this folder are not hashed again.
             let digests = DigestIndex(folder: out)
             options.digests = digests
+            // Old inputs unchanged since, wholly before the window, are not read again.
+            let history = HistoryCache(folder: out, options: options)
+            options.historyCache = history
             timer.lap("setup")
             var ingest = try read(inputList, options: options, console: console)
-            timer.lap("read \(inputList.files.count) files")
+            timer.lap("read \(inputList.files.count) files (\(history.filesFromCache) from \(HistoryCache.fileName))")
             let report = MonthlyReport(settings: settings, ingest: ingest, plans: plans, catalog: catalog,
                                        entriesFrom: options.span.first)
             ingest.patients = []  // analysed: the rows can go
@@ -137,6 +140,9 @@ struct ReportJob {
             if let index = digests.contents() {
                 // Only a time saver: a run that cannot keep it hashes the inputs again next time.
                 _ = try? OutputFiles.writeAtomically(index, to: (out as NSString).appendingPathComponent(DigestIndex.fileName))
+            }
+            if let kept = history.contents() {
+                _ = try? OutputFiles.writeAtomically(kept, to: (out as NSString).appendingPathComponent(HistoryCache.fileName))
             }
             try writeJSON(report, console: console)
             finish(&outcome, ingest: ingest, report: report, inputs: inputList, rejectsPath: rejectsPath, console: console)

@@ -152,8 +152,8 @@ package enum OutputFiles {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var removed: [String] = []
         // Only names made by temporaryPath(for:tag:) for adhere's own files:
-        // ".<adhere-*.xlsx | rejects-*.csv | rtm-*.csv | *.json | .adhere-inputs>.<pid>-<n>.tmp".
-        let pattern = try! NSRegularExpression(pattern: #"^\.(adhere-.*\.xlsx|rejects-.*\.csv|rtm-.*\.csv|.*\.json|\.adhere-inputs)\.[0-9]+-[0-9]+\.tmp$"#)
+        // ".<adhere-*.xlsx | rejects-*.csv | rtm-*.csv | *.json | .adhere-inputs | .adhere-history>.<pid>-<n>.tmp".
+        let pattern = try! NSRegularExpression(pattern: #"^\.(adhere-.*\.xlsx|rejects-.*\.csv|rtm-.*\.csv|.*\.json|\.adhere-inputs|\.adhere-history)\.[0-9]+-[0-9]+\.tmp$"#)
         for name in names where pattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil {
             if unlink((folder as NSString).appendingPathComponent(name)) == 0 { removed.append(name) }
         }

@@ -72,6 +72,8 @@ public final class SessionLogReader {
         var readAgain = Set<Int>()
         var join: FileJoin?
         ParallelMap.forEachInOrder(jobs, ahead: 4 * ParallelMap.threads) { job in
+            // An old export unchanged since an earlier run, wholly before what this read keeps.
+            if let kept = options.historyCache?.contribution(job.part, options: options) { return kept }
             var parser = FileParser(options: options)
             parser.fileNumber = job.part.fileNumber
             parser.dateOrders = job.orders
@@ -79,7 +81,9 @@ public final class SessionLogReader {
         } consume: { k, file in
             let part = jobs[k].part
             guard let plan = plans[part.fileNumber] else {
-                parsed.append(finished(file))
+                let whole = finished(file)
+                options.historyCache?.keep(whole, options: options)
+                parsed.append(whole)
                 return
             }
             if part.index == 0 { join = FileJoin(first: file, parts: plan.count) } else { join?.add(file) }

@@ -27,6 +27,11 @@ public final class DigestIndex: @unchecked Sendable {
             changed = Int64(st.st_ctim.tv_sec); changedNanos = Int64(st.st_ctim.tv_nsec)
         }
 
+        init(device: UInt64, inode: UInt64, size: Int64, modified: Int64, modifiedNanos: Int64, changed: Int64, changedNanos: Int64) {
+            self.device = device; self.inode = inode; self.size = size
+            self.modified = modified; self.modifiedNanos = modifiedNanos; self.changed = changed; self.changedNanos = changedNanos
+        }
+
         init?(_ words: [Substring]) {
             guard words.count == 7 else { return nil }
             let n = words.compactMap { Int64($0) }
@@ -39,6 +44,10 @@ public final class DigestIndex: @unchecked Sendable {
             var st = stat()
             return stat(path, &st) == 0 ? Stamp(st) : nil
         }
+
+        /// Whether the file last changed at least ``DigestIndex/settleSeconds`` ago, so that a
+        /// later write cannot leave this stamp as it is.
+        var settled: Bool { max(modified, changed) + Int64(DigestIndex.settleSeconds) < Int64(time(nil)) }
 
         var text: String { "\(device) \(inode) \(size) \(modified) \(modifiedNanos) \(changed) \(changedNanos)" }
     }
@@ -75,8 +84,7 @@ public final class DigestIndex: @unchecked Sendable {
     /// Keeps the digest of a file just read, if it did not change while read (`before`) and
     /// last changed long enough ago.
     func keep(_ path: String, before: Stamp?, sha: String) {
-        guard let before, let after = Stamp.of(path), after == before, !path.contains("\n"),
-              max(after.modified, after.changed) + Int64(DigestIndex.settleSeconds) < Int64(time(nil)) else { return }
+        guard let before, let after = Stamp.of(path), after == before, !path.contains("\n"), after.settled else { return }
         lock.lock()
         used[path] = (after, sha)
         lock.unlock()

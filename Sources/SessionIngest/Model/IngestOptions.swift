@@ -33,6 +33,9 @@ public struct IngestOptions: Sendable {
     public var computeDigests = true
     /// Digests kept from earlier runs: a file unchanged since is not hashed again.
     public var digests: DigestIndex?
+    /// Contributions of old files kept from earlier runs (`report` and `nightly`): a file
+    /// unchanged since, wholly before what this read keeps, is not read again.
+    public var historyCache: HistoryCache?
     /// Only this patient's rows are checked and kept (for one-patient views); other rows are
     /// passed over unchecked. `nil` = everyone.
     public var onlyPatient: String?
@@ -41,4 +44,15 @@ public struct IngestOptions: Sendable {
         self.span = span
         self.asOf = asOf
     }
+}
+
+extension IngestOptions {
+    /// The first history day kept: ``historyFrom``, but no more than ``HistoryRow/maxDays``
+    /// before the span.
+    var historyStart: Day? { historyFrom.map { max($0, span.first - HistoryRow.maxDays) } }
+
+    /// The first day whose rows keep more than the small things (a patient's names, last entry
+    /// and entry days, unknown names): a history day, or the span's first. Rows before it and
+    /// not after the as-of date keep no entry, no history row and no fingerprint.
+    var firstKeptDay: Day { min(historyStart ?? span.first, span.first) }
 }

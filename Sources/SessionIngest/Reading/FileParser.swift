@@ -39,7 +39,7 @@ struct FileParser {
 
     init(options: IngestOptions) {
         self.options = options
-        historyFrom = options.historyFrom.map { max($0, options.span.first - HistoryRow.maxDays) }
+        historyFrom = options.historyStart
         onlyPatientBytes = options.onlyPatient.map { Array($0.utf8) }
     }
 
@@ -188,6 +188,7 @@ struct FileParser {
 
         // Accepted.
         let day = v.date.day
+        if day > out.lastDay { out.lastDay = day }
         if day > options.asOf { out.rowsAfterAsOf += 1; return .accepted }
         let p = knownID ? idCache.value : patientSlot(r, c.id)  // the id cache was checked above
         if options.keepEntries {

@@ -242,6 +242,7 @@ struct FileJoin {
         }
         file.namesSeen += part.namesSeen
         file.rowsAfterAsOf += part.rowsAfterAsOf
+        file.lastDay = max(file.lastDay, part.lastDay)
         for id in part.otherPatientIDs where otherIDs.count < 100_000 && otherIDs.insert(id).inserted {
             file.otherPatientIDs.append(id)
         }
