@@ -1,5 +1,8 @@
 import AdherenceAnalysis
 import ParallelWork
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads session-log CSV files into validated entries, streaming each file once.
 ///
@@ -41,7 +44,8 @@ public final class SessionLogReader {
         let hashed = options.computeDigests ? files.indices.filter { plans[$0] != nil } : []
         var digests: [String?] = []
         if hashed.isEmpty { parseAll() } else {
-            digests = ParallelMap.alongside({ hashed.map { SessionLogReader.digest(files[$0], options) } }, parseAll)
+            let opened = hashed.map { plans[$0]?.first?.file }
+            digests = ParallelMap.alongside({ hashed.indices.map { SessionLogReader.digest(files[hashed[$0]], opened[$0], options) } }, parseAll)
         }
         for (k, i) in hashed.enumerated() where !readAgain.contains(i) {
             if let sha = digests[k] { parsed[i].summary.sha256 = sha } else {
@@ -112,13 +116,19 @@ public final class SessionLogReader {
         return file
     }
 
-    /// The SHA-256 of a file read in parts (the one kept from an earlier run while the file is
-    /// unchanged), or nil when it cannot be read.
-    private static func digest(_ path: String, _ options: IngestOptions) -> String? {
+    /// The SHA-256 of a file read in parts, as its parts read it (`opened`), or the one kept
+    /// from an earlier run while the file is unchanged; nil when it cannot be read.
+    private static func digest(_ path: String, _ opened: FileBytes?, _ options: IngestOptions) -> String? {
         let kept = options.digests?.lookUp(path)
-        if let sha = kept?.sha { return sha }
-        guard let sha = try? FileParts.sha256(path: path) else { return nil }
-        options.digests?.keep(path, before: kept?.stamp, sha: sha)
+        // A digest kept for the path stands for the file opened, and one is kept for the path,
+        // only while the path still names that file (not a version renamed over it since).
+        let named = opened.map { file in
+            var st = stat()
+            return fstat(file.descriptor, &st) == 0 && DigestIndex.Stamp(st) == kept?.stamp
+        } ?? true
+        if named, let sha = kept?.sha { return sha }
+        guard let sha = try? opened.map(FileParts.sha256(file:)) ?? FileParts.sha256(path: path) else { return nil }
+        if named { options.digests?.keep(path, before: kept?.stamp, sha: sha) }
         return sha
     }
 

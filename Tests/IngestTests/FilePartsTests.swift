@@ -186,6 +186,40 @@ final class FilePartsTests: XCTestCase {
         XCTAssertNil(joined(parts, order: Array(inOrder.dropLast()), o), "the last part left out")
     }
 
+    /// A file replaced (a new version renamed over it, as export jobs write) while its parts
+    /// are read: every part, and the hash, read the file as opened when the parts were planned,
+    /// so the file yields that one version, as a whole read (one open) does; never the first
+    /// part of one version joined with later parts of another at the same offsets.
+    func testAFileReplacedWhileItsPartsAreReadYieldsOneVersion() throws {
+        // 40 rows of one length: a row put in front shifts every row by one row's length, so
+        // the new version's rows start at the old one's cuts and the parts fit.
+        let header = "patient_id,performed_at,exercise,reps\n"
+        let rows = (10..<50).map { "P\($0),2026-10-\($0 % 28 + 1 < 10 ? "0" : "")\($0 % 28 + 1),Step-ups,\($0)\n" }
+        let old = header + rows.joined()
+        let path = try write(old)
+        let oldCopy = try write(old)
+        let replacement = try write(header + "P99,2026-10-01,Step-ups,99\n" + rows.joined())
+        var o = options()
+        o.computeDigests = false
+        let plan = try XCTUnwrap(FileParts.plan(path: path, fileNumber: 0, options: o, partBytes: 200))
+        XCTAssertGreaterThan(plan.count, 3)
+        let orders = DateOrderOnce()
+        var parts: [ParsedFile] = []
+        for part in plan {
+            var p = FileParser(options: o)
+            p.dateOrders = orders
+            parts.append(p.parse(part))
+            // The new version renamed over the file once its first part is read.
+            if part.index == 0 { XCTAssertEqual(rename(replacement, path), 0) }
+        }
+        let result = try XCTUnwrap(joined(parts, order: Array(plan.indices), o), "the parts of one version fit")
+        XCTAssertEqual(result.files[0].rows, 40)
+        XCTAssertEqual(result.files[0].accepted, 40)
+        XCTAssertEqual(result.files[0].duplicates, 0)
+        XCTAssertEqual(result.patients.map(\.id), (10..<50).map { "P\($0)" })
+        XCTAssertEqual(try FileParts.sha256(file: XCTUnwrap(plan[0].file)), try FileParts.sha256(path: oldCopy), "the version read is hashed")
+    }
+
     /// Slash dates: the day/month order is worked out once from the whole file for all parts;
     /// a file whose dates contradict each other fails as a whole, as when read whole.
     func testDateOrderIsTheWholeFilesInEveryPart() throws {

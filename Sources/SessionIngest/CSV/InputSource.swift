@@ -9,7 +9,8 @@ public enum TextEncoding: String, Sendable, CaseIterable {
 /// converted on the fly), with the SHA-256 and size of the file as stored.
 final class InputSource {
     let path: String
-    private let file: FileBytes
+    /// The file's bytes from its start.
+    private let raw: ByteSource
     private var digest: FileDigest?
     private(set) var rawBytes = 0
     /// "UTF-16 LE", "UTF-16 BE", or nil for byte-oriented files (UTF-8 / Windows-1252).
@@ -22,13 +23,15 @@ final class InputSource {
     private var converted: [UInt8] = []
     private var convertedOffset = 0
 
-    init(path: String, hashing: Bool, encoding: TextEncoding?) throws {
+    /// `opened`: the file as opened already (a large file's, shared by its parts, see
+    /// ``FilePart/file``), read from its start whatever else reads it; else `path` is opened.
+    init(path: String, opened: FileBytes? = nil, hashing: Bool, encoding: TextEncoding?) throws {
         self.path = path
-        file = try FileBytes(path: path)
+        raw = try opened.map { $0.source(from: 0) } ?? FileBytes(path: path).source
         digest = hashing ? FileDigest() : nil
         // Read the start of the file to look for a UTF-16 byte-order mark.
         var first = [UInt8](repeating: 0, count: 4096)
-        let n = try first.withUnsafeMutableBytes { try file.source($0) }
+        let n = try first.withUnsafeMutableBytes { try raw($0) }
         head = Array(first[0..<max(0, n)])
         rawBytes = head.count
         head.withUnsafeBytes { digest?.update($0) }
@@ -56,7 +59,7 @@ final class InputSource {
             headOffset += n
             return n
         }
-        let n = try file.source(out)
+        let n = try raw(out)
         if n > 0 {
             rawBytes += n
             digest?.update(UnsafeRawBufferPointer(start: out.baseAddress, count: n))

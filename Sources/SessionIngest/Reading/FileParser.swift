@@ -87,7 +87,7 @@ struct FileParser {
         var sha: () -> String? = { nil }
         if let known = part.header {
             // A later part of a large file: the header is known, reading starts at a row.
-            let file = try FileBytes(path: path)
+            let file = try part.file ?? FileBytes(path: path)
             reader = CSVRecordReader(source: file.source(from: part.start))
             known.configure(reader)
             header = known
@@ -98,7 +98,7 @@ struct FileParser {
         } else {
             let wanted = part.hashing && options.computeDigests
             let kept = wanted ? options.digests?.lookUp(path) : nil
-            let input = try InputSource(path: path, hashing: wanted && kept?.sha == nil, encoding: options.encoding)
+            let input = try InputSource(path: path, opened: part.file, hashing: wanted && kept?.sha == nil, encoding: options.encoding)
             reader = CSVRecordReader(source: input.source)
             reader.stopOffset = part.end
             defer { out.summary.bytes = part.end == Int.max ? input.rawBytes : reader.position }

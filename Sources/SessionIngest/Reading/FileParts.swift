@@ -18,6 +18,10 @@ struct FilePart: Sendable {
     var header: FileHeader?
     /// Hash the bytes while reading them (a whole file; a large file is hashed apart from its parts).
     var hashing = true
+    /// A large file as opened when its parts were planned: every part reads it, and so does the
+    /// hash, so that a file replaced while read (a new version renamed over it) yields the one
+    /// version opened, as a whole read does, never parts of two versions (nil: `path` is opened).
+    var file: FileBytes?
 }
 
 /// One large file read on every core: cut into parts at row boundaries, each part parsed on
@@ -83,7 +87,8 @@ enum FileParts {
         var noHash = options
         noHash.computeDigests = false
         guard let file = try? FileBytes(path: path),
-              let input = try? InputSource(path: path, hashing: false, encoding: options.encoding), input.utf16 == nil else { return nil }
+              let input = try? InputSource(path: path, opened: file, hashing: false, encoding: options.encoding),
+              input.utf16 == nil else { return nil }
         let reader = CSVRecordReader(source: input.source)
         guard let header = try? FileHeader.read(reader, path: path, options: noHash), header.names.count > 1 else { return nil }
         let first = reader.position
@@ -100,7 +105,7 @@ enum FileParts {
         return starts.indices.map { k in
             FilePart(path: path, fileNumber: fileNumber, index: k, start: starts[k],
                      end: k + 1 < starts.count ? starts[k + 1] : Int.max,
-                     header: k == 0 ? nil : header, hashing: false)
+                     header: k == 0 ? nil : header, hashing: false, file: file)
         }
     }
 
@@ -129,11 +134,15 @@ enum FileParts {
 
     /// SHA-256 of a whole file (a large file's parts do not hash what they read).
     static func sha256(path: String) throws -> String {
-        let file = try FileBytes(path: path)
+        try sha256(file: FileBytes(path: path))
+    }
+
+    /// SHA-256 of a file as opened (from its start, whatever else reads it).
+    static func sha256(file: FileBytes) throws -> String {
         var digest = FileDigest()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
         defer { buffer.deallocate() }
-        let source = file.source
+        let source = file.source(from: 0)
         while true {
             let n = try source(buffer)
             if n <= 0 { break }
