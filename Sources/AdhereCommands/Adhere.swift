@@ -25,7 +25,7 @@ public struct Adhere: ParsableCommand {
 }
 
 /// Exit codes, the same for every command (also listed in the README).
-public enum AdhereExit: Int32, CaseIterable {
+public enum AdhereExit: Int32, CaseIterable, Sendable {
     case ok = 0
     case rejectedRowsStrict = 1
     case someFilesUnreadable = 2
