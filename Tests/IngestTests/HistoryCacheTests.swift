@@ -95,6 +95,15 @@ final class HistoryCacheTests: XCTestCase {
         return lines.joined(separator: "\n")
     }
 
+    /// April's report, with history from `historyFrom`.
+    func april(historyFrom: String) -> IngestOptions {
+        october {
+            $0.span = DayRange(Day(iso: "2026-04-01")!, Day(iso: "2026-04-30")!)
+            $0.asOf = Day(iso: "2026-04-30")!
+            $0.historyFrom = Day(iso: historyFrom)
+        }
+    }
+
     func plainRead(_ files: [String], _ o: IngestOptions) -> String { text(SessionLogReader(options: o).read(files: files)) }
 
     func testAnUnchangedOldFileIsTakenFromTheCacheAsItWouldBeRead() throws {
@@ -168,13 +177,6 @@ final class HistoryCacheTests: XCTestCase {
         XCTAssertEqual(text(m.result), plainRead(files, march))
         XCTAssertEqual(m.result.rowsAfterAsOf, 3, "P4 in April, Bo and Di in October")
         // April's report with history from 5 March: March's rows of that day are history days.
-        func april(historyFrom: String) -> IngestOptions {
-            october {
-                $0.span = DayRange(Day(iso: "2026-04-01")!, Day(iso: "2026-04-30")!)
-                $0.asOf = Day(iso: "2026-04-30")!
-                $0.historyFrom = Day(iso: historyFrom)
-            }
-        }
         let a = try cachedRead(files, april(historyFrom: "2026-03-05"))
         XCTAssertEqual(a.fromCache, 0, "March's last accepted day (5 March) is a history day, April has rows in the span")
         XCTAssertEqual(text(a.result), plainRead(files, april(historyFrom: "2026-03-05")))
@@ -205,6 +207,51 @@ final class HistoryCacheTests: XCTestCase {
             XCTAssertEqual(try Data(contentsOf: cachePath), good, "\(what): written again as it was")
             XCTAssertEqual(try cachedRead(files, october()).fromCache, 2, what)
         }
+    }
+
+    /// The cache's bytes with `file`'s entry saying another latest day, everything else
+    /// (its checksum too) as it was: a damaged field of the entry, outside its payload.
+    func withLatestDay(_ bytes: Data, of file: String, _ day: Day) throws -> Data {
+        let head = 8 + 32  // "ADHEREHC", then the key
+        var r = ByteReader([UInt8](bytes), from: head)
+        var w = ByteWriter()
+        w.bytes = Array(bytes.prefix(head))
+        let count = try r.count()
+        w.count(count)
+        for _ in 0..<count {
+            let path = try r.string()
+            w.string(path)
+            w.unsigned(try r.unsigned())
+            w.unsigned(try r.unsigned())
+            for _ in 0..<5 { w.int(try r.int()) }
+            let last = try r.int()
+            w.int(path == file ? Int(day.raw) : last)
+            let length = try r.count()
+            w.count(length)
+            w.fixed(try r.fixed())
+            w.bytes += r.bytes[r.at..<r.at + length]
+            try r.skip(length)
+        }
+        XCTAssertTrue(r.atEnd)
+        return Data(w.bytes)
+    }
+
+    func testADamagedLatestDayIsNoCache() throws {
+        let files = try writeExports()
+        _ = try cachedRead(files, october())
+        // April's report with history from 6 March: March's accepted rows are all before it,
+        // April's P4 (10 April) is in the span.
+        let window = april(historyFrom: "2026-03-06")
+        // April's entry says its latest day is 1 March: taken on its word, P4's entry of 10
+        // April would be lost.
+        let cachePath = URL(fileURLWithPath: path(HistoryCache.fileName))
+        try withLatestDay(try Data(contentsOf: cachePath), of: files[1], Day(iso: "2026-03-01")!).write(to: cachePath)
+        let r = try cachedRead(files, window)
+        XCTAssertEqual(r.fromCache, 1, "March only: April's damaged entry is no entry")
+        XCTAssertEqual(text(r.result), plainRead(files, window))
+        XCTAssertEqual(r.result.patients.first { $0.id == "P4" }?.entries.count, 1)
+        XCTAssertEqual(try cachedRead(files, october()).fromCache, 1, "April was dropped and is read again")
+        XCTAssertEqual(try cachedRead(files, october()).fromCache, 2)
     }
 
     func testAnOptionThatChangesTheReadReadsAgain() throws {

@@ -136,13 +136,16 @@ struct ByteReader {
     }
 }
 
-/// FNV-1a, 64 bits: tells a payload damaged on disk from the one written (not a defence
-/// against someone who can write the owner-only output folder, who could write the reports).
-func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+/// FNV-1a, 64 bits, over the parts one after another: tells a cache entry damaged on disk
+/// from the one written (not a defence against someone who can write the owner-only output
+/// folder, who could write the reports).
+func checksum(_ parts: ArraySlice<UInt8>...) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in bytes {
-        h ^= UInt64(b)
-        h = h &* 0x0000_0100_0000_01B3
+    for bytes in parts {
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01B3
+        }
     }
     return h
 }

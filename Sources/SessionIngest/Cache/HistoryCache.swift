@@ -18,7 +18,8 @@ import Foundation
 /// **When a kept contribution is used.** Its file's stamp (device, inode, size, modification
 /// and status-change times) is as it was when read, so its bytes are the ones read (as for the
 /// digest index); the cache was written by this build with the same options (``CacheKey``);
-/// its payload's checksum holds; and its latest accepted day is still before this read's first
+/// its checksum holds (over the whole entry: path, stamp, latest day and payload, so that a
+/// damaged latest day cannot let a file with rows in the window stand); and its latest accepted day is still before this read's first
 /// kept day and not after its as-of date. A read of the file would then file every row exactly
 /// as before, with the same results: so the contribution is that read's, except for the file's
 /// number in the run, which is put back (``ContributionCoding``). Its digest is the digest
@@ -33,7 +34,7 @@ public final class HistoryCache: @unchecked Sendable {
     public static let fileName = ".adhere-history"
     /// The layout of the cache and of a contribution; goes up when either changes, or when a
     /// file's bytes yield something else for the same options within one build's life.
-    static let formatVersion = 1
+    static let formatVersion = 2
     private static let magic = Array("ADHEREHC".utf8)
 
     /// Where a kept contribution is in the loaded bytes.
@@ -41,6 +42,8 @@ public final class HistoryCache: @unchecked Sendable {
         var stamp: DigestIndex.Stamp
         var lastDay: Day
         var whole: Range<Int>
+        /// The entry's bytes before its checksum (path, stamp, latest day, payload length).
+        var head: Range<Int>
         var payload: Range<Int>
         var checksum: UInt64
     }
@@ -89,7 +92,7 @@ public final class HistoryCache: @unchecked Sendable {
         seen[path] = now
         lock.unlock()
         guard let e = entries[path], e.stamp == now, HistoryCache.beforeKept(e.lastDay, options) else { return nil }
-        guard checksum(loaded[e.payload]) == e.checksum,
+        guard checksum(loaded[e.head], loaded[e.payload]) == e.checksum,
               var file = try? ContributionCoding.read(loaded, from: e.payload.lowerBound, to: e.payload.upperBound, path: path,
                                                       fileNumber: part.fileNumber, lastDay: e.lastDay) else {
             lock.lock()
@@ -136,11 +139,12 @@ public final class HistoryCache: @unchecked Sendable {
         w.count(paths.count)
         for path in paths.sorted() {
             if let f = fresh[path] {
+                let start = w.bytes.count
                 w.string(path)
                 HistoryCache.write(f.stamp, &w)
                 w.int(Int(f.lastDay.raw))
                 w.count(f.payload.count)
-                w.fixed(checksum(f.payload[...]))
+                w.fixed(checksum(w.bytes[start...], f.payload[...]))
                 w.bytes += f.payload
             } else if let e = entries[path] {
                 w.bytes += loaded[e.whole]
@@ -155,8 +159,8 @@ public final class HistoryCache: @unchecked Sendable {
         lastDay < options.firstKeptDay && lastDay <= options.asOf
     }
 
-    /// The entries of a cache's bytes, by path; throws on any damage to the layout (a
-    /// payload's own damage shows when it is used).
+    /// The entries of a cache's bytes, by path; throws on any damage to the layout (an
+    /// entry's own damage shows when it is used, by its checksum).
     private static func index(_ bytes: [UInt8], key: [UInt8]) throws -> [String: Entry] {
         let head = magic + key
         guard bytes.count >= head.count, bytes[0..<head.count].elementsEqual(head) else { return [:] }
@@ -168,10 +172,11 @@ public final class HistoryCache: @unchecked Sendable {
             let stamp = try readStamp(&r)
             guard let day = Int32(exactly: try r.int()) else { throw CacheDamage() }
             let length = try r.count()
+            let head = start..<r.at
             let sum = try r.fixed()
             let payload = r.at..<r.at + length
             try r.skip(length)
-            out[path] = Entry(stamp: stamp, lastDay: Day(raw: day), whole: start..<r.at, payload: payload, checksum: sum)
+            out[path] = Entry(stamp: stamp, lastDay: Day(raw: day), whole: start..<r.at, head: head, payload: payload, checksum: sum)
         }
         guard r.atEnd else { throw CacheDamage() }
         return out
