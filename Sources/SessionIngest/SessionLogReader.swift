@@ -34,8 +34,12 @@ public final class SessionLogReader {
     /// are still read.
     public func read(files: [String]) -> IngestResult {
         let options = self.options
-        let plans = files.enumerated().map {
-            FileParts.plan(path: $0.element, fileNumber: $0.offset, options: options, partBytes: partBytes)
+        let plans = files.enumerated().map { i, path -> [FilePart]? in
+            // A large old export kept in the history cache is one job, which takes it from there.
+            if options.historyCache?.mayServe(path, options: options) == true { return nil }
+            let parts = FileParts.plan(path: path, fileNumber: i, options: options, partBytes: partBytes)
+            if parts != nil { options.historyCache?.noteRead(path) }
+            return parts
         }
         var parsed: [ParsedFile] = []
         var readAgain = Set<Int>()
@@ -55,6 +59,10 @@ public final class SessionLogReader {
             }
         }
         filesReadAgain += readAgain.count
+        // A file read in parts is kept once its digest is in (a whole file is kept as it is read).
+        for i in files.indices where plans[i] != nil && !readAgain.contains(i) {
+            options.historyCache?.keep(parsed[i], options: options)
+        }
         return merge(&parsed)
     }
 

@@ -69,11 +69,13 @@ final class HistoryCacheTests: XCTestCase {
     }
 
     /// A read with the folder's cache, which is then written back as a run writes it.
-    func cachedRead(_ files: [String], _ o: IngestOptions) throws -> (result: IngestResult, fromCache: Int, rewritten: Bool) {
+    func cachedRead(_ files: [String], _ o: IngestOptions, partBytes: Int? = nil) throws -> (result: IngestResult, fromCache: Int, rewritten: Bool) {
         var o = o
         let cache = HistoryCache(folder: dir, options: o)
         o.historyCache = cache
-        let result = SessionLogReader(options: o).read(files: files)
+        let reader = SessionLogReader(options: o)
+        if let partBytes { reader.partBytes = partBytes }
+        let result = reader.read(files: files)
         let kept = cache.contents()
         if let kept { try kept.write(to: URL(fileURLWithPath: path(HistoryCache.fileName))) }
         return (result, cache.filesFromCache, kept != nil)
@@ -105,6 +107,35 @@ final class HistoryCacheTests: XCTestCase {
     }
 
     func plainRead(_ files: [String], _ o: IngestOptions) -> String { text(SessionLogReader(options: o).read(files: files)) }
+
+    /// A large old export, read in parts on every core, is kept once joined and then taken
+    /// whole from the cache: 40 rows of March and one rejected row on line 42 (the header is
+    /// line 1), cut into parts of 256 bytes.
+    func testAnOldFileReadInPartsIsKeptAndTakenWhole() throws {
+        let rows = (0..<40).map { "P\(10 + $0),Name \($0),Dana,North,2026-03-\(String(format: "%02d", 1 + $0 % 28)),Step-ups,left,1,10,,,\n" }
+        try write("a-march.csv", header + rows.joined() + "P99,Zed,Dana,North,2026-03-30,Step-ups,left,1,many,,,\n")
+        try write("c-october.csv", october)
+        Thread.sleep(forTimeInterval: Double(DigestIndex.settleSeconds) + 1.1)
+        let files = ["a-march.csv", "c-october.csv"].map(path)
+        let reader = SessionLogReader(options: october())
+        reader.partBytes = 256
+        let inParts = text(reader.read(files: files))
+        XCTAssertEqual(reader.filesReadAgain, 0)
+        XCTAssertEqual(inParts, plainRead(files, october()), "parts or whole, the same read")
+
+        let cold = try cachedRead(files, october(), partBytes: 256)
+        XCTAssertEqual(cold.fromCache, 0)
+        XCTAssertTrue(cold.rewritten, "March, read in parts, is kept")
+        let warm = try cachedRead(files, october(), partBytes: 256)
+        XCTAssertEqual(warm.fromCache, 1, "March is taken from the cache, not cut into parts and read")
+        XCTAssertEqual(text(warm.result), inParts)
+        let march = try XCTUnwrap(warm.result.files.first)
+        XCTAssertEqual([march.rows, march.accepted, march.rejected], [41, 40, 1])
+        XCTAssertEqual(warm.result.rejects.map(\.line), [42])
+        let ids = Set(warm.result.patients.map(\.id))
+        XCTAssertTrue(Set((10..<50).map { "P\($0)" }).isSubset(of: ids), "March's 40 patients")
+        XCTAssertFalse(ids.contains("P99"), "the rejected row's patient is not one")
+    }
 
     func testAnUnchangedOldFileIsTakenFromTheCacheAsItWouldBeRead() throws {
         let files = try writeExports()

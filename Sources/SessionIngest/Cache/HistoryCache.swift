@@ -7,7 +7,8 @@ import Foundation
 /// files give a run only small things (their rows' counts and rejects, patients' names, last
 /// entry days and entry days, unknown exercise names).
 ///
-/// **Which files are kept.** A file read whole (not in parts), without error, every accepted
+/// **Which files are kept.** A file read without error (whole, or in parts on every core and
+/// joined: the joined file is what a whole read yields, see ``FileParts``), every accepted
 /// row of which is dated before the first day the read keeps (``IngestOptions/firstKeptDay``:
 /// the history days' first, or the span's) and not after the as-of date. Such a file keeps
 /// no entry, no history row, no fingerprint, and counts no row after the as-of date; what
@@ -25,7 +26,7 @@ import Foundation
 /// number in the run, which is put back (``ContributionCoding``). Its digest is the digest
 /// index's when it holds one (as a read would take), and is given to it otherwise.
 ///
-/// **Bounds and damage.** The cache written holds only files of this run's list, read whole
+/// **Bounds and damage.** The cache written holds only files of this run's list, read
 /// and unchanged: the contributions used or read this run, and earlier ones whose files are
 /// unchanged (kept for another window, nightly's other month). A missing, garbled, cut or
 /// other-version cache, or another build's, is no cache: every file is read, and the cache is
@@ -80,6 +81,23 @@ public final class HistoryCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return served.count
+    }
+
+    /// Whether the file at `path` has a kept contribution that may stand for reading it, as
+    /// far as its stamp and latest day tell (its checksum is checked when it is taken): such a
+    /// large file is not cut into parts, so that its one whole-file job takes the contribution.
+    func mayServe(_ path: String, options: IngestOptions) -> Bool {
+        guard key != nil, let e = entries[path], let now = DigestIndex.Stamp.of(path) else { return false }
+        return e.stamp == now && HistoryCache.beforeKept(e.lastDay, options)
+    }
+
+    /// Notes the stamp of a file about to be read in parts (a whole file's is noted when its
+    /// contribution is asked for), so that the joined file can be kept if it did not change.
+    func noteRead(_ path: String) {
+        guard key != nil, let now = DigestIndex.Stamp.of(path) else { return }
+        lock.lock()
+        seen[path] = now
+        lock.unlock()
     }
 
     /// The kept contribution of a whole file, when it may stand for reading it (see above);

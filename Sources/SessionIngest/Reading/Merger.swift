@@ -19,9 +19,8 @@ struct ParsedFile {
     var namesSeen: [String] = []
     var rowsAfterAsOf = 0
     /// The latest day of an accepted row, after the as-of date too (the earliest day when
-    /// none): a file read whole tells ``HistoryCache`` with it whether its rows are all before
-    /// what a read keeps. A large file's parts keep each their own, joined as the latest (such
-    /// a file is never cached).
+    /// none): it tells ``HistoryCache`` whether a file's rows are all before what a read keeps.
+    /// A large file's parts keep each their own, and the joined file the latest of them.
     var lastDay = Day(raw: .min)
     /// The rows kept, in file order: one block for a file read in one go, one per part, in
     /// order, for a file read in parts; a block with no row is left out (and a file that
