@@ -12,6 +12,8 @@ struct WeekTable {
     /// Exercises with an adherence column, in catalog order.
     let exercises: [ExerciseID]
     let catalog: ExerciseCatalog
+    /// The table's columns, in order: the week, overall adherence, each exercise's, the figures.
+    let columns: [Column]
     /// The columns' titles, widths (in characters) and the header row's height: the same for
     /// every patient's block, so worked out once per table (measuring text is not free, and a
     /// clinic's Trends sheet has thousands of blocks).
@@ -22,7 +24,7 @@ struct WeekTable {
     init(exercises: [ExerciseID], catalog: ExerciseCatalog) {
         self.exercises = exercises
         self.catalog = catalog
-        let columns = [Column.weekStarting, .week, .daysLogged, .overallAdherence] + exercises.indices.map(Column.exercise) + Column.figures
+        columns = [Column.weekStarting, .week, .daysLogged, .overallAdherence] + exercises.indices.map(Column.exercise) + Column.figures
         headers = columns.map { WeekTable.title($0, exercises: exercises, catalog: catalog) }
         widths = WeekTable.widths(headers, labelColumn: WeekTable.weekColumn)
         headerHeight = WeekTable.headerHeight(headers, widths)
@@ -37,10 +39,6 @@ struct WeekTable {
         case stepUpReps, stepUpsPerDay, repsPerSession, stepUpsLeft, stepUpsRight, meanPain, maxPain
 
         static let figures: [Column] = [.stepUpReps, .stepUpsPerDay, .repsPerSession, .stepUpsLeft, .stepUpsRight, .meanPain, .maxPain]
-    }
-
-    var columns: [Column] {
-        [.weekStarting, .week, .daysLogged, .overallAdherence] + exercises.indices.map(Column.exercise) + Column.figures
     }
 
     func title(_ c: Column) -> String { WeekTable.title(c, exercises: exercises, catalog: catalog) }
