@@ -111,7 +111,11 @@ public struct Trend: ParsableCommand {
         }, catalog: catalog)
         if let warning = UnknownNamesWarning.line(ingest.unknownExercises, inputs: jobInputs.paths) { console.err(warning) }
         guard let record = records.first(where: { $0.id == patientID }) else {
-            let known = Set(ingest.otherPatientIDs).union(plans?.periods.keys.map { $0 } ?? [])
+            // Read again, listing the ids there are, to suggest the nearest (the first read
+            // passed over other patients' lines without splitting them).
+            options.listOtherPatients = true
+            let others = SessionLogReader(options: options).read(files: files).otherPatientIDs
+            let known = Set(others).union(plans?.periods.keys.map { $0 } ?? [])
             let nearest = Trend.nearest(patientID, in: known)
             var message = "no patient '\(patientID)' in \(files.count) file\(files.count == 1 ? "" : "s")"
             if jobInputs.plans != nil { message += " or the plans file" }

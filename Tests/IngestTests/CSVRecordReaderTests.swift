@@ -283,6 +283,83 @@ final class ByteShortcutTests: XCTestCase {
 
     /// `ByteCompare.equal` is byte equality for every length up to 40, whichever byte differs
     /// (first, last or any in between), and whatever lies past the compared bytes.
+    /// A one-patient read passes over lines that cannot hold the id without splitting them.
+    /// Read with the pass-over and without, the same input gives the same records holding the
+    /// id (same lines, same fields), and every other record is counted as passed or read:
+    /// random inputs of ids that are and are not the one wanted, quoted fields with line
+    /// breaks, CRLF, lone CRs, blank lines, small buffers filled a few bytes at a time, and a
+    /// stop offset at a record boundary (a part of a file).
+    func testPassingOverLinesKeepsEveryRecordThatCouldHoldTheId() throws {
+        var rng = SplitMix64(seed: 0x7E4D)
+        let pieces = ["P1", "P12", "P1", "xP1", "a", "bb", ",", ",", ",", "\n", "\n", "\r\n", "\r", "\"", "\"q,\nP1\"", "  "]
+        let needle = Array("P1".utf8)
+        for round in 0..<3_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...60, using: &rng) { text += pieces.randomElement(using: &rng)! }
+            let bytes = Array(text.utf8)
+            let chunk = [1, 3, 7, 64, 4096][round % 5]
+            // A stop offset at a record boundary, as parts are cut.
+            var stop = Int.max
+            if round % 3 == 0 {
+                let plain = try read(bytes, chunk: chunk, stop: .max, skip: nil)
+                if plain.records.count > 1 { stop = plain.records[plain.records.count / 2].offset }
+            }
+            let plain = try read(bytes, chunk: chunk, stop: stop, skip: nil)
+            let fast = try read(bytes, chunk: chunk, stop: stop, skip: needle)
+            let holding = plain.records.filter { $0.raw.contains("P1") }
+            let kept = fast.records.filter { $0.raw.contains("P1") }
+            XCTAssertEqual(kept.map(\.line), holding.map(\.line), "round \(round): \(text.debugDescription)")
+            XCTAssertEqual(kept.map(\.fields), holding.map(\.fields), "round \(round): \(text.debugDescription)")
+            XCTAssertEqual(fast.records.count + fast.passed, plain.records.count, "round \(round): \(text.debugDescription)")
+            XCTAssertEqual(fast.end, plain.end, "round \(round): \(text.debugDescription)")
+            XCTAssertEqual(fast.lines, plain.lines, "round \(round): \(text.debugDescription)")
+        }
+    }
+
+    /// Records read (with their first line, raw text, fields and where they start), lines
+    /// passed over, where reading stopped and the lines read.
+    private func read(_ bytes: [UInt8], chunk: Int, stop: Int, skip: [UInt8]?, buffer: Int = 64) throws
+        -> (records: [(line: Int, raw: String, fields: [String], offset: Int)], passed: Int, end: Int, lines: Int) {
+        var offset = 0
+        let reader = CSVRecordReader(bufferSize: buffer) { out in
+            let n = min(chunk, out.count, bytes.count - offset)
+            for i in 0..<n { out[i] = bytes[offset + i] }
+            offset += n
+            return n
+        }
+        reader.stopOffset = stop
+        var records: [(line: Int, raw: String, fields: [String], offset: Int)] = []
+        var passed = 0
+        while true {
+            if let skip { passed += try skip.withUnsafeBufferPointer { try reader.skipLines(without: $0) } }
+            let at = reader.position
+            guard try reader.next() else { break }
+            records.append((reader.line, String(decoding: reader.rawBytes, as: UTF8.self),
+                            (0..<reader.fieldCount).map { String(decoding: reader.field($0), as: UTF8.self) }, at))
+        }
+        return (records, passed, reader.position, reader.linesRead)
+    }
+
+    /// Long runs of lines are passed over whole: of 101,000 rows of other patients around one
+    /// row of the patient, in LF and CRLF files, only the patient's is read, and a line at each
+    /// refill of the buffer and at the end (lines the pass-over does not see whole).
+    func testPassingOverLongRunsLeavesOnlyTheLinesWithTheId() throws {
+        for ending in ["\n", "\r\n"] {
+            var text = ""
+            for i in 0..<100_000 { text += "Q\(i),2026-10-01,calf stretch,10\(ending)" }
+            text += "P77,2026-10-02,step-up,12\(ending)"
+            for i in 0..<1_000 { text += "Q\(i),2026-10-03,calf stretch,10\(ending)" }
+            let bytes = Array(text.utf8)
+            let fast = try read(bytes, chunk: 1 << 20, stop: .max, skip: Array("P77".utf8), buffer: 1 << 20)
+            XCTAssertEqual(fast.passed + fast.records.count, 101_001)
+            let refills = bytes.count / (1 << 19) + 1
+            XCTAssertLessThanOrEqual(fast.records.count, refills + 2, "\(fast.records.map(\.fields))")
+            XCTAssertEqual(fast.records.filter { $0.fields[0] == "P77" }.map(\.line), [100_001])
+            XCTAssertEqual(fast.records.filter { $0.fields[0] == "P77" }.map(\.fields), [["P77", "2026-10-02", "step-up", "12"]])
+            XCTAssertEqual(fast.lines, 101_001)
+        }
+    }
+
     func testByteCompareIsByteEquality() {
         for n in 0...40 {
             let a = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) } + [1, 2, 3, 4, 5, 6, 7, 8]

@@ -165,6 +165,37 @@ final class SessionLogReaderTests: XCTestCase {
         XCTAssertEqual(read([b, a], asOf: "2026-10-15").patients.first { $0.id == "P1" }?.latestNote?.text, "sore, then fine")
     }
 
+    /// A one-patient read (trend): the patient's rows are checked as in any read, with their
+    /// lines; every other row is counted as read and skipped unchecked, whatever its shape,
+    /// whether it was passed over unsplit (no quote near) or split (a quoted field, a CRLF
+    /// file, a blank line); the other ids are listed only when asked for. Worked by hand:
+    /// a.csv has 6 rows, P7's three are lines 2, 5 (pain 12: rejected) and 7; b.csv (CRLF,
+    /// quotes) has 4, P7's one on line 4 after a blank line.
+    func testAOnePatientReadChecksOnlyThatPatientsRowsAndCountsEveryRow() throws {
+        let a = try file("a.csv", header + """
+        P7,Ann,Dana,2026-10-01,Step-ups,,1,12,,,
+        P70,Bo,Dana,2026-10-01,Step-ups,,1,12,,,
+        Q1,Cy,Dana,2026-10-01,Step-ups,,1,oops
+        P7,Ann,Dana,2026-10-02,Step-ups,,1,12,,12,
+        Q2,"Di ""P7"" Ko",Dana,2026-10-02,Step-ups,,1,-4,,,
+        P7,Ann,Dana,2026-10-03,Step-ups,,1,14,,,"knee, fine"
+
+        """)
+        let b = try file("b.csv", Data((header + "Q3,Ed,Dana,2026-10-01,Step-ups,,1,x,,,\nQ4,\"Fay\",Dana,2026-10-01,Step-ups,,1,9,,,\n\nP7,Ann,Dana,2026-10-04,Calf stretch,left,1,10,,,\nQ5,Gus\n")
+            .replacingOccurrences(of: "\n", with: "\r\n").utf8))
+        for list in [false, true] {
+            let r = read([a, b]) { $0.onlyPatient = "P7"; $0.listOtherPatients = list }
+            XCTAssertEqual(r.files.map(\.rows), [6, 4])
+            XCTAssertEqual(r.files.map(\.accepted), [2, 1])
+            XCTAssertEqual(r.files.map(\.rejected), [1, 0])
+            XCTAssertEqual(r.files.map(\.skipped), [3, 3])
+            XCTAssertEqual(r.rejects.map(\.line), [5])
+            XCTAssertEqual(r.patients.map(\.id), ["P7"])
+            XCTAssertEqual(r.patients.first?.entries.map(\.day), ["2026-10-01", "2026-10-03", "2026-10-04"].map { Day(iso: $0)! })
+            XCTAssertEqual(r.otherPatientIDs, list ? ["P70", "Q1", "Q2", "Q3", "Q4", "Q5"] : [])
+        }
+    }
+
     /// A note starting with a quote that never closes, on row 4 of 2,000: that row is
     /// rejected with its file and line, and every other row counts.
     func testAStrayQuoteIsRejectedAloneAndEveryOtherRowCounts() throws {

@@ -156,6 +156,79 @@ final class CSVRecordReader {
         }
     }
 
+    /// Passes over the lines ahead that cannot hold `needle` (one patient's id, in a one-patient
+    /// read): lines with no quote, ending in LF or CRLF, none blank and none holding the
+    /// needle's bytes, so that each is a record of its own and none of its fields is the needle.
+    /// Returns how many records it passed; ``line`` and ``position`` move on as if ``next()``
+    /// had read them. It looks only at buffered bytes, and stops before the first line it cannot
+    /// be sure of (a quote, a lone CR, a blank line, the needle, a line not wholly buffered or
+    /// starting at ``stopOffset``): ``next()`` reads that one as usual.
+    ///
+    /// Sixteen bytes at a time: each test (quote, lone CR, blank line, the needle's first and
+    /// last bytes) is a vector comparison, and line ends are counted in per-lane counters. Only
+    /// a block where a test hits is looked at byte by byte.
+    func skipLines(without needle: UnsafeBufferPointer<UInt8>) throws -> Int {
+        if !atEOF && end - start < capacity / 2 { try fill() }
+        guard let n0 = needle.first, let nk = needle.last, let needleBytes = needle.baseAddress else { return 0 }
+        let k = needle.count
+        let buf = buffer, first = start
+        let quote = CSVRecordReader.quote, lf = CSVRecordReader.lf, cr = CSVRecordReader.cr
+        // Blocks are whole in the buffer with the bytes the tests look past them (one for the
+        // line tests, k - 1 for the needle's), and before the stop offset.
+        let stop = stopOffset == Int.max ? end : min(end, stopOffset - (bytesRead - end))
+        let last = min(stop, end - max(1, k - 1)) - 16
+        guard first <= last, buf[first] != lf, buf[first] != cr else { return 0 }
+        let quoteV = SIMD16<UInt8>(repeating: quote), lfV = SIMD16<UInt8>(repeating: lf), crV = SIMD16<UInt8>(repeating: cr)
+        let n0V = SIMD16<UInt8>(repeating: n0), nkV = SIMD16<UInt8>(repeating: nk)
+        let zero = SIMD16<UInt8>(repeating: 0)
+        var counts = zero  // line ends per lane, over at most 255 blocks
+        var blocks = 0
+        var ends = 0  // line ends before `cut`
+        var cut = first  // the first byte not known to be sure
+        var q = first
+        scan: while q <= last {
+            let v = UnsafeRawPointer(buf + q).loadUnaligned(as: SIMD16<UInt8>.self)
+            let after = UnsafeRawPointer(buf + q + 1).loadUnaligned(as: SIMD16<UInt8>.self)
+            let tail = UnsafeRawPointer(buf + q + k - 1).loadUnaligned(as: SIMD16<UInt8>.self)
+            let isLF = v .== lfV, lfAfter = after .== lfV
+            let trouble = (v .== quoteV) .| ((v .== crV) .& .!lfAfter) .| (isLF .& (lfAfter .| (after .== crV)))
+                .| ((v .== n0V) .& (tail .== nkV))
+            // (The mask's lanes are 0 or all ones: looked at as two words, not through the
+            // generic `any`, which is not inlined.)
+            let hits = unsafeBitCast(trouble, to: (UInt64, UInt64).self)
+            if _slowPath(hits.0 | hits.1 != 0) {
+                // Byte by byte: the block's line ends, up to the first byte not sure.
+                for i in q..<(q + 16) {
+                    let c = buf[i]
+                    if c == quote || (c == cr && buf[i + 1] != lf) { cut = i; break scan }
+                    if c == n0 && buf[i + k - 1] == nk && memcmp(buf + i, needleBytes, k) == 0 { cut = i; break scan }
+                    if c == lf {
+                        ends += 1
+                        if buf[i + 1] == lf || buf[i + 1] == cr { cut = i + 1; break scan }
+                    }
+                }
+            } else {
+                counts &-= unsafeBitCast(isLF, to: SIMD16<UInt8>.self)  // a hit lane is 255, -1
+                blocks += 1
+                if blocks == 255 {
+                    ends += Int(SIMD16<UInt16>(truncatingIfNeeded: counts).wrappedSum())
+                    counts = zero
+                    blocks = 0
+                }
+            }
+            q += 16
+            cut = q
+        }
+        ends += Int(SIMD16<UInt16>(truncatingIfNeeded: counts).wrappedSum())
+        // Whole lines only: up to the last line end before the cut.
+        var lineEnd = cut
+        while lineEnd > first && buf[lineEnd - 1] != lf { lineEnd -= 1 }
+        guard lineEnd > first else { return 0 }
+        start = lineEnd
+        nextLine += ends
+        return ends
+    }
+
     /// Removes the `'` that guards a field of a rejects file against running as a formula.
     private func unguard() {
         for i in 0..<fieldCount {

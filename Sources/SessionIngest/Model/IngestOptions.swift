@@ -39,6 +39,10 @@ public struct IngestOptions: Sendable {
     /// Only this patient's rows are checked and kept (for one-patient views); other rows are
     /// passed over unchecked. `nil` = everyone.
     public var onlyPatient: String?
+    /// In a one-patient read, also list the other patients' ids (``IngestResult/otherPatientIDs``,
+    /// to suggest the nearest when the one asked for has no row). Every row is then split;
+    /// otherwise lines that cannot hold the id are passed over without being split.
+    public var listOtherPatients = false
 
     public init(span: DayRange, asOf: Day) {
         self.span = span

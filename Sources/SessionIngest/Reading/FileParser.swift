@@ -134,7 +134,15 @@ struct FileParser {
         var validator = RowValidator(options: options, columns: header.columns, strings: strings)
         var values = ValidRow()  // each row's values, written in place
 
-        while try reader.next() {
+        while true {
+            if let only = onlyPatientBytes, !options.listOtherPatients {
+                // Lines that cannot hold the patient's id are counted as read and passed over.
+                let passed = try only.withUnsafeBufferPointer { try reader.skipLines(without: $0) }
+                out.summary.rows += passed
+                out.summary.skipped += passed
+                rowNumber += passed
+            }
+            guard try reader.next() else { break }
             out.summary.rows += 1
             rowNumber += 1
             switch try row(reader, header.columns, &validator, &values, &context) {
@@ -156,14 +164,16 @@ struct FileParser {
 
     private mutating func row(_ r: CSVRecordReader, _ c: ColumnIndexes, _ validator: inout RowValidator,
                               _ v: inout ValidRow, _ ctx: inout RowContext) throws -> Outcome {
+        if let only = onlyPatientBytes, c.id >= r.fieldCount || !isOnlyPatient(r, c.id, only) {
+            // One patient's view: a row whose id field is not the patient's (or that has none)
+            // is counted as read and skipped unchecked, whatever its shape, as the lines
+            // passed over unsplit are (``CSVRecordReader/skipLines(without:)``).
+            if options.listOtherPatients && c.id < r.fieldCount { noteOtherPatient(r, c.id) }
+            return .skipped
+        }
         if !RowValidator.plainShape(r, headerCount: ctx.headerCount),
            let why = RowValidator.shapeProblem(r, headerCount: ctx.headerCount, notes: c.notes, encoding: options.encoding) {
             return .rejected(why)
-        }
-        if let only = onlyPatientBytes, !isOnlyPatient(r, c.id, only) {
-            // One patient's view: other patients' rows are counted as read and skipped unchecked.
-            noteOtherPatient(r, c.id)
-            return .skipped
         }
         let knownID = idCache.matches(FieldParsing.trimmed(r.field(c.id)))
         var verdict = validator.validate(r, knownID: knownID, &ctx, into: &v)
