@@ -157,56 +157,89 @@ final class CSVRecordReader {
     }
 
     /// Passes over the lines ahead that cannot hold `needle` (one patient's id, in a one-patient
-    /// read): lines with no quote, ending in LF or CRLF, none blank and none holding the
-    /// needle's bytes, so that each is a record of its own and none of its fields is the needle.
-    /// Returns how many records it passed; ``line`` and ``position`` move on as if ``next()``
-    /// had read them. It looks only at buffered bytes, and stops before the first line it cannot
-    /// be sure of (a quote, a lone CR, a blank line, the needle, a line not wholly buffered or
-    /// starting at ``stopOffset``): ``next()`` reads that one as usual.
+    /// read): lines ending in LF or CRLF, none blank, none holding the needle's bytes, and whose
+    /// quotes (if any) only wrap whole fields with no line break inside, so that each line is a
+    /// record of its own and none of its fields is the needle. Returns how
+    /// many records it passed; ``line`` and ``position`` move on as if ``next()`` had read
+    /// them. It looks only at buffered bytes, and stops before the first line it cannot be sure
+    /// of (a lone CR, a blank line, the needle, a quote that does not open a field, a line break
+    /// inside quotes, a line not wholly buffered or starting at ``stopOffset``): ``next()``
+    /// reads that one as usual.
     ///
-    /// Sixteen bytes at a time: each test (quote, lone CR, blank line, the needle's first and
-    /// last bytes) is a vector comparison, and line ends are counted in per-lane counters. Only
-    /// a block where a test hits is looked at byte by byte.
+    /// Sixteen bytes at a time: each test is a vector comparison, line ends are counted in
+    /// per-lane counters, and a block with a quote (or inside quotes) tracks which bytes are
+    /// inside quotes by a prefix XOR of its quote bits. Only a block where a test hits is looked
+    /// at closer.
     func skipLines(without needle: UnsafeBufferPointer<UInt8>) throws -> Int {
         if !atEOF && end - start < capacity / 2 { try fill() }
         guard let n0 = needle.first, let nk = needle.last, let needleBytes = needle.baseAddress else { return 0 }
         let k = needle.count
         let buf = buffer, first = start
-        let quote = CSVRecordReader.quote, lf = CSVRecordReader.lf, cr = CSVRecordReader.cr
+        let sep = separator, quote = CSVRecordReader.quote, lf = CSVRecordReader.lf, cr = CSVRecordReader.cr
         // Blocks are whole in the buffer with the bytes the tests look past them (one for the
         // line tests, k - 1 for the needle's), and before the stop offset.
         let stop = stopOffset == Int.max ? end : min(end, stopOffset - (bytesRead - end))
         let last = min(stop, end - max(1, k - 1)) - 16
         guard first <= last, buf[first] != lf, buf[first] != cr else { return 0 }
-        let quoteV = SIMD16<UInt8>(repeating: quote), lfV = SIMD16<UInt8>(repeating: lf), crV = SIMD16<UInt8>(repeating: cr)
+        let sepV = SIMD16<UInt8>(repeating: sep), quoteV = SIMD16<UInt8>(repeating: quote)
+        let lfV = SIMD16<UInt8>(repeating: lf), crV = SIMD16<UInt8>(repeating: cr)
         let n0V = SIMD16<UInt8>(repeating: n0), nkV = SIMD16<UInt8>(repeating: nk)
         let zero = SIMD16<UInt8>(repeating: 0)
         var counts = zero  // line ends per lane, over at most 255 blocks
         var blocks = 0
         var ends = 0  // line ends before `cut`
         var cut = first  // the first byte not known to be sure
+        var inside = false  // whether the byte before `q` is inside quotes
         var q = first
         scan: while q <= last {
             let v = UnsafeRawPointer(buf + q).loadUnaligned(as: SIMD16<UInt8>.self)
             let after = UnsafeRawPointer(buf + q + 1).loadUnaligned(as: SIMD16<UInt8>.self)
             let tail = UnsafeRawPointer(buf + q + k - 1).loadUnaligned(as: SIMD16<UInt8>.self)
-            let isLF = v .== lfV, lfAfter = after .== lfV
-            let trouble = (v .== quoteV) .| ((v .== crV) .& .!lfAfter) .| (isLF .& (lfAfter .| (after .== crV)))
+            let isLF = v .== lfV, lfAfter = after .== lfV, isQuote = v .== quoteV
+            let trouble = isQuote .| ((v .== crV) .& .!lfAfter) .| (isLF .& (lfAfter .| (after .== crV)))
                 .| ((v .== n0V) .& (tail .== nkV))
             // (The mask's lanes are 0 or all ones: looked at as two words, not through the
             // generic `any`, which is not inlined.)
             let hits = unsafeBitCast(trouble, to: (UInt64, UInt64).self)
-            if _slowPath(hits.0 | hits.1 != 0) {
-                // Byte by byte: the block's line ends, up to the first byte not sure.
-                for i in q..<(q + 16) {
-                    let c = buf[i]
-                    if c == quote || (c == cr && buf[i + 1] != lf) { cut = i; break scan }
-                    if c == n0 && buf[i + k - 1] == nk && memcmp(buf + i, needleBytes, k) == 0 { cut = i; break scan }
-                    if c == lf {
-                        ends += 1
-                        if buf[i + 1] == lf || buf[i + 1] == cr { cut = i + 1; break scan }
-                    }
+            if _slowPath(hits.0 | hits.1 != 0 || inside) {
+                let lfBits = CSVRecordReader.bits(of: isLF)
+                let crBits = CSVRecordReader.bits(of: v .== crV)
+                let quoteBits = CSVRecordReader.bits(of: isQuote)
+                // Bytes inside quotes (after each byte), by a prefix XOR of the quote bits.
+                var insideAfter = quoteBits
+                insideAfter ^= insideAfter << 1; insideAfter ^= insideAfter << 2
+                insideAfter ^= insideAfter << 4; insideAfter ^= insideAfter << 8
+                if inside { insideAfter = ~insideAfter }
+                insideAfter &= 0xFFFF
+                let insideBefore = (insideAfter << 1 | (inside ? 1 : 0)) & 0xFFFF
+                // The parity is the parser's (a doubled quote toggles twice, a closing one once)
+                // but for a stray quote, which the parser keeps as text: a quote inside an
+                // unquoted field, or in text after a closing quote. Such a quote never follows a
+                // separator or starts a line, and the first one in a line meets the parity
+                // outside quotes: so a quote that opens by the parity where no field starts is
+                // where to stop.
+                let boundaryBefore = (CSVRecordReader.bits(of: (v .== sepV) .| isLF) << 1
+                    | (q == first || buf[q - 1] == sep || buf[q - 1] == lf ? 1 : 0)) & 0xFFFF
+                let opening = quoteBits & ~insideBefore
+                var stops = (opening & ~boundaryBefore) | ((lfBits | crBits) & insideAfter)
+                stops |= CSVRecordReader.bits(of: (v .== crV) .& .!lfAfter)
+                // A blank line starts after an LF followed by LF or CR: the LF's line is sure.
+                stops |= (CSVRecordReader.bits(of: isLF .& (lfAfter .| (after .== crV))) << 1) & 0x1FFFF
+                // The needle's candidates, compared whole.
+                var candidates = CSVRecordReader.bits(of: (v .== n0V) .& (tail .== nkV))
+                while candidates != 0 {
+                    let i = candidates.trailingZeroBitCount
+                    candidates &= candidates - 1
+                    if memcmp(buf + q + i, needleBytes, k) == 0 { stops |= 1 << UInt32(i); break }
                 }
+                if stops != 0 {
+                    let at = stops.trailingZeroBitCount  // 0...16
+                    ends += (lfBits & ((1 << UInt32(at)) - 1)).nonzeroBitCount
+                    cut = q + at
+                    break scan
+                }
+                ends += lfBits.nonzeroBitCount
+                inside = insideAfter & 0x8000 != 0
             } else {
                 counts &-= unsafeBitCast(isLF, to: SIMD16<UInt8>.self)  // a hit lane is 255, -1
                 blocks += 1
@@ -270,6 +303,13 @@ final class CSVRecordReader {
             i += (c == CSVRecordReader.quote && i + 1 < e && buffer[i + 1] == CSVRecordReader.quote) ? 2 : 1
         }
         return UnsafeBufferPointer(start: scratch, count: n)
+    }
+
+    /// The bytes from field `i`'s start to field `j`'s end as written (the separators and
+    /// quotes between them included), valid until the next record.
+    @inline(__always)
+    func span(from i: Int, through j: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: buffer + fieldStart[i], count: fieldEnd[j] - fieldStart[i])
     }
 
     /// The record exactly as written (without its line ending).

@@ -85,8 +85,10 @@ extension CSVRecordReader {
         while q + 16 <= end {
             let v = UnsafeRawPointer(buf + q).loadUnaligned(as: SIMD16<UInt8>.self)
             let hit = (v .== sepV) .| (v .== quoteV) .| (v .== lfV) .| (v .== crV)
-            if any(hit) {
-                let marks = unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 0xFF, where: hit), to: (UInt64, UInt64).self)
+            // (The mask's lanes are 0 or all ones, looked at as two words: the generic `any`
+            // is not inlined, and was a call per 16 bytes.)
+            let marks = unsafeBitCast(hit, to: (UInt64, UInt64).self)
+            if marks.0 | marks.1 != 0 {
                 return q + (marks.0 != 0 ? marks.0.trailingZeroBitCount >> 3 : 8 + marks.1.trailingZeroBitCount >> 3)
             }
             q += 16
