@@ -168,7 +168,8 @@ final class SessionLogReaderTests: XCTestCase {
     /// A one-patient read (trend): the patient's rows are checked as in any read, with their
     /// lines; every other row is counted as read and skipped unchecked, whatever its shape,
     /// whether it was passed over unsplit (no quote near) or split (a quoted field, a CRLF
-    /// file, a blank line); the other ids are listed only when asked for. Worked by hand:
+    /// file, a blank line); the other ids are listed only when asked for, and only from rows
+    /// of a sound shape (as before the pass-over). Worked by hand:
     /// a.csv has 6 rows, P7's three are lines 2, 5 (pain 12: rejected) and 7; b.csv (CRLF,
     /// quotes) has 4, P7's one on line 4 after a blank line.
     func testAOnePatientReadChecksOnlyThatPatientsRowsAndCountsEveryRow() throws {
@@ -192,8 +193,47 @@ final class SessionLogReaderTests: XCTestCase {
             XCTAssertEqual(r.rejects.map(\.line), [5])
             XCTAssertEqual(r.patients.map(\.id), ["P7"])
             XCTAssertEqual(r.patients.first?.entries.map(\.day), ["2026-10-01", "2026-10-03", "2026-10-04"].map { Day(iso: $0)! })
-            XCTAssertEqual(r.otherPatientIDs, list ? ["P70", "Q1", "Q2", "Q3", "Q4", "Q5"] : [])
+            // Q1 and Q5 are rows of too few fields: not suggested.
+            XCTAssertEqual(r.otherPatientIDs, list ? ["P70", "Q2", "Q3", "Q4"] : [])
         }
+    }
+
+    /// Rows take the values of an earlier row whose value columns (exercise to pain) are
+    /// written with the same bytes, and the names of a row whose name columns are: nothing
+    /// else. Worked by hand: each row's own date; a trailing space, quotes or another column
+    /// order read to the same values; a row like an accepted one but without an id, or with
+    /// pain 11, is rejected each time; a name that changes is the latest; two rows the same but
+    /// for the clinic are not duplicates, the same in every field are.
+    func testRowsAlikeInBytesShareValuesAndNothingElse() throws {
+        let head = "patient_id,patient_name,therapist,clinic,performed_at,exercise,side,sets,reps,hold_seconds,pain,notes\n"
+        let a = try file("a.csv", head + """
+        P1,Ann,Dana,North,2026-10-01,Calf stretch,left,1,10,30,2,
+        P1,Ann,Dana,North,2026-10-02,Calf stretch,left,1,10,30,2,
+        P1,Ann,Dana,North,2026-10-03,Calf stretch,left,1,10,30,2 ,
+        P1,Ann,Dana,North,2026-10-04,"Calf stretch",left,1,10,30,2,
+        ,Ann,Dana,North,2026-10-05,Calf stretch,left,1,10,30,2,
+        P1,Ann,Dana,North,2026-10-05,Calf stretch,left,1,10,30,11,
+        P1,Ann,Dana,North,2026-10-05,Calf stretch,left,1,10,30,11,
+        P1,Ann,Dana,North,2026-10-06,Calf stretch,left,1,10,3,2,
+        P1,Ann,Dana,North,2026-10-06,Calf stretch,left,1,1,30,2,
+        P1,Ann B,Dana,North,2026-10-07,Calf stretch,right,2,10,30,,
+        P1,Ann B,Dana,South,2026-10-07,Calf stretch,right,2,10,30,,
+        P1,Ann B,Dana,South,2026-10-07,Calf stretch,right,2,10,30,,
+
+        """)
+        let r = read([a])
+        XCTAssertEqual(r.rejects.map(\.line), [6, 7, 8])
+        XCTAssertEqual(r.files.map(\.duplicates), [1])
+        let p1 = try XCTUnwrap(r.patients.first { $0.id == "P1" })
+        XCTAssertEqual(p1.name, "Ann B")
+        XCTAssertEqual(p1.clinic, "South")
+        let calf = ExerciseCatalog.standard.id(forKey: "calf_stretch")
+        let got = p1.entries.map { "\($0.day) \($0.exercise == calf) \($0.side) \($0.reps) \($0.holdCentis.map(String.init) ?? "-") \($0.painCentis.map(String.init) ?? "-")" }
+        XCTAssertEqual(got, [
+            "2026-10-01 true left 10 3000 200", "2026-10-02 true left 10 3000 200", "2026-10-03 true left 10 3000 200",
+            "2026-10-04 true left 10 3000 200", "2026-10-06 true left 10 300 200", "2026-10-06 true left 1 3000 200",
+            "2026-10-07 true right 20 3000 -", "2026-10-07 true right 20 3000 -",
+        ])
     }
 
     /// A note starting with a quote that never closes, on row 4 of 2,000: that row is

@@ -1,3 +1,4 @@
+import CByteScan
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -61,7 +62,8 @@ final class CSVRecordReader {
     private var fieldStart: UnsafeMutablePointer<Int>
     private var fieldEnd: UnsafeMutablePointer<Int>
     private var fieldEscaped: UnsafeMutablePointer<Bool>
-    private var fieldCapacity = 64
+    /// Room for fields: the fast path wants room for 65 more than a record's fields so far.
+    private var fieldCapacity = 256
     private var recordStart = 0
     private var recordEnd = 0
     /// Where an escaped field is unquoted (an escaped field is never longer unquoted than raw).
@@ -348,9 +350,11 @@ final class CSVRecordReader {
     }
 
     /// The common case, fast: a record with no quote at all, whole in the buffer, with no more
-    /// fields than there is room for. Finds its separators and line end 16 bytes at a time.
-    /// Returns the position after the record, or `nil` to let ``parse()`` read it (a quote, the
-    /// end of the buffered bytes, or more fields than the room for them is in reach).
+    /// fields than there is room for. Finds its separators and line end 64 bytes at a time (bit
+    /// masks of the separators, line ends and quotes, ``specialBits(_:_:)``): the fields are
+    /// the separators before the first line end. Returns the position after the record, or
+    /// `nil` to let ``parse()`` read it (a quote, fewer than 64 bytes buffered ahead, or more
+    /// fields than the room for them is in reach).
     ///
     /// The state it writes is held in locals (the field arrays' pointers, the room), so the
     /// loop does not load them from the object again after every store.
@@ -360,45 +364,73 @@ final class CSVRecordReader {
         let end = self.end
         let sep = separator
         let starts = fieldStart, ends = fieldEnd, escaped = fieldEscaped, room = fieldCapacity
-        let quote = CSVRecordReader.quote, lf = CSVRecordReader.lf, cr = CSVRecordReader.cr
-        let sepV = SIMD16<UInt8>(repeating: sep)
-        let quoteV = SIMD16<UInt8>(repeating: quote), lfV = SIMD16<UInt8>(repeating: lf), crV = SIMD16<UInt8>(repeating: cr)
         var count = 0
         var longest = 0
         var fieldBegin = start
         var q = start
         // Offsets within the buffer, so the arithmetic cannot overflow (unchecked: `&+`).
-        while q &+ 16 <= end {
-            let v = UnsafeRawPointer(buf + q).loadUnaligned(as: SIMD16<UInt8>.self)
-            var m = CSVRecordReader.bits(of: (v .== sepV) .| (v .== quoteV) .| (v .== lfV) .| (v .== crV))
-            while m != 0 {
-                let pos = q &+ m.trailingZeroBitCount
-                m &= m - 1
-                let c = buf[pos]
-                if c == quote || count == room { return nil }
+        while q &+ 64 <= end {
+            let masks = CSVRecordReader.specialBits(buf + q, sep)
+            let lineEnd = masks.lineEnds & (0 &- masks.lineEnds)  // the first line end's bit, or 0
+            let before = lineEnd == 0 ? ~0 : lineEnd &- 1  // the bytes before it
+            var separators = masks.separators & before
+            // (A block holds at most 64 fields: room for them is checked without counting.)
+            if masks.quotes & before != 0 || count &+ 65 > room { return nil }
+            while separators != 0 {
+                let pos = q &+ separators.trailingZeroBitCount
+                separators &= separators &- 1
                 starts[count] = fieldBegin
                 ends[count] = pos
                 escaped[count] = false
                 count &+= 1
                 if pos &- fieldBegin > longest { longest = pos &- fieldBegin }
-                if c == sep { fieldBegin = pos &+ 1; continue }
-                // The line ends here (a CR needs the next byte, to see whether LF follows).
-                var next = pos + 1
-                if c == cr {
-                    guard pos + 1 < end else { return nil }
-                    if buf[pos + 1] == lf { next = pos + 2 }
-                }
-                recordStart = start
-                recordEnd = pos
-                fieldCount = count
-                malformed = nil
-                longestField = longest
-                pendingNewlines = 1
-                return next
+                fieldBegin = pos &+ 1
             }
-            q &+= 16
+            guard lineEnd != 0 else { q &+= 64; continue }
+            // The line ends here (a CR needs the next byte, to see whether LF follows).
+            let pos = q &+ lineEnd.trailingZeroBitCount
+            starts[count] = fieldBegin
+            ends[count] = pos
+            escaped[count] = false
+            count &+= 1
+            if pos &- fieldBegin > longest { longest = pos &- fieldBegin }
+            var next = pos + 1
+            if buf[pos] == CSVRecordReader.cr {
+                guard pos + 1 < end else { return nil }
+                if buf[pos + 1] == CSVRecordReader.lf { next = pos + 2 }
+            }
+            recordStart = start
+            recordEnd = pos
+            fieldCount = count
+            if malformed != nil { malformed = nil }  // (assigning nil over nil still calls a release)
+            longestField = longest
+            pendingNewlines = 1
+            return next
         }
         return nil
+    }
+
+    /// Where the 64 bytes at `p` are the separator, LF or CR, and a quote (bit `i` for byte
+    /// `i`): on x86-64 by the processor's mask gather (`CByteScan`), elsewhere by 16-byte
+    /// comparisons gathered with ``bits(of:)``.
+    @inline(__always)
+    static func specialBits(_ p: UnsafePointer<UInt8>, _ sep: UInt8) -> (separators: UInt64, lineEnds: UInt64, quotes: UInt64) {
+        #if arch(x86_64)
+        let m = adhere_special_bits64(p, sep)
+        return (m.separators, m.lineEnds, m.quotes)
+        #else
+        let sepV = SIMD16<UInt8>(repeating: sep), quoteV = SIMD16<UInt8>(repeating: quote)
+        let lfV = SIMD16<UInt8>(repeating: lf), crV = SIMD16<UInt8>(repeating: cr)
+        var out: (separators: UInt64, lineEnds: UInt64, quotes: UInt64) = (0, 0, 0)
+        for k in 0..<4 {
+            let v = UnsafeRawPointer(p + 16 * k).loadUnaligned(as: SIMD16<UInt8>.self)
+            let shift = UInt64(16 * k)
+            out.separators |= UInt64(bits(of: v .== sepV)) << shift
+            out.lineEnds |= UInt64(bits(of: (v .== lfV) .| (v .== crV))) << shift
+            out.quotes |= UInt64(bits(of: v .== quoteV)) << shift
+        }
+        return out
+        #endif
     }
 
     /// A bit per lane of `hit`, lane 0 the lowest: each half's 0-or-1 bytes gathered into a

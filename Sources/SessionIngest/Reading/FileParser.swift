@@ -133,6 +133,7 @@ struct FileParser {
                                  dateOrder: options.dateOrder, decimalComma: header.separator != UInt8(ascii: ","))
         var validator = RowValidator(options: options, columns: header.columns, strings: strings)
         var values = ValidRow()  // each row's values, written in place
+        var texts = TextColumnsMemo(header.columns)
 
         while true {
             if let only = onlyPatientBytes, !options.listOtherPatients {
@@ -145,7 +146,7 @@ struct FileParser {
             guard try reader.next() else { break }
             out.summary.rows += 1
             rowNumber += 1
-            switch try row(reader, header.columns, &validator, &values, &context) {
+            switch try row(reader, header.columns, &validator, &values, &texts, &context) {
             case .accepted:
                 out.summary.accepted += 1
             case .skipped:
@@ -163,12 +164,17 @@ struct FileParser {
     enum Outcome { case accepted, skipped, rejected(RejectReason) }
 
     private mutating func row(_ r: CSVRecordReader, _ c: ColumnIndexes, _ validator: inout RowValidator,
-                              _ v: inout ValidRow, _ ctx: inout RowContext) throws -> Outcome {
+                              _ v: inout ValidRow, _ texts: inout TextColumnsMemo, _ ctx: inout RowContext) throws -> Outcome {
         if let only = onlyPatientBytes, c.id >= r.fieldCount || !isOnlyPatient(r, c.id, only) {
             // One patient's view: a row whose id field is not the patient's (or that has none)
             // is counted as read and skipped unchecked, whatever its shape, as the lines
             // passed over unsplit are (``CSVRecordReader/skipLines(without:)``).
-            if options.listOtherPatients && c.id < r.fieldCount { noteOtherPatient(r, c.id) }
+            // Ids for "Nearest ids" come only from rows of a sound shape (not from a row cut
+            // short or run together by a broken quote).
+            if options.listOtherPatients && c.id < r.fieldCount && (RowValidator.plainShape(r, headerCount: ctx.headerCount)
+                || RowValidator.shapeProblem(r, headerCount: ctx.headerCount, notes: c.notes, encoding: options.encoding) == nil) {
+                noteOtherPatient(r, c.id)
+            }
             return .skipped
         }
         if !RowValidator.plainShape(r, headerCount: ctx.headerCount),
@@ -191,10 +197,17 @@ struct FileParser {
         case .rejected(let why): return .rejected(why)
         case .needsDateOrder: return .rejected(.unreadableDate(found: fieldText(r, c.date)))
         }
-        // Text columns shown in reports.
-        let name = FileParser.text(r, c.name, &nameCache, strings, options.encoding, &ctx)
-        let therapist = FileParser.text(r, c.therapist, &therapistCache, strings, options.encoding, &ctx)
-        let clinic = FileParser.text(r, c.clinic, &clinicCache, strings, options.encoding, &ctx)
+        // Text columns shown in reports: as the last row whose texts were read wrote them, or read.
+        let name, therapist, clinic: Int32?
+        let textSpan = texts.span(r)
+        if let textSpan, texts.matches(textSpan) {
+            (name, therapist, clinic) = (texts.name, texts.therapist, texts.clinic)
+        } else {
+            name = FileParser.text(r, c.name, &nameCache, strings, options.encoding, &ctx)
+            therapist = FileParser.text(r, c.therapist, &therapistCache, strings, options.encoding, &ctx)
+            clinic = FileParser.text(r, c.clinic, &clinicCache, strings, options.encoding, &ctx)
+            if let textSpan { texts.keep(textSpan, name, therapist, clinic) }
+        }
 
         // Accepted.
         let day = v.date.day

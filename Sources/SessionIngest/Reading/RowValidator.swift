@@ -36,11 +36,14 @@ struct RowValidator {
     var exercises = ExerciseNames()
     private var dateCache = LastValueCache()
     private var lastDate: ParsedDate?
+    /// The values of the value columns' spellings read (most rows repeat one).
+    private var memo: ValueMemo
 
     init(options: IngestOptions, columns: ColumnIndexes, strings: StringTable) {
         self.options = options
         self.columns = columns
         self.strings = strings
+        memo = ValueMemo(columns)
     }
 
     enum Verdict {
@@ -103,6 +106,10 @@ struct RowValidator {
         if let zone = options.timeZone, let offset = v.date.offsetMinutes, let seconds = v.date.seconds {
             v.date.day = RowValidator.localDay(v.date.day, seconds: seconds, offsetMinutes: offset, in: zone)
         }
+
+        // The value columns as a row before them wrote them: the same values.
+        let key = r.span(from: memo.first, through: memo.last)
+        if memo.find(key, into: &v) { return .valid }
 
         // Exercise.
         let name = FieldParsing.trimmed(r.field(columns.exercise))
@@ -206,6 +213,7 @@ struct RowValidator {
         v.exercise = ex; v.side = side; v.sets = sets; v.setNumber = setNumber
         v.repsPerSet = repsPerSet; v.total = total; v.rightReps = rightReps; v.done = done
         v.holdCentis = hold; v.painCentis = pain
+        memo.keep(key, v)
         return .valid
     }
 

@@ -1,0 +1,2 @@
+/* The header's functions are static inline; this file gives the target its one source. */
+#include "CByteScan.h"

@@ -1,0 +1,87 @@
+/// The values a row's value columns (exercise, side, sets, set number, reps, hold, pain) were
+/// read as, kept by the columns' raw bytes: a programme's rows repeat a few exercises, sides and
+/// doses, so most rows' values are found by one hash and one compare instead of field by field.
+///
+/// The key is the bytes from the first value column to the last (in file order, with whatever
+/// lies between), as written: a row that reaches the checks is well quoted, so equal bytes are
+/// equal fields, and the values are a function of them for one file (its catalog, decimal mark
+/// and encoding do not change). Only rows that pass every check are kept, so a rejected row is
+/// always checked field by field and said with its own words.
+struct ValueMemo {
+    /// The value columns' first and last index in the file's columns.
+    let first: Int, last: Int
+    /// Keys longer than this are not kept (a long run of columns between the value columns).
+    static let longest = 120
+    /// A year of a clinic's rows holds a few hundred spellings of the value columns (184 in
+    /// the benchmark's), so this many slots keep nearly all of them.
+    static let slots = 512
+    /// Each slot's key (`longest` bytes of room) and its length (-1 = empty).
+    private var keys: [UInt8]
+    private var lengths: [Int]
+    private var values: [ValidRow]
+
+    init(_ c: ColumnIndexes) {
+        var columns = [c.exercise]
+        for i in [c.side, c.sets, c.setNumber, c.hold, c.pain] { if let i { columns.append(i) } }
+        switch c.reps {
+        case .total(let i), .done(let i): columns.append(i)
+        case .paired(let l, let r): columns += [l, r].compactMap { $0 }
+        }
+        first = columns.min()!
+        last = columns.max()!
+        keys = [UInt8](repeating: 0, count: ValueMemo.slots * ValueMemo.longest)
+        lengths = [Int](repeating: -1, count: ValueMemo.slots)
+        values = [ValidRow](repeating: ValidRow(), count: ValueMemo.slots)
+    }
+
+    /// The slot of a key: its bytes mixed 8 at a time (the last 8 overlapping, for any length
+    /// of 8 or more; shorter keys byte by byte).
+    @inline(__always)
+    private static func slot(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = key.count
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+        let p = UnsafeRawPointer(key.baseAddress!)
+        if n >= 8 {
+            var i = 0
+            while i &+ 8 < n {
+                h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                i &+= 8
+            }
+            h = (h ^ p.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+        } else {
+            for i in 0..<n { h = (h ^ UInt64(key[i])) &* 0xFF51_AFD7_ED55_8CCD }
+        }
+        return Int(truncatingIfNeeded: h >> 55)  // the top 9 bits: 512 slots
+    }
+
+    /// The row's values when its value columns' bytes were kept (the date left as it is).
+    @inline(__always)
+    func find(_ key: UnsafeBufferPointer<UInt8>, into v: inout ValidRow) -> Bool {
+        guard key.count <= ValueMemo.longest, key.count > 0 else { return false }
+        let s = ValueMemo.slot(key)
+        guard lengths[s] == key.count else { return false }
+        let same = keys.withUnsafeBufferPointer {
+            ByteCompare.equal($0.baseAddress! + s * ValueMemo.longest, key.baseAddress!, key.count)
+        }
+        guard same else { return false }
+        values.withUnsafeBufferPointer {
+            let k = $0.baseAddress! + s
+            v.exercise = k.pointee.exercise; v.side = k.pointee.side; v.sets = k.pointee.sets
+            v.setNumber = k.pointee.setNumber; v.repsPerSet = k.pointee.repsPerSet; v.total = k.pointee.total
+            v.rightReps = k.pointee.rightReps; v.done = k.pointee.done
+            v.holdCentis = k.pointee.holdCentis; v.painCentis = k.pointee.painCentis
+        }
+        return true
+    }
+
+    /// Keeps a valid row's values under its value columns' bytes (in place of the slot's).
+    mutating func keep(_ key: UnsafeBufferPointer<UInt8>, _ v: ValidRow) {
+        guard key.count <= ValueMemo.longest, key.count > 0 else { return }
+        let s = ValueMemo.slot(key)
+        keys.withUnsafeMutableBufferPointer {
+            ($0.baseAddress! + s * ValueMemo.longest).update(from: key.baseAddress!, count: key.count)
+        }
+        lengths[s] = key.count
+        values[s] = v
+    }
+}
