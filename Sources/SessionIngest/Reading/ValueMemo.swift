@@ -20,6 +20,9 @@ struct ValueMemo {
     private var lengths: [Int]
     private var values: [ValidRow]
 
+    /// Every column `RowValidator.validate` reads a value from, but the id and the date
+    /// (checked before the memo is asked): a column left out would let rows that differ in it
+    /// share a value.
     init(_ c: ColumnIndexes) {
         var columns = [c.exercise]
         for i in [c.side, c.sets, c.setNumber, c.hold, c.pain] { if let i { columns.append(i) } }
