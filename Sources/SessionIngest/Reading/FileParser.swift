@@ -34,6 +34,8 @@ struct FileParser {
     /// The file's day/month order, worked out once for all its parts.
     var dateOrders: DateOrderOnce?
 
+    /// The patient and day last put in a patient's entry days.
+    var lastDayKept: (patient: Int32, day: Day) = (-1, Day(raw: 0))
     /// The first history day kept (see ``IngestOptions/historyFrom``).
     let historyFrom: Day?
 
@@ -228,7 +230,11 @@ struct FileParser {
             out.unknown[name, default: UnknownName(name: name, rows: 0, patients: [])].rows += 1
             out.unknown[name]!.patients.insert(out.patients[Int(p)].id)
         }
-        if options.keepEntryDays { out.patients[Int(p)].days.insert(day) }
+        if options.keepEntryDays && (p != lastDayKept.patient || day != lastDayKept.day) {
+            // (The rows of one sitting share their patient and day: the day is in already.)
+            out.patients[Int(p)].days.insert(day)
+            lastDayKept = (p, day)
+        }
         func fingerprint() -> RowFingerprint {
             var fp = RowFingerprint(row: v, patient: idCache.print)
             fp.add(text: c.name, name, nameCache.print)
