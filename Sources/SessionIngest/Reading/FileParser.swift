@@ -201,14 +201,20 @@ struct FileParser {
         }
         // Text columns shown in reports: as the last row whose texts were read wrote them, or read.
         let name, therapist, clinic: Int32?
+        let textsPrint: RowFingerprint  // what they add to the row's fingerprint
         let textSpan = texts.span(r)
         if let textSpan, texts.matches(textSpan) {
-            (name, therapist, clinic) = (texts.name, texts.therapist, texts.clinic)
+            (name, therapist, clinic, textsPrint) = (texts.name, texts.therapist, texts.clinic, texts.print)
         } else {
             name = FileParser.text(r, c.name, &nameCache, strings, options.encoding, &ctx)
             therapist = FileParser.text(r, c.therapist, &therapistCache, strings, options.encoding, &ctx)
             clinic = FileParser.text(r, c.clinic, &clinicCache, strings, options.encoding, &ctx)
-            if let textSpan { texts.keep(textSpan, name, therapist, clinic) }
+            var tp = RowFingerprint()
+            tp.add(text: c.name, name, nameCache.print)
+            tp.add(text: c.therapist, therapist, therapistCache.print)
+            tp.add(text: c.clinic, clinic, clinicCache.print)
+            textsPrint = tp
+            if let textSpan { texts.keep(textSpan, name, therapist, clinic, print: tp) }
         }
 
         // Accepted.
@@ -237,9 +243,7 @@ struct FileParser {
         }
         func fingerprint() -> RowFingerprint {
             var fp = RowFingerprint(row: v, patient: idCache.print)
-            fp.add(text: c.name, name, nameCache.print)
-            fp.add(text: c.therapist, therapist, therapistCache.print)
-            fp.add(text: c.clinic, clinic, clinicCache.print)
+            fp.add(textsPrint)
             if let i = c.notes { fp.add(RowFingerprint(FieldParsing.trimmed(r.field(i)))) } else { fp.add(0) }
             return fp
         }

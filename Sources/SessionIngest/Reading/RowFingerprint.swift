@@ -51,20 +51,30 @@ struct RowFingerprint: Hashable {
 
 extension RowFingerprint {
     /// A row's identity after normalisation, to drop the row if an overlapping export repeats
-    /// it: the patient's id (as the fingerprint of its bytes), the date and time as read, the
-    /// side, the exercise, the numbers. Text columns are added after, with ``add(text:_:_:)``.
+    /// it: the patient's id (as the fingerprint of its bytes), the date and time as read, and
+    /// the values (``values(of:)``, worked out with them). Text columns are added after, with
+    /// ``add(text:_:_:)``, and the notes.
     @inline(__always)
     init(row v: ValidRow, patient: RowFingerprint) {
         self.init()
         let date = v.date
         add(patient)
         add(UInt64(UInt32(bitPattern: date.day.raw)) << 32 | UInt64(UInt32(bitPattern: Int32(date.seconds ?? -1))))
-        add(UInt64(UInt32(bitPattern: Int32(date.offsetMinutes ?? 99_999))) << 32 | UInt64(v.side.rawValue))
-        add(v.exercise.print)
-        add(UInt64(v.sets) | UInt64(v.setNumber) << 32)
-        add(UInt64(bitPattern: Int64(v.repsPerSet)) ^ UInt64(bitPattern: Int64(v.rightReps ?? -1)) << 21)
-        add(UInt64(bitPattern: Int64(v.holdCentis ?? -1)))
-        add(UInt64(bitPattern: Int64(v.painCentis ?? -1)))
+        add(UInt64(UInt32(bitPattern: Int32(date.offsetMinutes ?? 99_999))))
+        add(v.valuesPrint)
+    }
+
+    /// What a row's values add to its fingerprint: the side, the exercise, the numbers. The
+    /// same for rows with the same values, so it is kept with them in the ``ValueMemo``.
+    static func values(of v: ValidRow) -> RowFingerprint {
+        var f = RowFingerprint()
+        f.add(UInt64(v.side.rawValue))
+        f.add(v.exercise.print)
+        f.add(UInt64(v.sets) | UInt64(v.setNumber) << 32)
+        f.add(UInt64(bitPattern: Int64(v.repsPerSet)) ^ UInt64(bitPattern: Int64(v.rightReps ?? -1)) << 21)
+        f.add(UInt64(bitPattern: Int64(v.holdCentis ?? -1)))
+        f.add(UInt64(bitPattern: Int64(v.painCentis ?? -1)))
+        return f
     }
 
     /// Adds a text column: 0 when the file has no such column, the empty text's fingerprint

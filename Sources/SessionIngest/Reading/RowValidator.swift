@@ -20,6 +20,9 @@ struct ValidRow {
     var done = false
     var holdCentis: Int?
     var painCentis: Int?
+    /// What the values above add to the row's fingerprint (``RowFingerprint/values(of:)``),
+    /// worked out with them (and kept with them in the ``ValueMemo``).
+    var valuesPrint = RowFingerprint()
 }
 
 /// Checks a session row's fields against the rules, field by field in a fixed order, and
@@ -213,6 +216,7 @@ struct RowValidator {
         v.exercise = ex; v.side = side; v.sets = sets; v.setNumber = setNumber
         v.repsPerSet = repsPerSet; v.total = total; v.rightReps = rightReps; v.done = done
         v.holdCentis = hold; v.painCentis = pain
+        v.valuesPrint = RowFingerprint.values(of: v)
         memo.keep(key, v)
         return .valid
     }

@@ -3,14 +3,16 @@
 /// take them by one compare of their bytes instead of three.
 ///
 /// The key is the bytes from the first of those columns to the last, as written (what lies
-/// between included). It is kept only when the texts were read from it, so the last-value
-/// caches of the three columns hold the same bytes (and their fingerprints) on a match.
+/// between included). It is kept only when the texts were read from it, with what they add to
+/// a row's fingerprint (the last-value caches' fingerprints of those bytes).
 struct TextColumnsMemo {
     /// The columns' first and last index; nil when the file has none of them.
     let first: Int?, last: Int?
     private var key: [UInt8] = []
     private var kept = false
     private(set) var name: Int32?, therapist: Int32?, clinic: Int32?
+    /// What the three add to a row's fingerprint.
+    private(set) var print = RowFingerprint()
 
     init(_ c: ColumnIndexes) {
         let columns = [c.name, c.therapist, c.clinic].compactMap { $0 }
@@ -18,7 +20,7 @@ struct TextColumnsMemo {
         last = columns.max()
     }
 
-    /// The bytes the texts are read from, for ``matches(_:)`` and ``keep(_:_:_:_:)``.
+    /// The bytes the texts are read from, for ``matches(_:)`` and ``keep(_:_:_:_:print:)``.
     @inline(__always)
     func span(_ r: CSVRecordReader) -> UnsafeBufferPointer<UInt8>? {
         guard let first, let last else { return nil }
@@ -31,10 +33,12 @@ struct TextColumnsMemo {
         return span.count == 0 || key.withUnsafeBufferPointer { ByteCompare.equal($0.baseAddress!, span.baseAddress!, span.count) }
     }
 
-    mutating func keep(_ span: UnsafeBufferPointer<UInt8>, _ name: Int32?, _ therapist: Int32?, _ clinic: Int32?) {
+    mutating func keep(_ span: UnsafeBufferPointer<UInt8>, _ name: Int32?, _ therapist: Int32?, _ clinic: Int32?,
+                       print: RowFingerprint) {
         key.removeAll(keepingCapacity: true)
         key.append(contentsOf: span)
         kept = true
         self.name = name; self.therapist = therapist; self.clinic = clinic
+        self.print = print
     }
 }

@@ -73,6 +73,7 @@ struct ValueMemo {
             v.setNumber = k.pointee.setNumber; v.repsPerSet = k.pointee.repsPerSet; v.total = k.pointee.total
             v.rightReps = k.pointee.rightReps; v.done = k.pointee.done
             v.holdCentis = k.pointee.holdCentis; v.painCentis = k.pointee.painCentis
+            v.valuesPrint = k.pointee.valuesPrint
         }
         return true
     }
