@@ -244,7 +244,12 @@ struct FileParser {
         func fingerprint() -> RowFingerprint {
             var fp = RowFingerprint(row: v, patient: idCache.print)
             fp.add(textsPrint)
-            if let i = c.notes { fp.add(RowFingerprint(FieldParsing.trimmed(r.field(i)))) } else { fp.add(0) }
+            if let i = c.notes {
+                let t = FieldParsing.trimmed(r.field(i))
+                fp.add(t.count == 0 ? RowFingerprint.empty : RowFingerprint(t))  // (most rows have no note)
+            } else {
+                fp.add(0)
+            }
             return fp
         }
         guard options.span.contains(day) else {
