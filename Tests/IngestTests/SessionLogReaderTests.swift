@@ -236,6 +236,29 @@ final class SessionLogReaderTests: XCTestCase {
         ])
     }
 
+    /// The memos' keys are the columns' bytes with their quotes: `"Squat,",5` and `Squat,",5"`
+    /// are the same bytes between the outer quotes but not the same fields (exercise `Squat,`
+    /// with 5 reps; exercise `Squat` with reps `,5`, rejected). Likewise names: `"Ann,",Bob`
+    /// and `Ann,",Bob"` are two patients' different names, and not a repeated row. (A
+    /// reviewer's cases: without the quotes in the key, line 3 took line 2's values, and the
+    /// second row was dropped as a duplicate.)
+    func testMemoKeysTellQuotedFieldsApart() throws {
+        let v = try file("v.csv", "patient_id,performed_at,exercise,reps\nP001,2026-10-01,\"Squat,\",5\nP001,2026-10-02,Squat,\",5\"\n")
+        let r = read([v])
+        XCTAssertEqual(r.files.map(\.accepted), [1])
+        XCTAssertEqual(r.rejects.map(\.line), [3])
+        XCTAssertEqual(r.unknownExercises.map(\.name), ["Squat,"])
+        XCTAssertEqual(r.unknownExercises.map(\.rows), [1])
+
+        let d = try file("d.csv", "patient_id,patient_name,therapist,performed_at,exercise,reps\n"
+            + "P001,\"Ann,\",Bob,2026-10-01,Squat,5\nP001,Ann,\",Bob\",2026-10-01,Squat,5\nP002,Ann,\",Bob\",2026-10-02,Squat,5\n")
+        let t = read([d])
+        XCTAssertEqual(t.files.map(\.accepted), [3])
+        XCTAssertEqual(t.files.map(\.duplicates), [0])
+        XCTAssertEqual(t.patients.first { $0.id == "P002" }?.name, "Ann")
+        XCTAssertEqual(t.patients.first { $0.id == "P002" }?.therapist, ",Bob")
+    }
+
     /// A note starting with a quote that never closes, on row 4 of 2,000: that row is
     /// rejected with its file and line, and every other row counts.
     func testAStrayQuoteIsRejectedAloneAndEveryOtherRowCounts() throws {

@@ -307,11 +307,19 @@ final class CSVRecordReader {
         return UnsafeBufferPointer(start: scratch, count: n)
     }
 
-    /// The bytes from field `i`'s start to field `j`'s end as written (the separators and
-    /// quotes between them included), valid until the next record.
+    /// The bytes of fields `i` through `j` exactly as written: from field `i`'s first byte (its
+    /// opening quote, when quoted) to field `j`'s last (its closing quote), the separators and
+    /// quotes between them included. Bytes that start and end at field boundaries split the
+    /// same way wherever they are read, so two records whose spans are equal have equal fields
+    /// `i` through `j` (without the quotes, `"a,",b` and `a,",b"` would both be `a,",b`).
+    /// Valid until the next record. `nil` when reading a rejects file back, whose fields may
+    /// start past a formula guard (``unguardFormulas``): not as written.
     @inline(__always)
-    func span(from i: Int, through j: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: buffer + fieldStart[i], count: fieldEnd[j] - fieldStart[i])
+    func span(from i: Int, through j: Int) -> UnsafeBufferPointer<UInt8>? {
+        if unguardFormulas { return nil }
+        let s = fieldStart[i] - (isQuoted(i) ? 1 : 0)
+        let e = fieldEnd[j] + (isQuoted(j) ? 1 : 0)
+        return UnsafeBufferPointer(start: buffer + s, count: e - s)
     }
 
     /// The record exactly as written (without its line ending).

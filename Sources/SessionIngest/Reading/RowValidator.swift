@@ -112,7 +112,7 @@ struct RowValidator {
 
         // The value columns as a row before them wrote them: the same values.
         let key = r.span(from: memo.first, through: memo.last)
-        if memo.find(key, into: &v) { return .valid }
+        if let key, memo.find(key, into: &v) { return .valid }
 
         // Exercise.
         let name = FieldParsing.trimmed(r.field(columns.exercise))
@@ -217,7 +217,7 @@ struct RowValidator {
         v.repsPerSet = repsPerSet; v.total = total; v.rightReps = rightReps; v.done = done
         v.holdCentis = hold; v.painCentis = pain
         v.valuesPrint = RowFingerprint.values(of: v)
-        memo.keep(key, v)
+        if let key { memo.keep(key, v) }
         return .valid
     }
 

@@ -2,8 +2,8 @@
 /// wrote them, with the texts they were read as: a patient's rows repeat them, so most rows
 /// take them by one compare of their bytes instead of three.
 ///
-/// The key is the bytes from the first of those columns to the last, as written (what lies
-/// between included). It is kept only when the texts were read from it, with what they add to
+/// The key is the bytes from the first of those columns to the last, exactly as written
+/// (their quotes and what lies between included: ``CSVRecordReader/span(from:through:)``). It is kept only when the texts were read from it, with what they add to
 /// a row's fingerprint (the last-value caches' fingerprints of those bytes).
 struct TextColumnsMemo {
     /// The columns' first and last index; nil when the file has none of them.
@@ -20,7 +20,8 @@ struct TextColumnsMemo {
         last = columns.max()
     }
 
-    /// The bytes the texts are read from, for ``matches(_:)`` and ``keep(_:_:_:_:print:)``.
+    /// The bytes the texts are read from, for ``matches(_:)`` and ``keep(_:_:_:_:print:)``
+    /// (`nil`: no memo for this row).
     @inline(__always)
     func span(_ r: CSVRecordReader) -> UnsafeBufferPointer<UInt8>? {
         guard let first, let last else { return nil }

@@ -3,9 +3,10 @@
 /// doses, so most rows' values are found by one hash and one compare instead of field by field.
 ///
 /// The key is the bytes from the first value column to the last (in file order, with whatever
-/// lies between), as written: a row that reaches the checks is well quoted, so equal bytes are
-/// equal fields, and the values are a function of them for one file (its catalog, decimal mark
-/// and encoding do not change). Only rows that pass every check are kept, so a rejected row is
+/// lies between), exactly as written, their quotes included (``CSVRecordReader/span(from:through:)``):
+/// a row that reaches the checks is well quoted, so equal bytes are equal fields, and the
+/// values are a function of them for one file (its catalog, decimal mark and encoding do not
+/// change). Only rows that pass every check are kept, so a rejected row is
 /// always checked field by field and said with its own words.
 struct ValueMemo {
     /// The value columns' first and last index in the file's columns.
