@@ -396,6 +396,29 @@ final class ByteShortcutTests: XCTestCase {
         }
     }
 
+    /// The splitter's bit masks are the special bytes, byte for byte: random buffers of
+    /// separators, quotes, LF, CR and other bytes (high bytes too), each separator the reader
+    /// takes, every one of the 64 bits against a plain loop.
+    func testSpecialBitsAreTheSeparatorsLineEndsAndQuotes() {
+        var rng = SplitMix64(seed: 0x64B1)
+        let alphabet: [UInt8] = [0x2C, 0x3B, 0x09, 0x7C, 0x22, 0x0A, 0x0D, 0x41, 0x20, 0x80, 0xFF, 0x00]
+        for round in 0..<2_000 {
+            let bytes = (0..<64).map { _ in alphabet.randomElement(using: &rng)! }
+            for sep: UInt8 in [0x2C, 0x3B, 0x09, 0x7C] {
+                var want: (UInt64, UInt64, UInt64) = (0, 0, 0)
+                for (i, b) in bytes.enumerated() {
+                    if b == sep { want.0 |= 1 << UInt64(i) }
+                    if b == 0x0A || b == 0x0D { want.1 |= 1 << UInt64(i) }
+                    if b == 0x22 { want.2 |= 1 << UInt64(i) }
+                }
+                let got = bytes.withUnsafeBufferPointer { CSVRecordReader.specialBits($0.baseAddress!, sep) }
+                XCTAssertEqual(got.separators, want.0, "round \(round)")
+                XCTAssertEqual(got.lineEnds, want.1, "round \(round)")
+                XCTAssertEqual(got.quotes, want.2, "round \(round)")
+            }
+        }
+    }
+
     /// `ByteCompare.equal` is byte equality for every length up to 40, whichever byte differs
     /// (first, last or any in between), and whatever lies past the compared bytes.
     func testByteCompareIsByteEquality() {
