@@ -16,8 +16,6 @@
 #if defined(__x86_64__) && defined(__SSE2__)
 #include <emmintrin.h>
 
-#define ADHERE_HAS_SSE2_MASK 1
-
 /* Where the bytes p[0..<64] are the separator, a line end (LF or CR) and a quote: bit i of each
    mask for byte i. */
 typedef struct { uint64_t separators, lineEnds, quotes; } adhere_special_masks;

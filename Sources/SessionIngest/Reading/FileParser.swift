@@ -173,16 +173,10 @@ struct FileParser {
             // passed over unsplit are (``CSVRecordReader/skipLines(without:)``).
             // Ids for "Nearest ids" come only from rows of a sound shape (not from a row cut
             // short or run together by a broken quote).
-            if options.listOtherPatients && c.id < r.fieldCount && (RowValidator.plainShape(r, headerCount: ctx.headerCount)
-                || RowValidator.shapeProblem(r, headerCount: ctx.headerCount, notes: c.notes, encoding: options.encoding) == nil) {
-                noteOtherPatient(r, c.id)
-            }
+            if options.listOtherPatients && c.id < r.fieldCount && shapeProblem(r, c, ctx) == nil { noteOtherPatient(r, c.id) }
             return .skipped
         }
-        if !RowValidator.plainShape(r, headerCount: ctx.headerCount),
-           let why = RowValidator.shapeProblem(r, headerCount: ctx.headerCount, notes: c.notes, encoding: options.encoding) {
-            return .rejected(why)
-        }
+        if let why = shapeProblem(r, c, ctx) { return .rejected(why) }
         let knownID = idCache.matches(FieldParsing.trimmed(r.field(c.id)))
         var verdict = validator.validate(r, knownID: knownID, &ctx, into: &v)
         if case .needsDateOrder = verdict {
@@ -279,6 +273,14 @@ struct FileParser {
             block.kept.append(KeptRow(patient: p, entry: entry))
         }
         return .accepted
+    }
+
+    /// What is wrong with the record's shape, if anything: the common, plain record settled
+    /// inline (``RowValidator/plainShape(_:headerCount:)``), any other by ``RowValidator/shapeProblem``.
+    @inline(__always)
+    private func shapeProblem(_ r: CSVRecordReader, _ c: ColumnIndexes, _ ctx: RowContext) -> RejectReason? {
+        if RowValidator.plainShape(r, headerCount: ctx.headerCount) { return nil }
+        return RowValidator.shapeProblem(r, headerCount: ctx.headerCount, notes: c.notes, encoding: options.encoding)
     }
 
     /// Files a rejected row with its file, line, reason, raw text and the fields that could

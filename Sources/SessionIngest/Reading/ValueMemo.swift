@@ -68,14 +68,10 @@ struct ValueMemo {
             ByteCompare.equal($0.baseAddress! + s * ValueMemo.longest, key.baseAddress!, key.count)
         }
         guard same else { return false }
-        values.withUnsafeBufferPointer {
-            let k = $0.baseAddress! + s
-            v.exercise = k.pointee.exercise; v.side = k.pointee.side; v.sets = k.pointee.sets
-            v.setNumber = k.pointee.setNumber; v.repsPerSet = k.pointee.repsPerSet; v.total = k.pointee.total
-            v.rightReps = k.pointee.rightReps; v.done = k.pointee.done
-            v.holdCentis = k.pointee.holdCentis; v.painCentis = k.pointee.painCentis
-            v.valuesPrint = k.pointee.valuesPrint
-        }
+        // The whole kept row but its date (so that a value added to ValidRow is taken too).
+        let date = v.date
+        v = values[s]
+        v.date = date
         return true
     }
 
