@@ -115,6 +115,8 @@ struct ReportJob {
             // The overview's history months, compact, and every entry day (for the RTM periods).
             options.historyFrom = MonthlyReport.historyFrom(for: settings, analyzer: analyzer)
             options.keepEntryDays = true
+            // Rows before the first day kept give their patient, day and names only (`check` checks them).
+            options.checkOldRows = false
             // Inputs unchanged since an earlier run into this folder are not hashed again.
             let digests = DigestIndex(folder: out)
             options.digests = digests
@@ -315,6 +317,7 @@ struct ReportJob {
                 rejectsPath: String, console: Console) {
         let files = list.files
         outcome.lines.append("read \(files.count) file\(files.count == 1 ? "" : "s"), \(ingest.rowsRead) rows: \(ingest.rowsRejected) rejected (see \(rejectsPath)), \(ingest.duplicatesDropped) duplicates dropped; \(report.patients.count) patients in \(month) as of \(asOf)")
+        if let line = MonthlyReport.dayOnlyLine(ingest) { outcome.lines.append(line) }
         if let line = report.mergedNamesLine { console.err(line) }
         // Said every run, even when quiet: a figure may be too low because of them.
         outcome.unknownNames = UnknownNamesWarning.line(ingest.unknownExercises, inputs: inputs.paths)

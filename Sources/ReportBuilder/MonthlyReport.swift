@@ -176,6 +176,16 @@ package struct MonthlyReport: Sendable {
         analyzer.span(for: settings.window)
     }
 
+    /// What the report did not check, in words (the About sheet, the terminal): the rows read
+    /// for their patient, day and names only (``IngestResult/checkedFrom``). `nil` when there
+    /// were none.
+    package static func dayOnlyLine(_ ingest: IngestResult) -> String? {
+        let n = ingest.rowsReadForDayOnly
+        guard n > 0, let from = ingest.checkedFrom else { return nil }
+        return "\(n) row\(n == 1 ? "" : "s") dated before \(from) \(n == 1 ? "was" : "were") read for patient, day and names only "
+            + "(this report uses nothing else of them); 'adhere check' checks every field of every row"
+    }
+
     /// The first day of the overview's history: a past month's overall adherence needs its
     /// days and, for the default protocol's activity, the days before it that keep a patient
     /// active. From it up to ``span(for:analyzer:)`` only what a dose needs is read

@@ -15,6 +15,11 @@ package enum ReportJSON {
         let rows_accepted: Int
         let rows_rejected: Int
         let duplicates_dropped: Int
+        /// Accepted rows dated before `checked_in_full_from`, read for their patient, day and
+        /// names only (`adhere check` checks every field of every row).
+        let rows_read_for_day_only: Int
+        /// The first day whose rows were checked field by field; `null` when every row was.
+        let checked_in_full_from: String?
         let patients: [Patient]
         /// Patients not in the report (not active in the window) with an RTM period that
         /// ended in it, such as one whose plan ended shortly before.
@@ -262,6 +267,7 @@ package enum ReportJSON {
             files_read: i.files.count, rows_read: i.rowsRead, rows_accepted: i.files.reduce(0) { $0 + $1.accepted },
             rows_rejected: i.rowsRejected,
             duplicates_dropped: i.duplicatesDropped,
+            rows_read_for_day_only: i.rowsReadForDayOnly, checked_in_full_from: i.checkedFrom?.description,
             patients: report.patients.map { p in
                 var json = patient(p)
                 json.rtm_periods = (rtmByID[p.id] ?? []).map(RTMPeriodJSON.init)

@@ -742,6 +742,7 @@ package struct ReportWorkbook {
         try pair("This workbook", group.label)
         try pair("Patients", "\(group.patients.count) (\(group.needingAttention) need attention)")
         try pair("Rows read", "\(ingest.rowsRead) in \(ingest.files.count) file(s): \(ingest.rowsRejected) rejected, \(ingest.duplicatesDropped) duplicates dropped, \(ingest.rowsAfterAsOf) dated after the as-of date")
+        if let line = MonthlyReport.dayOnlyLine(ingest) { try pair("Rows checked", line) }
         try pair("Tool", "adhere \(s.toolVersion)")
         row += 1
         try title("Input files")

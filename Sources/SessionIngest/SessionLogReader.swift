@@ -63,7 +63,9 @@ public final class SessionLogReader {
         for i in files.indices where plans[i] != nil && !readAgain.contains(i) {
             options.historyCache?.keep(parsed[i], options: options)
         }
-        return merge(&parsed)
+        var result = merge(&parsed)
+        result.checkedFrom = options.dayOnlyBefore
+        return result
     }
 
     /// Every file read, in order: a large one in parts on all cores, put together as soon as

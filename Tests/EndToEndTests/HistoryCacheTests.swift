@@ -8,9 +8,11 @@ import TestSupport
 final class HistoryCacheRunTests: XCTestCase {
     let header = "patient_id,patient_name,therapist,clinic,performed_at,exercise,side,sets,reps,hold_seconds,pain,notes\n"
 
-    /// March (rejected rows, an unknown exercise name, a note), April's first days, and the
-    /// report's month. October's history days start on 4 April (five months back, less the 27
-    /// days before them that keep a patient active), so March and April are before them.
+    /// March (a rejected row, a row with a bad value, an unknown exercise name, a note), April's
+    /// first days, and the report's month. October's history days start on 4 April (five
+    /// months back, less the 27 days before them that keep a patient active), so March and
+    /// April are before them: their rows are read for patient, day and names only (the row
+    /// with too few fields is rejected; the bad sets and the unknown name are not looked at).
     func writeExports(_ folder: URL) throws {
         try writeText(header + """
             P001,Avery Lindqvist,Dana Whitfield,Northside PT,2026-03-02T08:00:00,Step-ups,left,1,12,,2,knee fine
@@ -98,9 +100,11 @@ final class HistoryCacheRunTests: XCTestCase {
         let cache = out.appendingPathComponent(".adhere-history")
         let attributes = try FileManager.default.attributesOfItem(atPath: cache.path)
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
-        // The fixture's own expectations: 2 rejected rows of March, Moonwalk said.
-        XCTAssertTrue(cold.stdout.contains("read 3 files, 46 rows: 2 rejected"), cold.stdout)
-        XCTAssertTrue(cold.stderr.contains("1 row of 1 patient use 1 exercise name adhere does not know"), cold.stderr)
+        // The fixture's own expectations: March's row of too few fields rejected; March's 3
+        // other rows and April's 2 read for their day only, Moonwalk among them (not said).
+        XCTAssertTrue(cold.stdout.contains("read 3 files, 46 rows: 1 rejected"), cold.stdout)
+        XCTAssertTrue(cold.stdout.contains("5 rows dated before 2026-04-04 were read for patient, day and names only"), cold.stdout)
+        XCTAssertFalse(cold.stderr.contains("exercise name"), cold.stderr)
         XCTAssertEqual(cold.outputs.keys.filter { $0.hasPrefix("rejects-") }.count, 1)
 
         // Warm: March and April (before October's history days) are not read.
@@ -129,16 +133,17 @@ final class HistoryCacheRunTests: XCTestCase {
         XCTAssertEqual(try report(input, out).fromCache, 0)
         XCTAssertEqual(try report(input, out).fromCache, 2)
 
-        // March rewritten with one more bad row (line 6): it is read, and its reject listed.
+        // March rewritten with one more bad row (line 6, an impossible date, which old rows are
+        // held to): it is read, and its reject listed.
         let march = input.appendingPathComponent("export-2026-03.csv")
-        let bad = "P002,Bo Strand,Sam Okafor,Northside PT,2026-03-04T09:00:00,Calf stretch,both,1,-3,,,\n"
+        let bad = "P002,Bo Strand,Sam Okafor,Northside PT,2026-03-34T09:00:00,Calf stretch,both,1,10,,,\n"
         try writeText(String(decoding: try Data(contentsOf: march), as: UTF8.self) + bad, to: march)
         let changed = try report(input, out)
         XCTAssertEqual(changed.fromCache, 1, "April only")
-        XCTAssertTrue(changed.stdout.contains("47 rows: 3 rejected"), changed.stdout)
+        XCTAssertTrue(changed.stdout.contains("47 rows: 2 rejected"), changed.stdout)
         let rejects = try pythonCSV(out.appendingPathComponent("rejects-2026-10.csv").path)
         let line = try XCTUnwrap(rejects.first?.firstIndex(of: "rejected_line"))
-        XCTAssertEqual(rejects.dropFirst().map { $0[line] }, ["4", "5", "6"])
+        XCTAssertEqual(rejects.dropFirst().map { $0[line] }, ["5", "6"])
         XCTAssertEqual(changed, try uncached(input).with(fromCache: 1))
 
         // April gains a row in October: it is read (and not kept while it has one).

@@ -370,6 +370,69 @@ final class ByteShortcutTests: XCTestCase {
         return (records, passed, reader.position, reader.linesRead)
     }
 
+    /// A lean split (``CSVRecordReader/leanFields``) reads the records a full split reads: the
+    /// same lines and field counts, the same first fields, and after ``resplit()`` the same
+    /// fields; a record said to start like the one before (``sameLeadFields``) does. Checked
+    /// against a full read of random rows that often repeat their first fields, some quoted,
+    /// some of other lengths, with blank lines and LF, CRLF or CR, read through small buffers.
+    func testLeanSplitsReadWhatFullSplitsRead() throws {
+        var rng = SplitMix64(seed: 0x1EA4)
+        let leads = ["P1,Ann,Dana,2026-08-03 08:00", "P1,Ann,Dana,2026-08-04 08:00", "P2,Bo,Sam,2026-08-03 08:00",
+                     "P1,Ann,Dana", "\"P1\",Ann,Dana,2026-08-03 08:00", "P1,Ann,Dana,2026-08-03 08:00,x,y,z,w,v,u",
+                     "P1,Ann,Danas,2026-08-03 08:00", "P1,Ann,Dana,2026-08-03 08:001", "P1,Anne,Dana,2026-08-03 08:00", "P11,Ann,Dana"]
+        let rests = ["Calf stretch,left,1,10,30,2,", "Calf stretch,right,1,10,30,2,", "Step-ups,,1,12,,,",
+                     "Step-ups,,1,12,,,\"knee, sore\"", "a", "", "Calf stretch,left,1,10,30,2,\"x\"\"y\"", String(repeating: "z", count: 90) + ",1"]
+        var sameSeen = 0
+        for round in 0..<400 {
+            let ending = ["\n", "\r\n", "\r"][Int(rng.next() % 3)]
+            var lines: [String] = []
+            for _ in 0..<(1 + Int(rng.next() % 40)) {
+                if rng.next() % 15 == 0 { lines.append(""); continue }
+                lines.append(leads[Int(rng.next() % UInt64(leads.count))] + "," + rests[Int(rng.next() % UInt64(rests.count))])
+            }
+            let bytes = Array((lines.joined(separator: ending) + (rng.next() % 2 == 0 ? ending : "")).utf8)
+            let lean = 1 + Int(rng.next() % 5)
+            let chunk = rng.next() % 2 == 0 ? 1 + Int(rng.next() % 300) : 1 << 16
+            let buffer = [64, 128, 4096, 4096][Int(rng.next() % 4)]
+            let full = try read(bytes, chunk: chunk, stop: Int.max, skip: nil, buffer: buffer).records
+            var offset = 0
+            let reader = CSVRecordReader(bufferSize: buffer) { out in
+                let n = min(chunk, out.count, bytes.count - offset)
+                for i in 0..<n { out[i] = bytes[offset + i] }
+                offset += n
+                return n
+            }
+            var k = 0
+            while true {
+                reader.leanFields = lean
+                guard try reader.next() else { break }
+                let what = "round \(round), record \(k), lean \(lean), chunk \(chunk): \(String(decoding: bytes, as: UTF8.self).debugDescription)"
+                guard k < full.count else { XCTFail("more records than a full read: " + what); break }
+                let expected = full[k]
+                XCTAssertEqual(reader.line, expected.line, what)
+                XCTAssertEqual(reader.fieldCount, expected.fields.count, what)
+                XCTAssertTrue(reader.splitFields == reader.fieldCount || reader.splitFields == lean, what)
+                let first = (0..<min(reader.splitFields, reader.fieldCount)).map { String(decoding: reader.field($0), as: UTF8.self) }
+                XCTAssertEqual(first, Array(expected.fields.prefix(first.count)), what)
+                if reader.sameLeadFields {
+                    sameSeen += 1
+                    XCTAssertGreaterThan(k, 0, what)
+                    if k > 0 { XCTAssertEqual(Array(full[k - 1].fields.prefix(lean)), Array(expected.fields.prefix(lean)), what) }
+                }
+                if k % 3 == 0 {
+                    reader.resplit()
+                    XCTAssertEqual(reader.splitFields, reader.fieldCount, what)
+                    XCTAssertEqual((0..<reader.fieldCount).map { String(decoding: reader.field($0), as: UTF8.self) }, expected.fields, what)
+                    XCTAssertEqual(String(decoding: reader.rawBytes, as: UTF8.self), expected.raw, what)
+                }
+                k += 1
+            }
+            XCTAssertEqual(k, full.count, "round \(round)")
+            XCTAssertEqual(reader.position, bytes.count, "round \(round)")
+        }
+        XCTAssertGreaterThan(sameSeen, 300, "the rows repeat their first fields often enough to test the shortcut (512 times)")
+    }
+
     /// Long runs of lines are passed over whole: of 101,000 rows of other patients around one
     /// row of the patient, in LF and CRLF files, with every field quoted or none, only the
     /// patient's is read, and a line at each refill of the buffer and at the end (lines the

@@ -198,6 +198,65 @@ final class SessionLogReaderTests: XCTestCase {
         }
     }
 
+    /// A report reads rows dated before the first day it keeps for their patient, day and names
+    /// only (``IngestOptions/checkOldRows`` false); a check reads every field. Worked by hand,
+    /// the span being October: lines 2-5, 9 and 13 are such rows, and of them 3 (pain 11),
+    /// 5 (reps -3) and 13 (reps "x") break a value rule and 4 names an exercise nobody knows;
+    /// lines 6 (31 February), 7 (no id) and 8 (too few fields) break a rule of the shape, id or
+    /// date, which every row is held to; line 11 (pain 11) and 12 (unknown) are October's.
+    /// The same file with CRLF line ends and with some rows quoted reads the same.
+    func testOldRowsAreReadForTheirDayOnlyWhenAskedAndInFullOtherwise() throws {
+        let text = header + """
+        P1,Ann,Dana,2026-08-03 08:00,Calf stretch,left,1,10,30,2,
+        P1,Ann,Dana,2026-08-03 08:00,Calf stretch,right,1,10,30,11,
+        P1,Ann,Dana,2026-08-04 08:00,Frog hops,left,1,10,,,
+        P1,Ann,Dana,2026-08-05 08:00,Calf stretch,left,1,-3,30,,
+        P1,Ann,Dana,2026-02-31 08:00,Calf stretch,left,1,10,30,,
+        ,Ann,Dana,2026-08-06 08:00,Calf stretch,left,1,10,30,,
+        P1,Ann,Dana,2026-08-07 08:00,Calf stretch,left,1,10
+        P2,Bo,Sam,2026-09-30 21:00,Step-ups,,1,12,,,
+        P1,Ann B,Dana,2026-10-02 08:00,Calf stretch,left,1,10,30,2,
+        P1,Ann B,Dana,2026-10-02 08:00,Calf stretch,right,1,10,30,11,
+        P1,Ann B,Dana,2026-10-03 08:00,Frog hops,left,1,10,,,
+        P2,Bo,Sam,2026-09-29 21:00,Step-ups,,1,x,,,
+
+        """
+        let quoted = text.replacingOccurrences(of: "P1,Ann,Dana,2026-08-03 08:00,Calf stretch,right",
+                                               with: "\"P1\",Ann,\"Dana\",2026-08-03 08:00,\"Calf stretch\",right")
+            .replacingOccurrences(of: "P2,Bo,Sam,2026-09-29", with: "P2,\"Bo\",Sam,2026-09-29")
+        let shapes = [("lf.csv", text), ("crlf.csv", text.replacingOccurrences(of: "\n", with: "\r\n")), ("quoted.csv", quoted)]
+        func days(_ r: IngestResult, _ id: String) -> [String] {
+            (r.patients.first { $0.id == id }?.entryDays?.days ?? []).map(\.description)
+        }
+        for (name, body) in shapes {
+            let f = try file(name, body)
+            let report = read([f]) { $0.span = DayRange(Day(iso: "2026-10-01")!, Day(iso: "2026-10-31")!); $0.keepEntryDays = true; $0.checkOldRows = false }
+            XCTAssertEqual(report.files.map(\.rows), [12], name)
+            XCTAssertEqual(report.rejects.map(\.line), [6, 7, 8, 11], name)
+            XCTAssertEqual(report.files.map(\.accepted), [8], name)
+            XCTAssertEqual(report.files.map(\.readForDayOnly), [6], name)
+            XCTAssertEqual(report.checkedFrom, Day(iso: "2026-10-01"), name)
+            XCTAssertEqual(report.unknownExercises.map { "\($0.name) \($0.rows)" }, ["Frog hops 1"], name)
+            XCTAssertEqual(days(report, "P1"), ["2026-08-03", "2026-08-04", "2026-08-05", "2026-10-02", "2026-10-03"], name)
+            XCTAssertEqual(days(report, "P2"), ["2026-09-29", "2026-09-30"], name)
+            XCTAssertEqual(report.patients.first { $0.id == "P1" }?.name, "Ann B", name)
+
+            let full = read([f]) { $0.span = DayRange(Day(iso: "2026-10-01")!, Day(iso: "2026-10-31")!); $0.keepEntryDays = true }
+            XCTAssertEqual(full.rejects.map(\.line), [3, 5, 6, 7, 8, 11, 13], name)
+            XCTAssertEqual(full.files.map(\.accepted), [5], name)
+            XCTAssertEqual(full.files.map(\.readForDayOnly), [0], name)
+            XCTAssertNil(full.checkedFrom, name)
+            XCTAssertEqual(full.unknownExercises.map { "\($0.name) \($0.rows)" }, ["Frog hops 2"], name)
+            XCTAssertEqual(days(full, "P1"), ["2026-08-03", "2026-08-04", "2026-10-02", "2026-10-03"], name)
+            XCTAssertEqual(days(full, "P2"), ["2026-09-30"], name)
+
+            // A check keeps no entries: every row is read in full whatever the option says.
+            let check = read([f]) { $0.keepEntries = false; $0.checkOldRows = false }
+            XCTAssertEqual(check.rejects.map(\.line), [3, 5, 6, 7, 8, 11, 13], name)
+            XCTAssertEqual(check.files.map(\.readForDayOnly), [0], name)
+        }
+    }
+
     /// Rows take the values of an earlier row whose value columns (exercise to pain) are
     /// written with the same bytes, and the names of a row whose name columns are: nothing
     /// else. Worked by hand: each row's own date; a trailing space, quotes or another column

@@ -42,8 +42,24 @@ final class CSVRecordReader {
     private(set) var fieldCount = 0
     /// Whether the current record is malformed (a stray quote, or a quote never closed).
     private(set) var malformed: String?
-    /// Length in bytes of the current record's longest field (as written, quotes included).
+    /// Length in bytes of the current record's longest field (as written, quotes included);
+    /// for a record split lean, the record's length (no field is longer).
     private(set) var longestField = 0
+    /// How many of the current record's fields have their bounds recorded: all of them
+    /// (``fieldCount``), or the first ``leanFields`` of a record split lean.
+    private(set) var splitFields = 0
+    /// When not 0, a record with no quote is split lean: the bounds of its first `leanFields`
+    /// fields are recorded and the others only counted (a reader of a file's old rows needs
+    /// only their first columns). ``resplit()`` splits the current record in full.
+    var leanFields = 0
+    /// Whether the current record, split lean, starts with the same bytes as the record before
+    /// it up to and including the separator after its first ``leanFields`` fields: those fields
+    /// are then the previous record's, byte for byte (and their bounds are recorded, moved).
+    private(set) var sameLeadFields = false
+    /// The previous record, when it was a plain one (no quote) read by the fast path and is
+    /// still in the buffer: where it starts, and where (from its start) the separator after its
+    /// first ``leanFields`` fields is; `leadEnd` < 0 when not known.
+    private var previous: (start: Int, leadEnd: Int) = (0, -1)
     /// The header's number of fields, once known (0 = not known: no containment). A quoted
     /// field may then not run across a line break into a line that is a row of its own (see
     /// ``lineIsRecord(from:)``): the record with the quote that never closed ends there, is
@@ -144,7 +160,7 @@ final class CSVRecordReader {
                 try fill()
                 continue
             }
-            let consumed = parseUnquoted() ?? parse()
+            let consumed = parseUnquoted(limit: leanFields == 0 || unguardFormulas ? Int.max : leanFields) ?? parse()
             if consumed < 0 {
                 try fill()
                 continue
@@ -156,6 +172,17 @@ final class CSVRecordReader {
             if unguardFormulas { unguard() }
             return true
         }
+    }
+
+    /// Splits the current record in full when it was split lean (``leanFields``): the same
+    /// bytes, still in the buffer, read again with every field's bounds recorded.
+    func resplit() {
+        guard splitFields < fieldCount else { return }
+        let after = start
+        start = recordStart
+        let consumed = parseUnquoted(limit: Int.max) ?? parse()
+        start = after
+        assert(consumed == after && splitFields == fieldCount)
     }
 
     /// Passes over the lines ahead that cannot hold `needle` (one patient's id, in a one-patient
@@ -260,6 +287,7 @@ final class CSVRecordReader {
         while lineEnd > first && buf[lineEnd - 1] != lf { lineEnd -= 1 }
         guard lineEnd > first else { return 0 }
         start = lineEnd
+        previous.leadEnd = -1
         nextLine += ends
         return ends
     }
@@ -284,6 +312,7 @@ final class CSVRecordReader {
     /// The bytes of field `index`, valid until the next call of `field` or `withField`.
     @inline(__always)
     func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        assert(index < splitFields, "field \(index) of a record split lean")
         let s = fieldStart[index], e = fieldEnd[index]
         if _slowPath(fieldEscaped[index]) { return unescaped(from: s, to: e) }
         return UnsafeBufferPointer(start: buffer + s, count: e - s)
@@ -367,7 +396,7 @@ final class CSVRecordReader {
     /// The state it writes is held in locals (the field arrays' pointers, the room), so the
     /// loop does not load them from the object again after every store.
     @inline(__always)
-    private func parseUnquoted() -> Int? {
+    private func parseUnquoted(limit: Int) -> Int? {
         let buf = buffer
         let end = self.end
         let sep = separator
@@ -376,6 +405,23 @@ final class CSVRecordReader {
         var longest = 0
         var fieldBegin = start
         var q = start
+        let before = previous
+        previous.leadEnd = -1
+        sameLeadFields = false
+        if limit != Int.max, before.leadEnd >= 0, start &+ before.leadEnd &+ 65 <= end,
+           ByteCompare.equal(buf + start, buf + before.start, before.leadEnd &+ 1) {
+            // The lean fields are the previous record's (it had no quote, and its separator
+            // after them is among the bytes equal): moved, not split again.
+            let shift = start &- before.start
+            for i in 0..<limit {
+                starts[i] &+= shift
+                ends[i] &+= shift
+            }
+            count = limit
+            fieldBegin = start &+ before.leadEnd &+ 1
+            q = fieldBegin
+            sameLeadFields = true
+        }
         // Offsets within the buffer, so the arithmetic cannot overflow (unchecked: `&+`).
         while q &+ 64 <= end {
             let masks = CSVRecordReader.specialBits(buf + q, sep)
@@ -385,6 +431,10 @@ final class CSVRecordReader {
             // (A block holds at most 64 fields: room for them is checked without counting.)
             if masks.quotes & before != 0 || count &+ 65 > room { return nil }
             while separators != 0 {
+                if _slowPath(count >= limit) {
+                    count &+= separators.nonzeroBitCount
+                    break
+                }
                 let pos = q &+ separators.trailingZeroBitCount
                 separators &= separators &- 1
                 starts[count] = fieldBegin
@@ -397,11 +447,15 @@ final class CSVRecordReader {
             guard lineEnd != 0 else { q &+= 64; continue }
             // The line ends here (a CR needs the next byte, to see whether LF follows).
             let pos = q &+ lineEnd.trailingZeroBitCount
-            starts[count] = fieldBegin
-            ends[count] = pos
-            escaped[count] = false
+            if count < limit {
+                starts[count] = fieldBegin
+                ends[count] = pos
+                escaped[count] = false
+                if pos &- fieldBegin > longest { longest = pos &- fieldBegin }
+            } else {
+                longest = pos &- start  // split lean: no field is longer than the record
+            }
             count &+= 1
-            if pos &- fieldBegin > longest { longest = pos &- fieldBegin }
             var next = pos + 1
             if buf[pos] == CSVRecordReader.cr {
                 guard pos + 1 < end else { return nil }
@@ -410,6 +464,9 @@ final class CSVRecordReader {
             recordStart = start
             recordEnd = pos
             fieldCount = count
+            splitFields = min(count, limit)
+            let lean = leanFields
+            if lean > 0 && count > lean && splitFields >= lean { previous = (start, ends[lean &- 1] &- start) }
             if malformed != nil { malformed = nil }  // (assigning nil over nil still calls a release)
             longestField = longest
             pendingNewlines = 1
@@ -464,6 +521,7 @@ final class CSVRecordReader {
         var count = 0
         var problem: String?
         recordStart = start
+        sameLeadFields = false
         var longest = 0
         @inline(__always) func add(_ s: Int, _ e: Int, _ escaped: Bool) {
             addField(s, e, escaped, &count, &longest)
@@ -504,6 +562,7 @@ final class CSVRecordReader {
                                 malformed = broken
                                 recordEnd = lineEnd
                                 fieldCount = count
+                                splitFields = count
                                 pendingNewlines = newlines
                                 return q + 1
                             }
@@ -518,6 +577,7 @@ final class CSVRecordReader {
                     malformed = "a quoted field is never closed"
                     recordEnd = end
                     fieldCount = count
+                    splitFields = count
                     pendingNewlines = newlines
                     return end
                 }
@@ -541,6 +601,7 @@ final class CSVRecordReader {
                 if !eof { return -1 }
                 recordEnd = end
                 fieldCount = count
+                splitFields = count
                 malformed = problem
                 longestField = longest
                 pendingNewlines = newlines
@@ -556,6 +617,7 @@ final class CSVRecordReader {
                 p += 1
             }
             fieldCount = count
+            splitFields = count
             malformed = problem
             longestField = max(longest, fieldEnd[count - 1] - fieldStart[count - 1])
             pendingNewlines = newlines + 1
@@ -572,6 +634,7 @@ final class CSVRecordReader {
     }
 
     private func fill() throws {
+        previous.leadEnd = -1  // (the bytes move)
         if start > 0 {
             let live = end - start
             if live > 0 { (buffer).update(from: buffer + start, count: live) }

@@ -11,7 +11,7 @@ import Foundation
 /// volume exercise, the names settled as not in the programme), the day/month order, the
 /// separator, the mapped header names, the time zone (by identifier: a change of the system's
 /// zone rules for past dates, which is rare, is not seen until the next build), the encoding, whether
-/// entries, entry days and digests are kept, and the one patient of a one-patient read (never
+/// entries, entry days and digests are kept, whether old rows are checked in full, and the one patient of a one-patient read (never
 /// cached, here for completeness). The window (span, as-of date, history days) is not in the
 /// key: a contribution is stored only when every accepted row was before the first day the
 /// read keeps and not after its as-of date, and used only when that still holds, and then
@@ -38,7 +38,7 @@ enum CacheKey {
         }
         w.optional(options.timeZone) { $0.string($1.identifier) }
         w.optional(options.encoding) { $0.string($1.rawValue) }
-        for flag in [options.keepEntries, options.keepEntryDays, options.computeDigests] { w.bool(flag) }
+        for flag in [options.keepEntries, options.keepEntryDays, options.computeDigests, options.checkOldRows] { w.bool(flag) }
         w.optional(options.onlyPatient) { $0.string($1) }
         return Array(SHA256.hash(data: w.bytes))
     }

@@ -51,7 +51,7 @@ enum ContributionCoding {
     }
 
     private static func writeSummary(_ s: InputFileSummary, _ w: inout ByteWriter) {
-        for n in [s.bytes, s.rows, s.accepted, s.rejected, s.duplicates, s.skipped] { w.int(n) }
+        for n in [s.bytes, s.rows, s.accepted, s.rejected, s.duplicates, s.skipped, s.readForDayOnly] { w.int(n) }
         for t in [s.sha256, s.separator, s.encoding, s.dateFormat] { w.string(t) }
         let columns = s.columns.sorted { $0.key < $1.key }
         w.count(columns.count)
@@ -67,6 +67,7 @@ enum ContributionCoding {
         var s = InputFileSummary(path: path)
         s.bytes = try r.int(); s.rows = try r.int(); s.accepted = try r.int()
         s.rejected = try r.int(); s.duplicates = try r.int(); s.skipped = try r.int()
+        s.readForDayOnly = try r.int()
         s.sha256 = try r.string(); s.separator = try r.string(); s.encoding = try r.string(); s.dateFormat = try r.string()
         for _ in 0..<(try r.count()) {
             let k = try r.string()

@@ -35,7 +35,7 @@ public final class HistoryCache: @unchecked Sendable {
     public static let fileName = ".adhere-history"
     /// The layout of the cache and of a contribution; goes up when either changes, or when a
     /// file's bytes yield something else for the same options within one build's life.
-    static let formatVersion = 2
+    static let formatVersion = 3
     private static let magic = Array("ADHEREHC".utf8)
 
     /// Where a kept contribution is in the loaded bytes.

@@ -26,6 +26,14 @@ public struct IngestOptions: Sendable {
     /// what a dose needs (``PatientLog/history``), and checked for duplicates like the span's
     /// (at most 8,191 days before the span; earlier rows are not kept). `nil` = none.
     public var historyFrom: Day?
+    /// Check every field of rows dated before the first day kept (``firstKeptDay``). When false
+    /// (`report` and `nightly`, which keep nothing of those rows but each patient's entry days,
+    /// last entry and names), such a row is read for its patient id, date and names only: its
+    /// shape, id and date are checked as any row's, its other fields are not, so a value there
+    /// that breaks a rule neither rejects the row nor is listed, and its exercise name is not
+    /// looked at. The rows read so are counted (``InputFileSummary/readForDayOnly``) and the
+    /// report says so; `check` and `trend` check every row.
+    public var checkOldRows = true
     /// Keep each patient's distinct entry days up to the as-of date, over every row read
     /// (``PatientLog/entryDays``).
     public var keepEntryDays = false
@@ -59,4 +67,9 @@ extension IngestOptions {
     /// and entry days, unknown names): a history day, or the span's first. Rows before it and
     /// not after the as-of date keep no entry, no history row and no fingerprint.
     var firstKeptDay: Day { min(historyStart ?? span.first, span.first) }
+
+    /// Rows dated before this day are read for their patient, day and names only
+    /// (``checkOldRows``); `nil` = every row is checked in full (and always in a check of the
+    /// files, which keeps no entries, and in a one-patient read).
+    var dayOnlyBefore: Day? { !checkOldRows && keepEntries && onlyPatient == nil ? firstKeptDay : nil }
 }

@@ -12,6 +12,9 @@ public struct InputFileSummary: Sendable {
     public var duplicates = 0
     /// Rows of other patients passed over unchecked in a one-patient read.
     public var skipped = 0
+    /// Accepted rows dated before the first day a report keeps, read for their patient, day
+    /// and names only (``IngestOptions/checkOldRows``): counted in ``accepted``.
+    public var readForDayOnly = 0
     public var sha256 = ""
     public var separator = ","
     public var encoding = "UTF-8"
@@ -114,6 +117,11 @@ public struct IngestResult: Sendable {
     public var unknownExercises: [UnknownName]
     /// Accepted rows dated after the as-of date (not counted in this report).
     public var rowsAfterAsOf: Int
+    /// Rows dated from this day on were checked in full; earlier ones were read for their
+    /// patient, day and names only (``IngestOptions/checkOldRows``). `nil` = every row checked.
+    public var checkedFrom: Day?
+    /// Accepted rows read for their patient, day and names only (dated before ``checkedFrom``).
+    public var rowsReadForDayOnly: Int { files.reduce(0) { $0 + $1.readForDayOnly } }
     /// Every distinct exercise name written in the files, sorted (for a catalog file to finish).
     public var exerciseNamesSeen: [String] = []
     /// In a one-patient read, the ids of the other patients seen (rows not checked).

@@ -38,10 +38,17 @@ struct FileParser {
     var lastDayKept: (patient: Int32, day: Day) = (-1, Day(raw: 0))
     /// The first history day kept (see ``IngestOptions/historyFrom``).
     let historyFrom: Day?
+    /// Rows dated before this day are read for their patient, day and names only
+    /// (``IngestOptions/checkOldRows``); `nil` = every row is checked in full.
+    let dayOnlyBefore: Day?
+    /// Whether the last row was read for its day only: the next is then split lean, since a
+    /// file's rows come in runs (one patient's sittings, or one day's).
+    var lastDayOnly = false
 
     init(options: IngestOptions) {
         self.options = options
         historyFrom = options.historyStart
+        dayOnlyBefore = options.dayOnlyBefore
         onlyPatientBytes = options.onlyPatient.map { Array($0.utf8) }
     }
 
@@ -136,6 +143,11 @@ struct FileParser {
         var validator = RowValidator(options: options, columns: header.columns, strings: strings)
         var values = ValidRow()  // each row's values, written in place
         var texts = TextColumnsMemo(header.columns)
+        // A row read for its day only needs its first columns: up to the id, date and names
+        // (and the exercise name, when exercise names may be what says the side).
+        let c = header.columns
+        let leanFields = dayOnlyBefore == nil ? 0
+            : [c.id, c.date, c.name ?? 0, c.therapist ?? 0, c.clinic ?? 0, c.side == nil ? c.exercise : 0].max()! + 1
 
         while true {
             if let only = onlyPatientBytes, !options.listOtherPatients {
@@ -145,12 +157,16 @@ struct FileParser {
                 out.summary.skipped += passed
                 rowNumber += passed
             }
+            reader.leanFields = lastDayOnly ? leanFields : 0
             guard try reader.next() else { break }
             out.summary.rows += 1
             rowNumber += 1
             switch try row(reader, header.columns, &validator, &values, &texts, &context) {
             case .accepted:
                 out.summary.accepted += 1
+            case .dayOnly:
+                out.summary.accepted += 1
+                out.summary.readForDayOnly += 1
             case .skipped:
                 out.summary.skipped += 1
             case .rejected(let why):
@@ -163,7 +179,9 @@ struct FileParser {
         out.part.dateFormat = context.dateFormat
     }
 
-    enum Outcome { case accepted, skipped, rejected(RejectReason) }
+    /// What became of a row: accepted, accepted after a read of its patient, day and names only
+    /// (``dayOnlyBefore``), skipped (another patient's, in a one-patient read), or rejected.
+    enum Outcome { case accepted, dayOnly, skipped, rejected(RejectReason) }
 
     private mutating func row(_ r: CSVRecordReader, _ c: ColumnIndexes, _ validator: inout RowValidator,
                               _ v: inout ValidRow, _ texts: inout TextColumnsMemo, _ ctx: inout RowContext) throws -> Outcome {
@@ -175,6 +193,12 @@ struct FileParser {
             // short or run together by a broken quote).
             if options.listOtherPatients && c.id < r.fieldCount && shapeProblem(r, c, ctx) == nil { noteOtherPatient(r, c.id) }
             return .skipped
+        }
+        if let before = dayOnlyBefore {
+            let outcome = dayOnlyRow(r, c, before, &validator, &v, &texts, &ctx)
+            lastDayOnly = outcome != nil
+            if let outcome { return outcome }
+            r.resplit()  // (a no-op unless the record was split lean)
         }
         if let why = shapeProblem(r, c, ctx) { return .rejected(why) }
         let knownID = idCache.matches(FieldParsing.trimmed(r.field(c.id)))
@@ -193,23 +217,7 @@ struct FileParser {
         case .rejected(let why): return .rejected(why)
         case .needsDateOrder: return .rejected(.unreadableDate(found: fieldText(r, c.date)))
         }
-        // Text columns shown in reports: as the last row whose texts were read wrote them, or read.
-        let name, therapist, clinic: Int32?
-        let textsPrint: RowFingerprint  // what they add to the row's fingerprint
-        let textSpan = texts.span(r)
-        if let textSpan, texts.matches(textSpan) {
-            (name, therapist, clinic, textsPrint) = (texts.name, texts.therapist, texts.clinic, texts.print)
-        } else {
-            name = FileParser.text(r, c.name, &nameCache, strings, options.encoding, &ctx)
-            therapist = FileParser.text(r, c.therapist, &therapistCache, strings, options.encoding, &ctx)
-            clinic = FileParser.text(r, c.clinic, &clinicCache, strings, options.encoding, &ctx)
-            var tp = RowFingerprint()
-            tp.add(text: c.name, name, nameCache.print)
-            tp.add(text: c.therapist, therapist, therapistCache.print)
-            tp.add(text: c.clinic, clinic, clinicCache.print)
-            textsPrint = tp
-            if let textSpan { texts.keep(textSpan, name, therapist, clinic, print: tp) }
-        }
+        let (name, therapist, clinic, textsPrint) = readTexts(r, c, &texts, &ctx)
 
         // Accepted.
         let day = v.date.day
@@ -273,6 +281,65 @@ struct FileParser {
             block.kept.append(KeptRow(patient: p, entry: entry))
         }
         return .accepted
+    }
+
+    /// The text columns shown in reports (name, therapist, clinic) and what they add to the
+    /// row's fingerprint: as the last row whose texts were read wrote them, or read.
+    @inline(__always)
+    private mutating func readTexts(_ r: CSVRecordReader, _ c: ColumnIndexes, _ texts: inout TextColumnsMemo,
+                                    _ ctx: inout RowContext) -> (Int32?, Int32?, Int32?, RowFingerprint) {
+        let textSpan = texts.span(r)
+        if let textSpan, texts.matches(textSpan) { return (texts.name, texts.therapist, texts.clinic, texts.print) }
+        let name = FileParser.text(r, c.name, &nameCache, strings, options.encoding, &ctx)
+        let therapist = FileParser.text(r, c.therapist, &therapistCache, strings, options.encoding, &ctx)
+        let clinic = FileParser.text(r, c.clinic, &clinicCache, strings, options.encoding, &ctx)
+        var tp = RowFingerprint()
+        tp.add(text: c.name, name, nameCache.print)
+        tp.add(text: c.therapist, therapist, therapistCache.print)
+        tp.add(text: c.clinic, clinic, clinicCache.print)
+        if let textSpan { texts.keep(textSpan, name, therapist, clinic, print: tp) }
+        return (name, therapist, clinic, tp)
+    }
+
+    /// A row dated before ``dayOnlyBefore``, read for its patient, day and names only: its
+    /// shape, id and date are checked as any row's (in the same order, by the same code), then
+    /// its names, the patient's last entry and entry days are kept, as a full reading of an old
+    /// row keeps them. Its other fields are not looked at (but for the exercise name of a file
+    /// with no side column, whose names may say the side). `nil` when the row is not dated
+    /// before that day or breaks one of those rules: it is then read in full, which says why.
+    /// The record may be split lean (``CSVRecordReader/leanFields``): only its first columns
+    /// are looked at.
+    @inline(__always)
+    private mutating func dayOnlyRow(_ r: CSVRecordReader, _ c: ColumnIndexes, _ before: Day, _ validator: inout RowValidator,
+                                     _ v: inout ValidRow, _ texts: inout TextColumnsMemo, _ ctx: inout RowContext) -> Outcome? {
+        guard RowValidator.plainShape(r, headerCount: ctx.headerCount) else { return nil }
+        if r.sameLeadFields && lastDayOnly {
+            // The columns read are the last row's, byte for byte (``CSVRecordReader/sameLeadFields``),
+            // and it was read so: the same patient, day and names, all kept already. (Its names
+            // are the patient's latest as this row's would be: no row read elsewhere comes
+            // between two rows read one after the other.)
+            return .dayOnly
+        }
+        let knownID = idCache.matches(FieldParsing.trimmed(r.field(c.id)))
+        guard case .valid = validator.readDay(r, knownID: knownID, &ctx, into: &v.date) else { return nil }
+        let day = v.date.day
+        guard day < before else { return nil }
+        if c.side == nil {
+            // Exercise names may say the side: the file records sides if any does (FileJoin.finish).
+            let exercise = FieldParsing.trimmed(r.field(c.exercise))
+            if exercise.count > 0 {
+                _ = validator.exercises.lookup(exercise, catalog: options.catalog, strings: strings, encoding: options.encoding)
+            }
+        }
+        let (name, therapist, clinic, _) = readTexts(r, c, &texts, &ctx)
+        if day > out.lastDay { out.lastDay = day }
+        let p = knownID ? idCache.value : patientSlot(r, c.id)
+        FileParser.update(&out.patients[Int(p)], day, RowOrder(day: day, file: fileNumber, row: rowNumber), name, therapist, clinic)
+        if options.keepEntryDays && (p != lastDayKept.patient || day != lastDayKept.day) {
+            out.patients[Int(p)].days.insert(day)
+            lastDayKept = (p, day)
+        }
+        return .dayOnly
     }
 
     /// What is wrong with the record's shape, if anything: the common, plain record settled

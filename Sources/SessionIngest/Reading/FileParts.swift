@@ -237,6 +237,7 @@ struct FileJoin {
         file.summary.accepted += part.summary.accepted
         file.summary.rejected += part.summary.rejected
         file.summary.skipped += part.summary.skipped
+        file.summary.readForDayOnly += part.summary.readForDayOnly
         file.summary.bytes += part.summary.bytes
         let lines = file.part.lines
         for r in part.rejects {

@@ -95,20 +95,8 @@ struct RowValidator {
     /// enum is copied at every step). `knownID` says the id field holds the bytes of the
     /// previous row's id (already checked).
     mutating func validate(_ r: CSVRecordReader, knownID: Bool, _ ctx: inout RowContext, into v: inout ValidRow) -> Verdict {
-        // Patient id: a control character would name a patient nobody can type or see.
-        let id = FieldParsing.trimmed(r.field(columns.id))
-        if id.count == 0 { return .rejected(.missingPatientID) }
-        if !knownID, let at = id.firstIndex(where: { $0 < 0x20 || $0 == 0x7F }) {
-            let position = TextDecoding.decode(UnsafeBufferPointer(rebasing: id[..<at]), options.encoding).0.count + 1
-            return .rejected(.controlCharacterInPatientID(character: id[at], at: position))
-        }
-
-        // Date.
-        let dateVerdict = readDate(r, &ctx, into: &v.date)
-        guard case .valid = dateVerdict else { return dateVerdict }
-        if let zone = options.timeZone, let offset = v.date.offsetMinutes, let seconds = v.date.seconds {
-            v.date.day = RowValidator.localDay(v.date.day, seconds: seconds, offsetMinutes: offset, in: zone)
-        }
+        let dayVerdict = readDay(r, knownID: knownID, &ctx, into: &v.date)
+        guard case .valid = dayVerdict else { return dayVerdict }
 
         // The value columns as a row before them wrote them: the same values.
         let key = r.span(from: memo.first, through: memo.last)
@@ -218,6 +206,29 @@ struct RowValidator {
         v.holdCentis = hold; v.painCentis = pain
         v.valuesPrint = RowFingerprint.values(of: v)
         if let key { memo.keep(key, v) }
+        return .valid
+    }
+
+    /// The first rules of ``validate``, alone: the patient id, then the date (in the clinic's
+    /// time zone when one is set). `.valid` with the row's date in `date`, else the rule broken,
+    /// as ``validate`` would say it. A report reads a file's old rows this far only
+    /// (``IngestOptions/checkOldRows``).
+    @inline(__always)
+    mutating func readDay(_ r: CSVRecordReader, knownID: Bool, _ ctx: inout RowContext, into date: inout ParsedDate) -> Verdict {
+        // Patient id: a control character would name a patient nobody can type or see.
+        let id = FieldParsing.trimmed(r.field(columns.id))
+        if id.count == 0 { return .rejected(.missingPatientID) }
+        if !knownID, let at = id.firstIndex(where: { $0 < 0x20 || $0 == 0x7F }) {
+            let position = TextDecoding.decode(UnsafeBufferPointer(rebasing: id[..<at]), options.encoding).0.count + 1
+            return .rejected(.controlCharacterInPatientID(character: id[at], at: position))
+        }
+
+        // Date.
+        let dateVerdict = readDate(r, &ctx, into: &date)
+        guard case .valid = dateVerdict else { return dateVerdict }
+        if let zone = options.timeZone, let offset = date.offsetMinutes, let seconds = date.seconds {
+            date.day = RowValidator.localDay(date.day, seconds: seconds, offsetMinutes: offset, in: zone)
+        }
         return .valid
     }
 
