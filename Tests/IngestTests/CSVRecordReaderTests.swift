@@ -346,17 +346,22 @@ final class ByteShortcutTests: XCTestCase {
         XCTAssertEqual(fast.lines, plain.lines, what, file: file, line: line)
     }
 
-    /// Records read (with their first line, raw text, fields and where they start), lines
-    /// passed over, where reading stopped and the lines read.
-    private func read(_ bytes: [UInt8], chunk: Int, stop: Int, skip: [UInt8]?, buffer: Int = 64) throws
-        -> (records: [(line: Int, raw: String, fields: [String], offset: Int)], passed: Int, end: Int, lines: Int) {
+    /// A reader of `bytes` given `chunk` bytes at a time, through a buffer of `buffer` bytes.
+    private func chunkedReader(_ bytes: [UInt8], chunk: Int, buffer: Int) -> CSVRecordReader {
         var offset = 0
-        let reader = CSVRecordReader(bufferSize: buffer) { out in
+        return CSVRecordReader(bufferSize: buffer) { out in
             let n = min(chunk, out.count, bytes.count - offset)
             for i in 0..<n { out[i] = bytes[offset + i] }
             offset += n
             return n
         }
+    }
+
+    /// Records read (with their first line, raw text, fields and where they start), lines
+    /// passed over, where reading stopped and the lines read.
+    private func read(_ bytes: [UInt8], chunk: Int, stop: Int, skip: [UInt8]?, buffer: Int = 64) throws
+        -> (records: [(line: Int, raw: String, fields: [String], offset: Int)], passed: Int, end: Int, lines: Int) {
+        let reader = chunkedReader(bytes, chunk: chunk, buffer: buffer)
         reader.stopOffset = stop
         var records: [(line: Int, raw: String, fields: [String], offset: Int)] = []
         var passed = 0
@@ -395,13 +400,7 @@ final class ByteShortcutTests: XCTestCase {
             let chunk = rng.next() % 2 == 0 ? 1 + Int(rng.next() % 300) : 1 << 16
             let buffer = [64, 128, 4096, 4096][Int(rng.next() % 4)]
             let full = try read(bytes, chunk: chunk, stop: Int.max, skip: nil, buffer: buffer).records
-            var offset = 0
-            let reader = CSVRecordReader(bufferSize: buffer) { out in
-                let n = min(chunk, out.count, bytes.count - offset)
-                for i in 0..<n { out[i] = bytes[offset + i] }
-                offset += n
-                return n
-            }
+            let reader = chunkedReader(bytes, chunk: chunk, buffer: buffer)
             var k = 0
             while true {
                 reader.leanFields = lean
