@@ -257,6 +257,28 @@ final class SessionLogReaderTests: XCTestCase {
         }
     }
 
+    /// Whether an old row is read for its day does not hang on the row before it: a row of a
+    /// shape the rules allow but that is not the plain one (notes longer than a cell, extra
+    /// empty fields at the end) is read for its day like any other, before or after a row read
+    /// so. (A reviewer's cases: a long line after an old row was checked in full, as were extra
+    /// empty fields.)
+    func testAnOldRowIsReadForItsDayWhateverTheRowBeforeIt() throws {
+        let rows = [
+            "P1,Ann,Dana,2026-08-03 08:00,Calf stretch,left,1,10,30,2,",
+            "P1,Ann,Dana,2026-08-04 08:00,Calf stretch,left,1,10,30,11," + String(repeating: "x", count: 32_800),
+            "P1,Ann,Dana,2026-08-05 08:00,Calf stretch,left,1,10,30,11,,,",
+        ]
+        for (name, order) in [("first.csv", [0, 1, 2]), ("last.csv", [1, 2, 0]), ("middle.csv", [2, 0, 1])] {
+            let f = try file(name, header + order.map { rows[$0] }.joined(separator: "\n") + "\n")
+            let report = read([f]) { $0.span = DayRange(Day(iso: "2026-10-01")!, Day(iso: "2026-10-31")!); $0.keepEntryDays = true; $0.checkOldRows = false }
+            XCTAssertEqual(report.rejects.map(\.line), [], name)
+            XCTAssertEqual(report.files.map(\.readForDayOnly), [3], name)
+            XCTAssertEqual((report.patients.first?.entryDays?.days ?? []).map(\.description), ["2026-08-03", "2026-08-04", "2026-08-05"], name)
+            let full = read([f]) { $0.span = DayRange(Day(iso: "2026-10-01")!, Day(iso: "2026-10-31")!); $0.keepEntryDays = true }
+            XCTAssertEqual(full.rejects.map(\.line), order.enumerated().filter { $0.element != 0 }.map { $0.offset + 2 }, name)
+        }
+    }
+
     /// Rows take the values of an earlier row whose value columns (exercise to pain) are
     /// written with the same bytes, and the names of a row whose name columns are: nothing
     /// else. Worked by hand: each row's own date; a trailing space, quotes or another column

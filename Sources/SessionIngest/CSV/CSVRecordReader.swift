@@ -397,6 +397,12 @@ final class CSVRecordReader {
     /// loop does not load them from the object again after every store.
     @inline(__always)
     private func parseUnquoted(limit: Int) -> Int? {
+        // Two copies, a plain split and a lean one, so the plain one tests nothing more.
+        limit == Int.max ? parseUnquoted(limit: limit, lean: false) : parseUnquoted(limit: limit, lean: true)
+    }
+
+    @inline(__always)
+    private func parseUnquoted(limit: Int, lean: Bool) -> Int? {
         let buf = buffer
         let end = self.end
         let sep = separator
@@ -408,7 +414,7 @@ final class CSVRecordReader {
         let before = previous
         previous.leadEnd = -1
         sameLeadFields = false
-        if limit != Int.max, before.leadEnd >= 0, start &+ before.leadEnd &+ 65 <= end,
+        if lean, before.leadEnd >= 0, start &+ before.leadEnd &+ 65 <= end,
            ByteCompare.equal(buf + start, buf + before.start, before.leadEnd &+ 1) {
             // The lean fields are the previous record's (it had no quote, and its separator
             // after them is among the bytes equal): moved, not split again.
@@ -430,11 +436,22 @@ final class CSVRecordReader {
             var separators = masks.separators & before
             // (A block holds at most 64 fields: room for them is checked without counting.)
             if masks.quotes & before != 0 || count &+ 65 > room { return nil }
-            while separators != 0 {
-                if _slowPath(count >= limit) {
-                    count &+= separators.nonzeroBitCount
-                    break
+            if lean && count &+ 64 > limit {
+                // A lean split: the fields up to the limit, then the separators only counted.
+                while separators != 0 && count < limit {
+                    let pos = q &+ separators.trailingZeroBitCount
+                    separators &= separators &- 1
+                    starts[count] = fieldBegin
+                    ends[count] = pos
+                    escaped[count] = false
+                    count &+= 1
+                    if pos &- fieldBegin > longest { longest = pos &- fieldBegin }
+                    fieldBegin = pos &+ 1
                 }
+                count &+= separators.nonzeroBitCount
+                separators = 0
+            }
+            while separators != 0 {
                 let pos = q &+ separators.trailingZeroBitCount
                 separators &= separators &- 1
                 starts[count] = fieldBegin
@@ -447,7 +464,7 @@ final class CSVRecordReader {
             guard lineEnd != 0 else { q &+= 64; continue }
             // The line ends here (a CR needs the next byte, to see whether LF follows).
             let pos = q &+ lineEnd.trailingZeroBitCount
-            if count < limit {
+            if !lean || count < limit {
                 starts[count] = fieldBegin
                 ends[count] = pos
                 escaped[count] = false
@@ -464,9 +481,9 @@ final class CSVRecordReader {
             recordStart = start
             recordEnd = pos
             fieldCount = count
-            splitFields = min(count, limit)
-            let lean = leanFields
-            if lean > 0 && count > lean && splitFields >= lean { previous = (start, ends[lean &- 1] &- start) }
+            splitFields = lean ? min(count, limit) : count
+            let leanFields = self.leanFields
+            if leanFields > 0 && count > leanFields && splitFields >= leanFields { previous = (start, ends[leanFields &- 1] &- start) }
             if malformed != nil { malformed = nil }  // (assigning nil over nil still calls a release)
             longestField = longest
             pendingNewlines = 1

@@ -217,7 +217,15 @@ struct FileParser {
         case .rejected(let why): return .rejected(why)
         case .needsDateOrder: return .rejected(.unreadableDate(found: fieldText(r, c.date)))
         }
-        let (name, therapist, clinic, textsPrint) = readTexts(r, c, &texts, &ctx)
+        // Text columns shown in reports: as the last row whose texts were read wrote them, or read.
+        let name, therapist, clinic: Int32?
+        let textsPrint: RowFingerprint  // what they add to the row's fingerprint
+        let textSpan = texts.span(r)
+        if let textSpan, texts.matches(textSpan) {
+            (name, therapist, clinic, textsPrint) = (texts.name, texts.therapist, texts.clinic, texts.print)
+        } else {
+            (name, therapist, clinic, textsPrint) = readTexts(r, c, textSpan, &texts, &ctx)
+        }
 
         // Accepted.
         let day = v.date.day
@@ -284,12 +292,10 @@ struct FileParser {
     }
 
     /// The text columns shown in reports (name, therapist, clinic) and what they add to the
-    /// row's fingerprint: as the last row whose texts were read wrote them, or read.
-    @inline(__always)
-    private mutating func readTexts(_ r: CSVRecordReader, _ c: ColumnIndexes, _ texts: inout TextColumnsMemo,
-                                    _ ctx: inout RowContext) -> (Int32?, Int32?, Int32?, RowFingerprint) {
-        let textSpan = texts.span(r)
-        if let textSpan, texts.matches(textSpan) { return (texts.name, texts.therapist, texts.clinic, texts.print) }
+    /// row's fingerprint, read (when the last row whose texts were read wrote them otherwise;
+    /// the callers look at that first, inline), and kept in `texts` by their span.
+    private mutating func readTexts(_ r: CSVRecordReader, _ c: ColumnIndexes, _ textSpan: UnsafeBufferPointer<UInt8>?,
+                                    _ texts: inout TextColumnsMemo, _ ctx: inout RowContext) -> (Int32?, Int32?, Int32?, RowFingerprint) {
         let name = FileParser.text(r, c.name, &nameCache, strings, options.encoding, &ctx)
         let therapist = FileParser.text(r, c.therapist, &therapistCache, strings, options.encoding, &ctx)
         let clinic = FileParser.text(r, c.clinic, &clinicCache, strings, options.encoding, &ctx)
@@ -312,13 +318,19 @@ struct FileParser {
     @inline(__always)
     private mutating func dayOnlyRow(_ r: CSVRecordReader, _ c: ColumnIndexes, _ before: Day, _ validator: inout RowValidator,
                                      _ v: inout ValidRow, _ texts: inout TextColumnsMemo, _ ctx: inout RowContext) -> Outcome? {
-        guard RowValidator.plainShape(r, headerCount: ctx.headerCount) else { return nil }
-        if r.sameLeadFields && lastDayOnly {
+        let plain = RowValidator.plainShape(r, headerCount: ctx.headerCount)
+        if plain && r.sameLeadFields && lastDayOnly {
             // The columns read are the last row's, byte for byte (``CSVRecordReader/sameLeadFields``),
             // and it was read so: the same patient, day and names, all kept already. (Its names
             // are the patient's latest as this row's would be: no row read elsewhere comes
             // between two rows read one after the other.)
             return .dayOnly
+        }
+        if !plain {
+            // Another shape the rules allow (extra empty fields, long notes), or one they do
+            // not: the shape rules say which, on the whole record, whatever the row before.
+            r.resplit()
+            guard shapeProblem(r, c, ctx) == nil else { return nil }
         }
         let knownID = idCache.matches(FieldParsing.trimmed(r.field(c.id)))
         guard case .valid = validator.readDay(r, knownID: knownID, &ctx, into: &v.date) else { return nil }
@@ -331,7 +343,13 @@ struct FileParser {
                 _ = validator.exercises.lookup(exercise, catalog: options.catalog, strings: strings, encoding: options.encoding)
             }
         }
-        let (name, therapist, clinic, _) = readTexts(r, c, &texts, &ctx)
+        let name, therapist, clinic: Int32?
+        let textSpan = texts.span(r)
+        if let textSpan, texts.matches(textSpan) {
+            (name, therapist, clinic) = (texts.name, texts.therapist, texts.clinic)
+        } else {
+            (name, therapist, clinic, _) = readTexts(r, c, textSpan, &texts, &ctx)
+        }
         if day > out.lastDay { out.lastDay = day }
         let p = knownID ? idCache.value : patientSlot(r, c.id)
         FileParser.update(&out.patients[Int(p)], day, RowOrder(day: day, file: fileNumber, row: rowNumber), name, therapist, clinic)
