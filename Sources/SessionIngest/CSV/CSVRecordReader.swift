@@ -436,22 +436,8 @@ final class CSVRecordReader {
             var separators = masks.separators & before
             // (A block holds at most 64 fields: room for them is checked without counting.)
             if masks.quotes & before != 0 || count &+ 65 > room { return nil }
-            if lean && count &+ 64 > limit {
-                // A lean split: the fields up to the limit, then the separators only counted.
-                while separators != 0 && count < limit {
-                    let pos = q &+ separators.trailingZeroBitCount
-                    separators &= separators &- 1
-                    starts[count] = fieldBegin
-                    ends[count] = pos
-                    escaped[count] = false
-                    count &+= 1
-                    if pos &- fieldBegin > longest { longest = pos &- fieldBegin }
-                    fieldBegin = pos &+ 1
-                }
-                count &+= separators.nonzeroBitCount
-                separators = 0
-            }
-            while separators != 0 {
+            // (A lean split records the fields up to the limit, then only counts separators.)
+            while separators != 0 && (!lean || count < limit) {
                 let pos = q &+ separators.trailingZeroBitCount
                 separators &= separators &- 1
                 starts[count] = fieldBegin
@@ -461,6 +447,7 @@ final class CSVRecordReader {
                 if pos &- fieldBegin > longest { longest = pos &- fieldBegin }
                 fieldBegin = pos &+ 1
             }
+            if lean && separators != 0 { count &+= separators.nonzeroBitCount }
             guard lineEnd != 0 else { q &+= 64; continue }
             // The line ends here (a CR needs the next byte, to see whether LF follows).
             let pos = q &+ lineEnd.trailingZeroBitCount
