@@ -377,7 +377,8 @@ final class ByteShortcutTests: XCTestCase {
 
     /// A lean split (``CSVRecordReader/leanFields``) reads the records a full split reads: the
     /// same lines and field counts, the same first fields, and after ``resplit()`` the same
-    /// fields; a record said to start like the one before (``sameLeadFields``) does. Checked
+    /// fields; a record said to start like the one before (``sameLeadFields``) does, and so do
+    /// the records passed over as starting like it (``skipSameLead(fields:)``). Checked
     /// against a full read of random rows that often repeat their first fields, some quoted,
     /// some of other lengths, with blank lines and LF, CRLF or CR, read through small buffers.
     func testLeanSplitsReadWhatFullSplitsRead() throws {
@@ -387,13 +388,15 @@ final class ByteShortcutTests: XCTestCase {
                      "P1,Ann,Danas,2026-08-03 08:00", "P1,Ann,Dana,2026-08-03 08:001", "P1,Anne,Dana,2026-08-03 08:00", "P11,Ann,Dana"]
         let rests = ["Calf stretch,left,1,10,30,2,", "Calf stretch,right,1,10,30,2,", "Step-ups,,1,12,,,",
                      "Step-ups,,1,12,,,\"knee, sore\"", "a", "", "Calf stretch,left,1,10,30,2,\"x\"\"y\"", String(repeating: "z", count: 90) + ",1"]
-        var sameSeen = 0
+        var sameSeen = 0, skipped = 0
         for round in 0..<400 {
             let ending = ["\n", "\r\n", "\r"][Int(rng.next() % 3)]
             var lines: [String] = []
+            // Half the rounds repeat a few rows only, as one sitting's rows do.
+            let (someLeads, someRests) = rng.next() % 2 == 0 ? (UInt64(leads.count), UInt64(rests.count)) : (2, 2)
             for _ in 0..<(1 + Int(rng.next() % 40)) {
                 if rng.next() % 15 == 0 { lines.append(""); continue }
-                lines.append(leads[Int(rng.next() % UInt64(leads.count))] + "," + rests[Int(rng.next() % UInt64(rests.count))])
+                lines.append(leads[Int(rng.next() % someLeads)] + "," + rests[Int(rng.next() % someRests)])
             }
             let bytes = Array((lines.joined(separator: ending) + (rng.next() % 2 == 0 ? ending : "")).utf8)
             let lean = 1 + Int(rng.next() % 5)
@@ -425,11 +428,27 @@ final class ByteShortcutTests: XCTestCase {
                     XCTAssertEqual(String(decoding: reader.rawBytes, as: UTF8.self), expected.raw, what)
                 }
                 k += 1
+                if rng.next() % 2 == 0 {
+                    // Records passed over as starting like this one: each has its first fields,
+                    // no quote, the fields asked for; reading goes on at the record after them.
+                    let fields = rng.next() % 4 == 0 ? 1 + Int(rng.next() % 12) : expected.fields.count
+                    let passed = reader.skipSameLead(fields: fields)
+                    skipped += passed
+                    XCTAssertLessThanOrEqual(k + passed, full.count, what)
+                    for j in k..<min(k + passed, full.count) {
+                        XCTAssertFalse(full[j].raw.contains("\""), what)
+                        XCTAssertEqual(full[j].fields.count, fields, what)
+                        XCTAssertEqual(Array(full[j].fields.prefix(lean)), Array(expected.fields.prefix(lean)), what)
+                    }
+                    k += passed
+                    if k < full.count { XCTAssertEqual(reader.position, full[k].offset, what) }
+                }
             }
             XCTAssertEqual(k, full.count, "round \(round)")
             XCTAssertEqual(reader.position, bytes.count, "round \(round)")
         }
-        XCTAssertGreaterThan(sameSeen, 300, "the rows repeat their first fields often enough to test the shortcut (512 times)")
+        XCTAssertGreaterThan(sameSeen, 300, "the rows repeat their first fields often enough to test the shortcut")
+        XCTAssertGreaterThan(skipped, 300, "and to pass over runs of them")
     }
 
     /// Long runs of lines are passed over whole: of 101,000 rows of other patients around one

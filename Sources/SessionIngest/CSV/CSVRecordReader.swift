@@ -185,6 +185,49 @@ final class CSVRecordReader {
         assert(consumed == after && splitFields == fieldCount)
     }
 
+    /// Passes over the records ahead that ``next()`` would read, split lean, as starting like
+    /// the record before (``sameLeadFields``) in a plain shape: each starts with the bytes of
+    /// the last lean record's first ``leanFields`` fields and the separator after them, has no
+    /// quote, `fields` fields in all, at most 32,767 bytes, and starts before ``stopOffset``.
+    /// Returns how many; ``position`` and the lines read move on as if ``next()`` had read them
+    /// (each is one line). It looks only at buffered bytes and stops before the first record it
+    /// cannot be sure of, which ``next()`` reads as usual. (A report's old rows: those of one
+    /// sitting repeat their patient, names and time, and are only counted.)
+    func skipSameLead(fields: Int) -> Int {
+        let lead = previous.leadEnd &+ 1
+        guard previous.leadEnd >= 0, leanFields > 0 else { return 0 }
+        let buf = buffer, end = self.end, sep = separator, from = buf + previous.start
+        // The buffer offset at which records stop being read (a part's end).
+        let stop = stopOffset == Int.max ? Int.max : stopOffset &- (bytesRead &- end)
+        let wanted = fields &- leanFields &- 1  // separators after the lead
+        var p = start, passed = 0
+        records: while p < stop && p &+ lead &+ 64 <= end && ByteCompare.equal(buf + p, from, lead) {
+            var q = p &+ lead, separators = 0
+            while true {
+                guard q &+ 64 <= end, q &- p <= 32_767 else { break records }
+                let masks = CSVRecordReader.specialBits(buf + q, sep)
+                let lineEnd = masks.lineEnds & (0 &- masks.lineEnds)
+                let before = lineEnd == 0 ? ~0 : lineEnd &- 1
+                if masks.quotes & before != 0 { break records }
+                separators &+= (masks.separators & before).nonzeroBitCount
+                guard lineEnd != 0 else { q &+= 64; continue }
+                let pos = q &+ lineEnd.trailingZeroBitCount
+                guard separators == wanted, pos &- p <= 32_767 else { break records }
+                var next = pos &+ 1
+                if buf[pos] == CSVRecordReader.cr {
+                    guard next < end else { break records }
+                    if buf[next] == CSVRecordReader.lf { next &+= 1 }
+                }
+                p = next
+                passed &+= 1
+                break
+            }
+        }
+        start = p
+        nextLine &+= passed
+        return passed
+    }
+
     /// Passes over the lines ahead that cannot hold `needle` (one patient's id, in a one-patient
     /// read): lines ending in LF or CRLF, none blank, none holding the needle's bytes, and whose
     /// quotes (if any) only wrap whole fields with no line break inside, so that each line is a

@@ -157,6 +157,15 @@ struct FileParser {
                 out.summary.skipped += passed
                 rowNumber += passed
             }
+            if lastDayOnly {
+                // The rows after an old row that repeat its first columns (one sitting's): old
+                // rows of the same patient, day and names, read as ``dayOnlyRow`` would.
+                let passed = reader.skipSameLead(fields: header.names.count)
+                out.summary.rows += passed
+                out.summary.accepted += passed
+                out.summary.readForDayOnly += passed
+                rowNumber += passed
+            }
             reader.leanFields = lastDayOnly ? leanFields : 0
             guard try reader.next() else { break }
             out.summary.rows += 1
