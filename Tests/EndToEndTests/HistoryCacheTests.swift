@@ -106,6 +106,14 @@ final class HistoryCacheRunTests: XCTestCase {
         XCTAssertTrue(cold.stdout.contains("5 rows dated before 2026-04-04 were read for patient, day and names only"), cold.stdout)
         XCTAssertFalse(cold.stderr.contains("exercise name"), cold.stderr)
         XCTAssertEqual(cold.outputs.keys.filter { $0.hasPrefix("rejects-") }.count, 1)
+        // The workbooks and the JSON say it too.
+        let about = try XCTUnwrap(try WorkbookDump.read(out.appendingPathComponent("adhere-2026-10-Dana-Whitfield.xlsx").path).sheet("About"))
+        let row = try XCTUnwrap(about.row(is: "Rows checked"))
+        XCTAssertEqual(about["B\(row)"]?.v, .string("5 rows dated before 2026-04-04 were read for patient, day and names only "
+                                                     + "(this report uses nothing else of them); 'adhere check' checks every field of every row"))
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("figures.json"))) as? [String: Any])
+        XCTAssertEqual(json["rows_read_for_day_only"] as? Int, 5)
+        XCTAssertEqual(json["checked_in_full_from"] as? String, "2026-04-04")
 
         // Warm: March and April (before October's history days) are not read.
         let warm = try report(input, out)
