@@ -12,7 +12,9 @@ public struct Check: ParsableCommand {
         discussion: """
         For each file: the separator, encoding and date format detected, which column is read \
         as what, rows read, rows rejected by reason (with the first line numbers), duplicate \
-        rows, and exercise names adhere does not know. Writes nothing.
+        rows, and exercise names adhere does not know. Writes nothing. Every field of every \
+        row is checked, whatever its date (a report checks rows older than the months it \
+        looks at for their patient, date and shape only).
 
         Exit codes: 0 all files readable; 1 rows would be rejected and --strict was given; \
         2 some file cannot be read at all; 66 no file could be read; 64 bad usage.

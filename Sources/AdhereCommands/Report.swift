@@ -23,7 +23,10 @@ public struct Report: ParsableCommand {
         periods; the last six months with a chart; no patient names), and rtm-YYYY-MM.csv, \
         the month's closed RTM periods for billing (patient ids only). Rejected rows are also \
         written to rejects-YYYY-MM.csv in the output folder. Files are created readable by \
-        their owner only. Running it again with the same inputs gives identical files.
+        their owner only. Running it again with the same inputs gives identical files. Rows \
+        dated before the months the report looks at (about seven before it) are read for \
+        their patient, day and names only: their other fields are not checked (the About \
+        sheet says how many; 'adhere check' checks every row).
 
         Prints one line per workbook and a total line. Patient names never appear in messages.
 
