@@ -649,6 +649,13 @@ package struct ReportWorkbook {
             try ws.write(r.raw, row: row, column: 3, format: ReportWorkbook.wrapTop)
             try fit(row, [(r.file, 0), (r.reason, 2), (r.raw, 3)])
         }
+        if let line = MonthlyReport.dayOnlyLine(ingest) {
+            // What was not checked, said where the rejected rows are read.
+            let text = "Not checked: " + line + "."
+            try ws.merge(text, firstRow: row, firstColumn: 0, lastRow: row, lastColumn: 3, format: ReportWorkbook.wrapTop)
+            try ws.setRowHeight(row, height: PrintLayout.height(lines: PrintLayout.lines(text, pixels: page)))
+            row += 2
+        }
         let failed = ingest.failedFiles
         if !failed.isEmpty {
             try section("Files that could not be read", headers: ["File", "Problem"])

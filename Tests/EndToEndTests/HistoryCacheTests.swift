@@ -106,11 +106,15 @@ final class HistoryCacheRunTests: XCTestCase {
         XCTAssertTrue(cold.stdout.contains("5 rows dated before 2026-04-04 were read for patient, day and names only"), cold.stdout)
         XCTAssertFalse(cold.stderr.contains("exercise name"), cold.stderr)
         XCTAssertEqual(cold.outputs.keys.filter { $0.hasPrefix("rejects-") }.count, 1)
-        // The workbooks and the JSON say it too.
-        let about = try XCTUnwrap(try WorkbookDump.read(out.appendingPathComponent("adhere-2026-10-Dana-Whitfield.xlsx").path).sheet("About"))
+        // The workbooks (About, and Data issues under the rejected rows) and the JSON say it too.
+        let book = try WorkbookDump.read(out.appendingPathComponent("adhere-2026-10-Dana-Whitfield.xlsx").path)
+        let about = try XCTUnwrap(book.sheet("About"))
         let row = try XCTUnwrap(about.row(is: "Rows checked"))
-        XCTAssertEqual(about["B\(row)"]?.v, .string("5 rows dated before 2026-04-04 were read for patient, day and names only "
-                                                     + "(this report uses nothing else of them); 'adhere check' checks every field of every row"))
+        let said = "5 rows dated before 2026-04-04 were read for patient, day and names only "
+            + "(this report uses nothing else of them); 'adhere check' checks every field of every row"
+        XCTAssertEqual(about["B\(row)"]?.v, .string(said))
+        let issues = try XCTUnwrap(book.sheet("Data issues"))
+        XCTAssertNotNil(issues.row(is: "Not checked: " + said + "."), "Data issues says what was not checked")
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("figures.json"))) as? [String: Any])
         XCTAssertEqual(json["rows_read_for_day_only"] as? Int, 5)
         XCTAssertEqual(json["checked_in_full_from"] as? String, "2026-04-04")
