@@ -194,8 +194,8 @@ final class CSVRecordReader {
     /// cannot be sure of, which ``next()`` reads as usual. (A report's old rows: those of one
     /// sitting repeat their patient, names and time, and are only counted.)
     func skipSameLead(fields: Int) -> Int {
-        let lead = previous.leadEnd &+ 1
         guard previous.leadEnd >= 0, leanFields > 0 else { return 0 }
+        let lead = previous.leadEnd &+ 1
         let buf = buffer, end = self.end, sep = separator, from = buf + previous.start
         // The buffer offset at which records stop being read (a part's end).
         let stop = stopOffset == Int.max ? Int.max : stopOffset &- (bytesRead &- end)
@@ -212,12 +212,7 @@ final class CSVRecordReader {
                 separators &+= (masks.separators & before).nonzeroBitCount
                 guard lineEnd != 0 else { q &+= 64; continue }
                 let pos = q &+ lineEnd.trailingZeroBitCount
-                guard separators == wanted, pos &- p <= 32_767 else { break records }
-                var next = pos &+ 1
-                if buf[pos] == CSVRecordReader.cr {
-                    guard next < end else { break records }
-                    if buf[next] == CSVRecordReader.lf { next &+= 1 }
-                }
+                guard separators == wanted, pos &- p <= 32_767, let next = after(lineEndAt: pos) else { break records }
                 p = next
                 passed &+= 1
                 break
@@ -454,20 +449,20 @@ final class CSVRecordReader {
         var longest = 0
         var fieldBegin = start
         var q = start
-        let before = previous
+        let last = previous
         previous.leadEnd = -1
         sameLeadFields = false
-        if lean, before.leadEnd >= 0, start &+ before.leadEnd &+ 65 <= end,
-           ByteCompare.equal(buf + start, buf + before.start, before.leadEnd &+ 1) {
+        if lean, last.leadEnd >= 0, start &+ last.leadEnd &+ 65 <= end,
+           ByteCompare.equal(buf + start, buf + last.start, last.leadEnd &+ 1) {
             // The lean fields are the previous record's (it had no quote, and its separator
             // after them is among the bytes equal): moved, not split again.
-            let shift = start &- before.start
+            let shift = start &- last.start
             for i in 0..<limit {
                 starts[i] &+= shift
                 ends[i] &+= shift
             }
             count = limit
-            fieldBegin = start &+ before.leadEnd &+ 1
+            fieldBegin = start &+ last.leadEnd &+ 1
             q = fieldBegin
             sameLeadFields = true
         }
@@ -503,11 +498,7 @@ final class CSVRecordReader {
                 longest = pos &- start  // split lean: no field is longer than the record
             }
             count &+= 1
-            var next = pos + 1
-            if buf[pos] == CSVRecordReader.cr {
-                guard pos + 1 < end else { return nil }
-                if buf[pos + 1] == CSVRecordReader.lf { next = pos + 2 }
-            }
+            guard let next = after(lineEndAt: pos) else { return nil }
             recordStart = start
             recordEnd = pos
             fieldCount = count
@@ -520,6 +511,15 @@ final class CSVRecordReader {
             return next
         }
         return nil
+    }
+
+    /// Where the next record starts after the line end (LF, CR or CRLF) at `pos`; `nil` for a CR
+    /// that ends the buffered bytes (whether LF follows is not known yet).
+    @inline(__always)
+    private func after(lineEndAt pos: Int) -> Int? {
+        guard buffer[pos] == CSVRecordReader.cr else { return pos &+ 1 }
+        guard pos &+ 1 < end else { return nil }
+        return buffer[pos &+ 1] == CSVRecordReader.lf ? pos &+ 2 : pos &+ 1
     }
 
     /// Where the 64 bytes at `p` are the separator, LF or CR, and a quote (bit `i` for byte

@@ -162,8 +162,7 @@ struct FileParser {
                 // rows of the same patient, day and names, read as ``dayOnlyRow`` would.
                 let passed = reader.skipSameLead(fields: header.names.count)
                 out.summary.rows += passed
-                out.summary.accepted += passed
-                out.summary.readForDayOnly += passed
+                countDayOnly(passed)
                 rowNumber += passed
             }
             reader.leanFields = lastDayOnly ? leanFields : 0
@@ -174,8 +173,7 @@ struct FileParser {
             case .accepted:
                 out.summary.accepted += 1
             case .dayOnly:
-                out.summary.accepted += 1
-                out.summary.readForDayOnly += 1
+                countDayOnly(1)
             case .skipped:
                 out.summary.skipped += 1
             case .rejected(let why):
@@ -186,6 +184,12 @@ struct FileParser {
         exercisesSeen = validator.exercises.seen
         out.part.legacyText = context.legacyText
         out.part.dateFormat = context.dateFormat
+    }
+
+    /// Rows accepted after a read of their patient, day and names only.
+    private mutating func countDayOnly(_ n: Int) {
+        out.summary.accepted += n
+        out.summary.readForDayOnly += n
     }
 
     /// What became of a row: accepted, accepted after a read of its patient, day and names only
@@ -255,11 +259,7 @@ struct FileParser {
             out.unknown[name, default: UnknownName(name: name, rows: 0, patients: [])].rows += 1
             out.unknown[name]!.patients.insert(out.patients[Int(p)].id)
         }
-        if options.keepEntryDays && (p != lastDayKept.patient || day != lastDayKept.day) {
-            // (The rows of one sitting share their patient and day: the day is in already.)
-            out.patients[Int(p)].days.insert(day)
-            lastDayKept = (p, day)
-        }
+        keepEntryDay(p, day)
         func fingerprint() -> RowFingerprint {
             var fp = RowFingerprint(row: v, patient: idCache.print)
             fp.add(textsPrint)
@@ -362,11 +362,17 @@ struct FileParser {
         if day > out.lastDay { out.lastDay = day }
         let p = knownID ? idCache.value : patientSlot(r, c.id)
         FileParser.update(&out.patients[Int(p)], day, RowOrder(day: day, file: fileNumber, row: rowNumber), name, therapist, clinic)
-        if options.keepEntryDays && (p != lastDayKept.patient || day != lastDayKept.day) {
-            out.patients[Int(p)].days.insert(day)
-            lastDayKept = (p, day)
-        }
+        keepEntryDay(p, day)
         return .dayOnly
+    }
+
+    /// Puts `day` in the patient's entry days (when they are kept), once per sitting: the rows
+    /// of one sitting share their patient and day, and the day is in already.
+    @inline(__always)
+    private mutating func keepEntryDay(_ p: Int32, _ day: Day) {
+        guard options.keepEntryDays && (p != lastDayKept.patient || day != lastDayKept.day) else { return }
+        out.patients[Int(p)].days.insert(day)
+        lastDayKept = (p, day)
     }
 
     /// What is wrong with the record's shape, if anything: the common, plain record settled
