@@ -80,7 +80,15 @@ write=$(best_of "$bin/floor-bench" write "$rows16" 16 "$out/floor.xlsx")
 charted=$(best_of "$bin/floor-bench" write "$rows16" 16 "$out/floor-charts.xlsx" "$charts" "$series")
 report_cold=$(fresh="$out/cold" best_of "$bin/adhere" report --month "$month" --plans "$data/plans.csv" --out "$out/cold" --quiet "$data/sessions")
 report=$(best_of "$bin/adhere" report --month "$month" --plans "$data/plans.csv" --out "$out/reports" --quiet "$data/sessions")
-trend=$(best_of "$bin/adhere" trend "$patient" --as-of "$end" --plans "$data/plans.csv" "$data/sessions")
+# trend: through the patient index (kept in $out/index; a first run indexes the exports),
+# each run a first one (a new index folder each time), and reading every byte (--no-index).
+trend_on() { # DATA: through the index, once the exports are indexed
+  "$bin/adhere" trend "$patient" --as-of "$end" --plans "$1/plans.csv" --index-dir "$out/index" "$1/sessions" >/dev/null
+  best_of "$bin/adhere" trend "$patient" --as-of "$end" --plans "$1/plans.csv" --index-dir "$out/index" "$1/sessions"
+}
+trend_first_on() { fresh="$out/index-first" best_of "$bin/adhere" trend "$patient" --as-of "$end" --plans "$1/plans.csv" --index-dir "$out/index-first" "$1/sessions"; }
+trend_full_on() { best_of "$bin/adhere" trend "$patient" --as-of "$end" --plans "$1/plans.csv" --no-index "$1/sessions"; }
+trend=$(trend_on "$data"); trend_first=$(trend_first_on "$data"); trend_full=$(trend_full_on "$data")
 check=$(best_of "$bin/adhere" check "$data/sessions")
 
 # Overlapping exports: the same clinic with each file repeating the last 3 days of the one
@@ -111,8 +119,8 @@ if [ ! -f "$small/.made-$((patients / 10))-$days" ]; then
 fi
 # One patient both clinics have, for a like-for-like trend.
 both=$(awk -F, 'FNR > 1 { print $1; exit }' "$small"/sessions/*.csv)
-trend_big=$(best_of "$bin/adhere" trend "$both" --as-of "$end" --plans "$data/plans.csv" "$data/sessions")
-trend_small=$(best_of "$bin/adhere" trend "$both" --as-of "$end" --plans "$small/plans.csv" "$small/sessions")
+trend_big=$(best_of "$bin/adhere" trend "$both" --as-of "$end" --plans "$data/plans.csv" --no-index "$data/sessions")
+trend_small=$(best_of "$bin/adhere" trend "$both" --as-of "$end" --plans "$small/plans.csv" --no-index "$small/sessions")
 
 # One file, and three years: the same rows as one export file; the same clinic with twice the
 # year's days of older history before it (--history), as monthly files and as one file.
@@ -128,11 +136,11 @@ made "$data-3y" --history $(( 2 * days )) --files $(( 36 * days / 365 > 3 ? 36 *
 made "$data-3y-onefile" --history $(( 2 * days )) --files 1
 report_on() { best_of "$bin/adhere" report --month "$month" --plans "$1/plans.csv" --out "$out/r-$(basename "$1")" --quiet "$1/sessions"; }
 nightly_on() { best_of "$bin/adhere" nightly --today "$end" --settle-seconds 0 --first-days 0 --plans "$1/plans.csv" --out "$out/n-$(basename "$1")" --quiet "$1/sessions"; }
-trend_on() { best_of "$bin/adhere" trend "$patient" --as-of "$end" --plans "$1/plans.csv" "$1/sessions"; }
 report_one=$(report_on "$data-onefile")
 report_3y=$(report_on "$data-3y"); report_3y_one=$(report_on "$data-3y-onefile")
 nightly=$(nightly_on "$data"); nightly_3y=$(nightly_on "$data-3y"); nightly_3y_one=$(nightly_on "$data-3y-onefile")
-trend_3y=$(trend_on "$data-3y-onefile")
+trend_3y=$(trend_on "$data-3y-onefile"); trend_3y_months=$(trend_on "$data-3y")
+trend_3y_first=$(trend_first_on "$data-3y-onefile"); trend_3y_full=$(trend_full_on "$data-3y-onefile")
 bytes3=$(cat "$data-3y"/sessions/*.csv | wc -c)
 rows3=$(( $(cat "$data-3y"/sessions/*.csv | wc -l) - $(ls "$data-3y"/sessions/*.csv | wc -l) ))
 
@@ -151,12 +159,17 @@ line "adhere report, cold (new folder)" $report_cold
 line "adhere report, the year as one file" $report_one
 line "adhere nightly (month to date)" $nightly
 line "adhere trend $patient" $trend
+line "trend, first run (indexes)" $trend_first
+line "trend, every byte (--no-index)" $trend_full
 mb3=$(awk "BEGIN{print $bytes3/1e6}")
 line "report, three years, monthly files" $report_3y "$mb3" "$rows3"
 line "report, three years, one file" $report_3y_one "$mb3" "$rows3"
 line "nightly, three years, monthly files" $nightly_3y "$mb3" "$rows3"
 line "nightly, three years, one file" $nightly_3y_one "$mb3" "$rows3"
 line "trend, three years, one file" $trend_3y "$mb3" "$rows3"
+line "trend, three years, monthly files" $trend_3y_months "$mb3" "$rows3"
+line "trend, 3 y one file, first run" $trend_3y_first "$mb3" "$rows3"
+line "trend, 3 y one file, --no-index" $trend_3y_full "$mb3" "$rows3"
 line "adhere check (all files)" $check
 line "adhere check, overlapping exports" $check_overlap \
   "$(cat "$overlapped"/sessions/*.csv | wc -c | awk '{print $1/1e6}')" "$(( $(cat "$overlapped"/sessions/*.csv | wc -l) - 12 ))"
@@ -183,6 +196,9 @@ ratio "history:   report, three years / one year, one file" "$report_3y_one" "$r
 ratio "history:   nightly, three years / one year, monthly files" "$nightly_3y" "$nightly" 1.25
 ratio "history:   nightly, three years as one file / one year" "$nightly_3y_one" "$nightly" 1.25
 ratio "history:   trend, three years as one file / one year" "$trend_3y" "$trend" 1.25
+ratio "history:   trend, three years / one year, monthly files" "$trend_3y_months" "$trend" 1.25
+awk -v a="${trend_3y_first% *}" -v b="${trend_first% *}" -v c="${trend_3y_full% *}" -v d="${trend_full% *}" 'BEGIN{
+  printf "history:   trend, three years as one file / one year: first run (indexing) %.2f x, reading every byte (--no-index) %.2f x\n", a/b, c/d }'
 awk -v a="$report_m" -v b="${report_one#* }" -v c="${report_3y#* }" -v d="${report_3y_one#* }" -v e="${nightly_3y_one#* }" 'BEGIN{
   m = a; if (b > m) m = b; if (c > m) m = c; if (d > m) m = d; if (e > m) m = e
   printf "memory:    largest peak of report and nightly over one year, three years, one file and monthly files: %.0f MB (target under 150 MB: %s)\n", m/1024, (m/1024 < 150 ? "met" : "not met") }'

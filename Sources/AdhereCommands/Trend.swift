@@ -47,6 +47,12 @@ public struct Trend: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write a one-patient workbook (weekly table, daily log, charts) to this file.", valueName: "file"))
     public var xlsx: String?
 
+    @Option(name: .customLong("index-dir"), help: ArgumentHelp("Where to keep the patient index: where each patient's rows are in each export, so that a later trend reads only those while the export is unchanged (ids and byte offsets, owner-only, never a name). Default: $XDG_CACHE_HOME/adhere, else ~/.cache/adhere.", valueName: "dir"))
+    public var indexDir: String?
+
+    @Flag(name: .customLong("no-index"), help: "Read every export in full, and neither use nor keep the patient index.")
+    public var noIndex = false
+
     public init() {}
 
     public func validate() throws {
@@ -101,7 +107,16 @@ public struct Trend: ParsableCommand {
         var options = jobInputs.ingestOptions(span: span, asOf: day, catalog: catalog)
         options.onlyPatient = patientID
         options.computeDigests = false
+        // Exports read in full are indexed (first trend after a change); unchanged ones are
+        // then read only where the patient's rows are.
+        let indexFolder = noIndex ? nil : indexDir ?? PatientIndex.defaultFolder(environment: ProcessInfo.processInfo.environment)
+        let index = indexFolder.map { PatientIndex(folder: $0, options: options) }
+        options.patientIndex = index
         let ingest = SessionLogReader(options: options).read(files: files)
+        index?.save()
+        if ProcessInfo.processInfo.environment["ADHERE_TIMINGS"] != nil, let index {
+            console.err("timing: \(index.filesFromIndex) of \(files.count) files read through the patient index in \(index.folder)")
+        }
         for f in ingest.failedFiles { console.err("skipped \(f.error.map { "\($0)" } ?? f.path)") }
 
         let records = MonthlyReport.records(ingest: ingest, plans: plans.map { p in
@@ -114,6 +129,7 @@ public struct Trend: ParsableCommand {
             // Read again, listing the ids there are, to suggest the nearest (the first read
             // passed over other patients' lines without splitting them).
             options.listOtherPatients = true
+            options.patientIndex = nil
             let others = SessionLogReader(options: options).read(files: files).otherPatientIDs
             let known = Set(others).union(plans?.periods.keys.map { $0 } ?? [])
             let nearest = Trend.nearest(patientID, in: known)

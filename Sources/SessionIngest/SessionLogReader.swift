@@ -34,7 +34,16 @@ public final class SessionLogReader {
     /// are still read.
     public func read(files: [String]) -> IngestResult {
         let options = self.options
+        // A one-patient read: files indexed and unchanged since are read where the patient's rows are.
+        let patient = options.onlyPatient.map { Array($0.utf8) }
+        let indexed = files.enumerated().map { i, path -> FilePart? in
+            guard let index = options.patientIndex, let patient, !options.listOtherPatients else { return nil }
+            if let part = index.part(for: path, fileNumber: i, patient: patient, options: options) { return part }
+            index.noteRead(path)
+            return nil
+        }
         let plans = files.enumerated().map { i, path -> [FilePart]? in
+            if indexed[i] != nil { return nil }
             // A large old export kept in the history cache is one job, which takes it from there.
             if options.historyCache?.mayServe(path, options: options) == true { return nil }
             let parts = FileParts.plan(path: path, fileNumber: i, options: options, partBytes: partBytes)
@@ -43,7 +52,7 @@ public final class SessionLogReader {
         }
         var parsed: [ParsedFile] = []
         var readAgain = Set<Int>()
-        let parseAll = { (parsed, readAgain) = self.parse(files, plans) }
+        let parseAll = { (parsed, readAgain) = self.parse(files, plans, indexed) }
         // A file read in parts is hashed apart from its parts, on a thread of its own.
         let hashed = options.computeDigests ? files.indices.filter { plans[$0] != nil } : []
         var digests: [String?] = []
@@ -71,7 +80,7 @@ public final class SessionLogReader {
     /// Every file read, in order: a large one in parts on all cores, put together as soon as
     /// its parts are read, so that only a few parts are ever held apart from their file; and
     /// the files read again whole because their parts did not fit.
-    private func parse(_ files: [String], _ plans: [[FilePart]?]) -> (files: [ParsedFile], readAgain: Set<Int>) {
+    private func parse(_ files: [String], _ plans: [[FilePart]?], _ indexed: [FilePart?]) -> (files: [ParsedFile], readAgain: Set<Int>) {
         let options = self.options
         var jobs: [Job] = []
         for (i, path) in files.enumerated() {
@@ -79,7 +88,7 @@ public final class SessionLogReader {
                 let orders = DateOrderOnce()
                 jobs += parts.map { Job(part: $0, orders: orders) }
             } else {
-                jobs.append(Job(part: FilePart(path: path, fileNumber: i)))
+                jobs.append(Job(part: indexed[i] ?? FilePart(path: path, fileNumber: i)))
             }
         }
         var parsed: [ParsedFile] = []
@@ -97,15 +106,21 @@ public final class SessionLogReader {
             guard let plan = plans[part.fileNumber] else {
                 let whole = finished(file)
                 options.historyCache?.keep(whole, options: options)
+                options.patientIndex?.keep(whole)
                 parsed.append(whole)
                 return
             }
             if part.index == 0 { join = FileJoin(first: file, parts: plan.count) } else { join?.add(file) }
             guard let whole = join, whole.isComplete else { return }
             join = nil
-            if let joined = whole.finish() { parsed.append(finished(joined)) } else {
+            if let joined = whole.finish() {
+                options.patientIndex?.keep(joined)
+                parsed.append(finished(joined))
+            } else {
                 // The parts do not fit: what a whole read says is what the file yields.
-                parsed.append(readWhole(part.path, fileNumber: part.fileNumber))
+                let again = readWhole(part.path, fileNumber: part.fileNumber)
+                options.patientIndex?.keep(again)
+                parsed.append(again)
                 readAgain.insert(part.fileNumber)
             }
         }

@@ -65,6 +65,54 @@ final class TrendTests: XCTestCase {
         }
     }
 
+    /// The second trend on unchanged exports reads them through the patient index, and shows
+    /// exactly what a read of every byte shows, for every patient, as text, JSON and workbook.
+    func testATrendThroughThePatientIndexIsTheTrendOfAFullRead() throws {
+        let dir = try temporaryFolder(self)
+        let sessions = dir.appendingPathComponent("sessions")
+        try FileManager.default.copyItem(at: AdhereProcess.packageRoot.appendingPathComponent("Fixtures/sessions"), to: sessions)
+        let index = dir.appendingPathComponent("index").path
+        let args = ["--as-of", "2026-10-31", "--plans", "Fixtures/plans.csv", sessions.path]
+        // Copied just now: indexed only once settled (a file changing within the clock's grain
+        // could keep its stamp).
+        let early = try AdhereProcess.run(["trend", "P001", "--index-dir", index] + args)
+        XCTAssertEqual(early.code, 0, early.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: index), "nothing indexed while the files may still change")
+        Thread.sleep(forTimeInterval: 3.1)
+        let files = try FileManager.default.contentsOfDirectory(atPath: sessions.path).filter { $0.hasSuffix(".csv") }.count
+        for (k, p) in FixtureExpectations.october.enumerated() {
+            for format in [["--json"], [], ["--weeks", "12"]] {
+                let full = try AdhereProcess.run(["trend", p.id, "--no-index"] + format + args)
+                XCTAssertEqual(full.code, 0, full.stderr)
+                let indexed = try AdhereProcess.run(["trend", p.id, "--index-dir", index] + format + args, environment: ["ADHERE_TIMINGS": "1"])
+                XCTAssertEqual(indexed.code, 0, indexed.stderr)
+                XCTAssertEqual(indexed.stdout, full.stdout, "\(p.id) \(format)")
+                // The first run indexes them; P001's October has a note over two lines, so
+                // P001 is read in full there.
+                let through = k == 0 && format == ["--json"] ? 0 : p.id == "P001" ? files - 1 : files
+                XCTAssertTrue(indexed.stderr.contains("timing: \(through) of \(files) files read through the patient index"), indexed.stderr)
+            }
+        }
+        // The one-patient workbook too (its cells, read back).
+        let a = dir.appendingPathComponent("a.xlsx").path, b = dir.appendingPathComponent("b.xlsx").path
+        XCTAssertEqual(try AdhereProcess.run(["trend", "P008", "--no-index", "--xlsx", a] + args).code, 0)
+        XCTAssertEqual(try AdhereProcess.run(["trend", "P008", "--index-dir", index, "--xlsx", b] + args).code, 0)
+        let (da, db) = (try WorkbookDump.read(a), try WorkbookDump.read(b))
+        XCTAssertEqual(da.sheets.map(\.name), db.sheets.map(\.name))
+        for (x, y) in zip(da.sheets, db.sheets) {
+            XCTAssertEqual(x.cells.mapValues(\.v), y.cells.mapValues(\.v), x.name)
+        }
+        // --no-index neither reads nor writes one.
+        let other = dir.appendingPathComponent("other").path
+        XCTAssertEqual(try AdhereProcess.run(["trend", "P001", "--no-index", "--index-dir", other] + args).code, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: other))
+        // The default folder is the user's cache folder ($XDG_CACHE_HOME/adhere here).
+        let cache = dir.appendingPathComponent("cache").path
+        XCTAssertEqual(try AdhereProcess.run(["trend", "P001"] + args, environment: ["XDG_CACHE_HOME": cache]).code, 0)
+        let kept = try FileManager.default.contentsOfDirectory(atPath: cache + "/adhere").filter { $0.hasSuffix(".adhere-index") }
+        XCTAssertEqual(kept.count, files)
+    }
+
     func testUnknownIdSuggestsNearestIdsWithoutNames() throws {
         let r = try AdhereProcess.run(["trend", "P08", "--as-of", "2026-10-31"] + base)
         XCTAssertEqual(r.code, 66)

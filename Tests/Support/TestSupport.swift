@@ -28,6 +28,14 @@ public struct AdhereProcess {
         return dir.appendingPathComponent(name)
     }
 
+    /// This process's environment, with a cache folder of the test run's own, so that what
+    /// the commands keep there (`trend`'s patient index) never lands in the user's ~/.cache.
+    public static var testEnvironment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CACHE_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("adhere-test-cache-\(getpid())").path
+        return env
+    }
+
     @discardableResult
     public static func run(_ arguments: [String], environment: [String: String] = [:], cwd: URL? = nil) throws -> Result {
         try Process.runCollecting(binary, arguments, environment: environment, cwd: cwd ?? packageRoot)
@@ -55,6 +63,7 @@ public struct AdhereProcess {
             p.executableURL = binary
             p.arguments = arguments
         }
+        p.environment = testEnvironment
         p.currentDirectoryURL = packageRoot
         let outPipe = Pipe(), errPipe = Pipe()
         p.standardOutput = outPipe
@@ -83,7 +92,7 @@ extension Process {
         let p = Process()
         p.executableURL = executable
         p.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
+        var env = AdhereProcess.testEnvironment
         for (k, v) in environment { env[k] = v }
         p.environment = env
         if let cwd { p.currentDirectoryURL = cwd }

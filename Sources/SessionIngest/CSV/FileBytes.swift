@@ -62,6 +62,28 @@ final class FileBytes: @unchecked Sendable {
         }
     }
 
+    /// The bytes of `ranges` (byte offsets, in order), one after another, as if they were the
+    /// file: one patient's rows from ``PatientIndex``, read with `pread`.
+    func source(ranges: [Range<Int>]) -> ByteSource {
+        var k = 0, at = ranges.first?.lowerBound ?? 0
+        return { [self] out in
+            while k < ranges.count {
+                let left = ranges[k].upperBound - at
+                if left <= 0 {
+                    k += 1
+                    if k < ranges.count { at = ranges[k].lowerBound }
+                    continue
+                }
+                let n = pread(self.fd, out.baseAddress, min(out.count, left), off_t(at))
+                if n > 0 { at += n; return n }
+                if n == 0 { throw FileReadError(path: self.path, reason: "is shorter than when its rows were indexed") }
+                if errno == EINTR { continue }
+                throw FileReadError(path: self.path, reason: "could not be read (\(String(cString: strerror(errno))))")
+            }
+            return 0
+        }
+    }
+
     var source: ByteSource {
         { [self] out in
             while true {

@@ -200,13 +200,13 @@ public final class HistoryCache: @unchecked Sendable {
         return out
     }
 
-    private static func write(_ s: DigestIndex.Stamp, _ w: inout ByteWriter) {
+    static func write(_ s: DigestIndex.Stamp, _ w: inout ByteWriter) {
         w.unsigned(s.device)
         w.unsigned(s.inode)
         for n in [s.size, s.modified, s.modifiedNanos, s.changed, s.changedNanos] { w.int(Int(n)) }
     }
 
-    private static func readStamp(_ r: inout ByteReader) throws -> DigestIndex.Stamp {
+    static func readStamp(_ r: inout ByteReader) throws -> DigestIndex.Stamp {
         let device = try r.unsigned(), inode = try r.unsigned()
         var n: [Int64] = []
         for _ in 0..<5 { n.append(Int64(try r.int())) }

@@ -72,16 +72,23 @@ package struct HeaderMatcher: Sendable {
 
     /// - Parameter extra: user-named columns, header name -> canonical column.
     init(extra: [String: Column] = [:]) {
+        table = HeaderMatcher.standard
+        for (name, c) in extra { table[HeaderMatcher.normalize(name)] = c }
+    }
+
+    /// The canonical names and synonyms, normalised once (every file's header is matched).
+    private static let standard: [String: Column] = {
+        var table: [String: Column] = [:]
         for c in Column.allCases {
             for name in [c.rawValue] + c.synonyms { table[HeaderMatcher.normalize(name), default: c] = c }
         }
-        for (name, c) in extra { table[HeaderMatcher.normalize(name)] = c }
-    }
+        return table
+    }()
 
     /// Header names compared: `#` read as "no" ("Patient #" = "Patient no"), then letters and
     /// digits only, lowercased.
     static func normalize(_ name: String) -> String {
-        ExerciseCatalog.normalize(name.replacingOccurrences(of: "#", with: " no"))
+        ExerciseCatalog.normalize(name.utf8.contains(UInt8(ascii: "#")) ? name.replacingOccurrences(of: "#", with: " no") : name)
     }
 
     func column(for header: String) -> Column? { table[HeaderMatcher.normalize(header)] }

@@ -51,6 +51,10 @@ public struct IngestOptions: Sendable {
     /// to suggest the nearest when the one asked for has no row). Every row is then split;
     /// otherwise lines that cannot hold the id are passed over without being split.
     public var listOtherPatients = false
+    /// In a one-patient read, where each patient's rows are in each file, kept from earlier
+    /// reads (`trend`): a file indexed and unchanged since is read only where the patient's
+    /// rows are; a file read in full is indexed (every row is then split).
+    public var patientIndex: PatientIndex?
 
     public init(span: DayRange, asOf: Day) {
         self.span = span

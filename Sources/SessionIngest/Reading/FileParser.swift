@@ -44,6 +44,11 @@ struct FileParser {
     /// Whether the last row was read for its day only: the next is then split lean, since a
     /// file's rows come in runs (one patient's sittings, or one day's).
     var lastDayOnly = false
+    /// Where each patient's rows are, when this read indexes the file (``PatientIndex``): every
+    /// row is then split, none passed over unsplit.
+    var ranges: PatientRanges?
+    /// The offset in the file of the reader's first byte.
+    var rangeBase = 0
 
     init(options: IngestOptions) {
         self.options = options
@@ -74,6 +79,7 @@ struct FileParser {
         out.strings = strings.texts
         out.namesSeen = exercisesSeen.values.map { strings.texts[Int($0.name)] }
         out.part.sidesInNames = exercisesSeen.values.contains { $0.side != nil }
+        out.patientRanges = ranges
         if out.summary.error != nil {
             // A file that cannot be used contributes nothing but its error.
             let summary = out.summary
@@ -97,8 +103,9 @@ struct FileParser {
         if let known = part.header {
             // A later part of a large file: the header is known, reading starts at a row.
             let file = try part.file ?? FileBytes(path: path)
-            reader = CSVRecordReader(source: file.source(from: part.start))
+            reader = CSVRecordReader(source: part.ranges.map { file.source(ranges: $0) } ?? file.source(from: part.start))
             known.configure(reader)
+            if part.ranges == nil { startIndexing(at: part.start) }
             header = known
             reader.stopOffset = part.end - part.start
             defer { out.summary.bytes = reader.position }
@@ -111,7 +118,7 @@ struct FileParser {
             reader = CSVRecordReader(source: input.source)
             reader.stopOffset = part.end
             defer { out.summary.bytes = part.end == Int.max ? input.rawBytes : reader.position }
-            if let kind = input.utf16 { out.summary.encoding = kind }
+            if let kind = input.utf16 { out.summary.encoding = kind } else { startIndexing(at: 0) }
             header = try FileHeader.read(reader, path: path, options: options)
             let digests = options.digests
             sha = {
@@ -127,6 +134,24 @@ struct FileParser {
         out.part.lines = reader.linesRead
         out.part.start = part.start
         out.part.end = part.start + reader.position
+    }
+
+    /// Indexes the rows read (``PatientIndex``) when this is a one-patient read that keeps an
+    /// index, from a reader whose first byte is at `offset` in the file (converted UTF-16 is
+    /// never indexed: its offsets are not the file's).
+    private mutating func startIndexing(at offset: Int) {
+        guard options.patientIndex != nil, onlyPatientBytes != nil, !options.listOtherPatients else { return }
+        ranges = PatientRanges()
+        rangeBase = offset
+    }
+
+    /// Notes where the row just read is, and whose (a row with no id field is no one's).
+    private mutating func noteRange(_ r: CSVRecordReader, _ c: ColumnIndexes, from: Int) -> Bool {
+        guard c.id < r.fieldCount else { return false }
+        // Plain: well formed, and on one line (a blank line before it is not part of it).
+        let plain = r.malformed == nil && r.linesRead + 1 - r.line <= 1
+        ranges?.note(FieldParsing.trimmed(r.field(c.id)), rangeBase + from..<rangeBase + r.position, plain: plain)
+        return true
     }
 
     /// What the header tells about the file.
@@ -148,9 +173,13 @@ struct FileParser {
         let c = header.columns
         let leanFields = dayOnlyBefore == nil ? 0
             : [c.id, c.date, c.name ?? 0, c.therapist ?? 0, c.clinic ?? 0, c.side == nil ? c.exercise : 0].max()! + 1
+        // Indexing a one-patient read: other patients' rows need only their id.
+        let indexLean = ranges != nil && c.id + 1 < header.names.count ? c.id + 1 : 0
+        var lastSkipped = false  // the last row was another patient's, and indexed
+        var noted = false
 
         while true {
-            if let only = onlyPatientBytes, !options.listOtherPatients {
+            if let only = onlyPatientBytes, !options.listOtherPatients, ranges == nil {
                 // Lines that cannot hold the patient's id are counted as read and passed over.
                 let passed = try only.withUnsafeBufferPointer { try reader.skipLines(without: $0) }
                 out.summary.rows += passed
@@ -165,10 +194,25 @@ struct FileParser {
                 countDayOnly(passed)
                 rowNumber += passed
             }
-            reader.leanFields = lastDayOnly ? leanFields : 0
+            if ranges != nil && lastSkipped {
+                // Indexing: the rows after another patient's that repeat its first columns up to
+                // the id are that patient's too, plain; they are counted and added to its range.
+                let from = reader.position
+                let passed = reader.skipSameLead(fields: header.names.count)
+                if passed > 0 {
+                    ranges?.extendLast(from: rangeBase + from, to: rangeBase + reader.position)
+                    out.summary.rows += passed
+                    out.summary.skipped += passed
+                    rowNumber += passed
+                }
+            }
+            reader.leanFields = lastDayOnly ? leanFields : indexLean
+            let from = reader.position
             guard try reader.next() else { break }
+            noted = ranges != nil && noteRange(reader, header.columns, from: from)
             out.summary.rows += 1
             rowNumber += 1
+            lastSkipped = false
             switch try row(reader, header.columns, &validator, &values, &texts, &context) {
             case .accepted:
                 out.summary.accepted += 1
@@ -176,6 +220,7 @@ struct FileParser {
                 countDayOnly(1)
             case .skipped:
                 out.summary.skipped += 1
+                lastSkipped = noted
             case .rejected(let why):
                 out.summary.rejected += 1
                 reject(reader, why, header)
@@ -207,6 +252,7 @@ struct FileParser {
             if options.listOtherPatients && c.id < r.fieldCount && shapeProblem(r, c, ctx) == nil { noteOtherPatient(r, c.id) }
             return .skipped
         }
+        if onlyPatientBytes != nil { r.resplit() }  // (split lean up to the id when indexing)
         if let before = dayOnlyBefore {
             let outcome = dayOnlyRow(r, c, before, &validator, &v, &texts, &ctx)
             lastDayOnly = outcome != nil

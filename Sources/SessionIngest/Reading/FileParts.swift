@@ -22,6 +22,10 @@ struct FilePart: Sendable {
     /// hash, so that a file replaced while read (a new version renamed over it) yields the one
     /// version opened, as a whole read does, never parts of two versions (nil: `path` is opened).
     var file: FileBytes?
+    /// Only these byte ranges of the file, one after another, are read (with `header`, read
+    /// from the file's start): one patient's rows, found by ``PatientIndex``. nil: the bytes
+    /// from `start` on.
+    var ranges: [Range<Int>]?
 }
 
 /// One large file read on every core: cut into parts at row boundaries, each part parsed on
@@ -259,6 +263,7 @@ struct FileJoin {
         file.part.legacyText = file.part.legacyText || part.part.legacyText
         file.part.dateFormat = file.part.dateFormat ?? part.part.dateFormat
         file.part.sidesInNames = file.part.sidesInNames || part.part.sidesInNames
+        if let later = part.patientRanges { file.patientRanges?.append(later) } else { file.patientRanges = nil }
     }
 
     /// A later part's texts and patients added to the file's (by id; the latest name,

@@ -29,6 +29,8 @@ struct ParsedFile {
     var otherPatientIDs: [String] = []
     /// What a part of a file leaves for ``FileJoin``.
     var part = PartInfo()
+    /// Where each patient's rows are, when the file was read for ``PatientIndex``.
+    var patientRanges: PatientRanges?
 }
 
 /// The rows kept from a file, or from one part of a large file. A file read in parts keeps its

@@ -1,0 +1,239 @@
+import Crypto
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where each patient's rows are in each input file, kept between `trend` runs in a cache
+/// folder (``defaultFolder(environment:)``), so that one patient's trend reads that patient's
+/// rows, not every byte of every export: a clinic's history only grows, and a patient's rows
+/// are a small part of it.
+///
+/// **What is kept.** For each input file read in full by a one-patient read (every row split,
+/// see ``PatientRanges``), one index file in the folder: the file's stamp (device, inode, size,
+/// modification and status-change times), and per patient id the byte ranges of its runs of
+/// rows and whether they are all plain. It is kept only when the file did not change while it
+/// was read and last changed ``DigestIndex/settleSeconds`` before (the digest index's rule),
+/// and it is written atomically, owner-only (ids and offsets, never a name).
+///
+/// **When it is used.** Its file's stamp is as it was when read, so its bytes are the ones
+/// indexed; it was written by this build with the same options (``CacheKey``, one-patient
+/// option left out); its checksums hold (the directory's, and the patient's ranges'). Then:
+/// - a patient with no row in the file: the file gives nothing, and is not read;
+/// - a patient whose rows are all plain: only their ranges are read, with the header read from
+///   the file's start, as a later part of a large file is read (``FileParts``): the rows read
+///   are the very rows a whole read would check and keep for the patient, in the same order;
+/// - otherwise (a row of the patient not plain, a damaged or missing index, a file changed
+///   since): the file is read in full, and indexed again.
+/// A file read through its index says nothing of other patients' rows; `trend` shows only the
+/// patient's own figures, so nothing it shows changes.
+///
+/// Line numbers of rows read through the index count the ranges' lines, not the file's:
+/// `trend` shows no rejected row (``IngestResult/rejects`` is not what a one-patient read is for).
+public final class PatientIndex: @unchecked Sendable {
+    /// Where the index files are (created owner-only when first written).
+    public let folder: String
+    static let formatVersion = 1
+    private static let magic = Array("ADHEREPI".utf8)
+    private let key: [UInt8]?
+    private let lock = NSLock()
+    /// Each file's stamp before it was read in full this run.
+    private var seen: [String: DigestIndex.Stamp] = [:]
+    /// Index files to write: name in the folder, bytes.
+    private var fresh: [String: [UInt8]] = [:]
+    private var served = 0
+
+    /// The index in `folder` for reads with `options` (the one-patient option aside).
+    public init(folder: String, options: IngestOptions) {
+        self.folder = folder
+        var general = options
+        general.onlyPatient = nil
+        general.listOtherPatients = false
+        key = CacheKey.of(general).map { k in
+            var w = ByteWriter()
+            w.count(PatientIndex.formatVersion)
+            return Array(SHA256.hash(data: w.bytes + k))
+        }
+    }
+
+    /// The folder the index is kept in by default: `$XDG_CACHE_HOME/adhere`, else
+    /// `~/.cache/adhere`; nil when neither is known.
+    public static func defaultFolder(environment: [String: String]) -> String? {
+        if let x = environment["XDG_CACHE_HOME"], x.hasPrefix("/") { return (x as NSString).appendingPathComponent("adhere") }
+        if let home = environment["HOME"], home.hasPrefix("/") { return (home as NSString).appendingPathComponent(".cache/adhere") }
+        return nil
+    }
+
+    /// How many files this run read through the index (their patient's ranges only, or not at all).
+    public var filesFromIndex: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return served
+    }
+
+    /// The index file's name for an input path: a hash of its absolute path.
+    private static func name(for path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+        let digits = Array("0123456789abcdef".utf8)
+        var name: [UInt8] = []
+        for b in SHA256.hash(data: Array(absolute.utf8)).prefix(12) { name += [digits[Int(b >> 4)], digits[Int(b & 15)]] }
+        return String(decoding: name, as: UTF8.self) + ".adhere-index"
+    }
+
+    /// What the index holds for `patient` in the file at `path`, if it may stand for reading
+    /// the file: the file as a part to read (the patient's ranges only, maybe none), or nil
+    /// (read the file in full).
+    func part(for path: String, fileNumber: Int, patient: [UInt8], options: IngestOptions) -> FilePart? {
+        guard let key, options.encoding != .utf16, let now = DigestIndex.Stamp.of(path),
+              let bytes = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(PatientIndex.name(for: path))),
+              let ranges = try? PatientIndex.lookUp([UInt8](bytes), key: key, path: path, stamp: now, patient: patient) else { return nil }
+        // The header, read from the file as opened; the file opened must be the one indexed.
+        guard let file = try? FileBytes(path: path) else { return nil }
+        var st = stat()
+        guard fstat(file.descriptor, &st) == 0, DigestIndex.Stamp(st) == now,
+              let input = try? InputSource(path: path, opened: file, hashing: false, encoding: options.encoding), input.utf16 == nil else { return nil }
+        var noHash = options
+        noHash.computeDigests = false
+        let reader = CSVRecordReader(source: input.source)
+        guard let header = try? FileHeader.read(reader, path: path, options: noHash) else { return nil }
+        lock.lock()
+        served += 1
+        lock.unlock()
+        return FilePart(path: path, fileNumber: fileNumber, header: header, hashing: false, file: file, ranges: ranges)
+    }
+
+    /// Notes the stamp of a file about to be read in full, so that its index can be kept if
+    /// it did not change while read.
+    func noteRead(_ path: String) {
+        guard key != nil, let now = DigestIndex.Stamp.of(path) else { return }
+        lock.lock()
+        seen[path] = now
+        lock.unlock()
+    }
+
+    /// Keeps the index of a file read in full, if it may stand for it next time (see above).
+    func keep(_ file: ParsedFile) {
+        let path = file.summary.path
+        guard let key, file.summary.error == nil, let ranges = file.patientRanges else { return }
+        lock.lock()
+        let before = seen[path]
+        lock.unlock()
+        guard let before, let after = DigestIndex.Stamp.of(path), after == before, after.settled else { return }
+        let bytes = PatientIndex.encode(ranges, key: key, path: path, stamp: after)
+        lock.lock()
+        fresh[PatientIndex.name(for: path)] = bytes
+        lock.unlock()
+    }
+
+    /// Writes the index files made this run (atomically, owner-only, in an owner-only folder).
+    /// Only a time saver: a file that cannot be written is read in full again next time.
+    public func save() {
+        lock.lock()
+        let files = fresh
+        fresh = [:]
+        lock.unlock()
+        guard !files.isEmpty else { return }
+        if mkdir(folder, 0o700) != 0 && errno != EEXIST {
+            // Its parent may be missing too (a first ~/.cache).
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
+        }
+        for (name, bytes) in files {
+            let final = (folder as NSString).appendingPathComponent(name)
+            let tmp = final + ".tmp-\(getpid())"
+            let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { continue }
+            var offset = 0
+            let ok = bytes.withUnsafeBytes { raw -> Bool in
+                while offset < raw.count {
+                    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 { if errno == EINTR { continue }; return false }
+                    offset += n
+                }
+                return true
+            }
+            if close(fd) != 0 || !ok || rename(tmp, final) != 0 { unlink(tmp) }
+        }
+    }
+
+    // MARK: - The index file
+
+    // magic | key (32) | checksum of the directory (8) | directory | ranges
+    // directory: path, stamp, patient count, then per patient: id, plain, ranges' offset and
+    // length (after the directory), ranges' checksum
+    // ranges: per run, its start after the last run's end, and its length (varints)
+
+    static func encode(_ ranges: PatientRanges, key: [UInt8], path: String, stamp: DigestIndex.Stamp) -> [UInt8] {
+        var body = ByteWriter()
+        var directory = ByteWriter()
+        directory.string(path)
+        HistoryCache.write(stamp, &directory)
+        directory.count(ranges.ids.count)
+        for (k, id) in ranges.ids.enumerated() {
+            let start = body.bytes.count
+            var previous = 0
+            if ranges.plain[k] {
+                body.count(ranges.ranges[k].count)
+                for r in ranges.ranges[k] {
+                    body.count(r.lowerBound - previous)
+                    body.count(r.count)
+                    previous = r.upperBound
+                }
+            }
+            directory.count(id.count)
+            directory.bytes += id
+            directory.bool(ranges.plain[k])
+            directory.count(start)
+            directory.count(body.bytes.count - start)
+            directory.fixed(checksum(body.bytes[start...]))
+        }
+        var w = ByteWriter()
+        w.bytes = magic + key
+        w.fixed(checksum(directory.bytes[...]))
+        w.count(directory.bytes.count)
+        return w.bytes + directory.bytes + body.bytes
+    }
+
+    /// The patient's ranges in an index file's bytes: empty when the file has no row of the
+    /// patient. Throws when the index may not stand for the file (another key, path or stamp,
+    /// a patient's row not plain, any damage).
+    static func lookUp(_ bytes: [UInt8], key: [UInt8], path: String, stamp: DigestIndex.Stamp, patient: [UInt8]) throws -> [Range<Int>] {
+        let head = magic + key
+        guard bytes.count >= head.count, bytes[0..<head.count].elementsEqual(head) else { throw CacheDamage() }
+        var r = ByteReader(bytes, from: head.count)
+        let sum = try r.fixed()
+        let length = try r.count()
+        let directoryStart = r.at
+        guard checksum(bytes[directoryStart..<directoryStart + length]) == sum else { throw CacheDamage() }
+        var d = ByteReader(bytes, from: directoryStart, to: directoryStart + length)
+        let body = directoryStart + length
+        guard try d.string() == path, try HistoryCache.readStamp(&d) == stamp else { throw CacheDamage() }
+        for _ in 0..<(try d.count()) {
+            let n = try d.count()
+            let id = bytes[d.at..<d.at + n]
+            try d.skip(n)
+            let plain = try d.bool()
+            let offset = try d.unsigned(), size = try d.unsigned()
+            let sectionSum = try d.fixed()
+            guard id.elementsEqual(patient) else { continue }
+            let room = UInt64(bytes.count - body)
+            guard plain, offset <= room, size <= room - offset else { throw CacheDamage() }
+            let section = body + Int(offset)..<body + Int(offset + size)
+            guard checksum(bytes[section]) == sectionSum else { throw CacheDamage() }
+            var s = ByteReader(bytes, from: section.lowerBound, to: section.upperBound)
+            var out: [Range<Int>] = []
+            var previous = 0
+            let fileSize = UInt64(max(0, stamp.size))
+            for _ in 0..<(try s.count()) {
+                let gap = try s.unsigned(), count = try s.unsigned()
+                guard count > 0, gap <= fileSize - UInt64(previous), count <= fileSize - UInt64(previous) - gap else { throw CacheDamage() }
+                let start = previous + Int(gap)
+                out.append(start..<start + Int(count))
+                previous = start + Int(count)
+            }
+            guard s.atEnd else { throw CacheDamage() }
+            return out
+        }
+        return []
+    }
+}
