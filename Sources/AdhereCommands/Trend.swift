@@ -139,6 +139,7 @@ public struct Trend: ParsableCommand {
             console.err(message)
             return .noInput
         }
+        if let line = Trend.rejectedLine(patientID, ingest.rejects) { console.err(line) }
         let trend = PatientTrend(record: record, asOf: day, weeks: weeks, analyzer: analyzer)
         if let path = xlsx {
             for name in OutputFiles.removeLeftovers(of: path) { console.err("removed \(name), left over from an interrupted run") }
@@ -166,6 +167,16 @@ public struct Trend: ParsableCommand {
             console.raw(trend.text(color: color))
         }
         return ingest.failedFiles.isEmpty && found.unreadable.isEmpty ? .ok : .someFilesUnreadable
+    }
+
+    /// The patient's rows that were rejected, and so are not in the figures: where (file and
+    /// line, the first five) and why, in the words without the value (an export with its
+    /// columns shifted puts names where values go); nil when none.
+    static func rejectedLine(_ id: String, _ rejects: [RejectedRow]) -> String? {
+        guard !rejects.isEmpty else { return nil }
+        let shown = rejects.prefix(5).map { "\($0.file) line \($0.line): \($0.category)" }.joined(separator: "; ")
+        let n = rejects.count
+        return "warning: \(n) row\(n == 1 ? "" : "s") of \(id) \(n == 1 ? "was" : "were") rejected and \(n == 1 ? "is" : "are") not in these figures (\(shown)\(n > 5 ? "; ..." : "")); adhere check lists every rejected row"
     }
 
     /// Up to five known ids closest to `id` (edit distance, then numeric closeness).

@@ -104,6 +104,12 @@ public final class SessionLogReader {
         } consume: { k, file in
             let part = jobs[k].part
             guard let plan = plans[part.fileNumber] else {
+                if part.ranges != nil && !file.rejects.isEmpty {
+                    // Read through the patient index, its lines count the ranges' lines: a
+                    // rejected row is said with its line in the file, so the file is read whole.
+                    parsed.append(readWhole(part.path, fileNumber: part.fileNumber))
+                    return
+                }
                 let whole = finished(file)
                 options.historyCache?.keep(whole, options: options)
                 options.patientIndex?.keep(whole)

@@ -93,6 +93,16 @@ final class TrendTests: XCTestCase {
                 XCTAssertTrue(indexed.stderr.contains("timing: \(through) of \(files) files read through the patient index"), indexed.stderr)
             }
         }
+        // A patient's rejected rows are said, with their lines in the file, either way: P006's
+        // reps of -10 (line 190) and 7.5 (line 507) in October (the header is line 1).
+        let october = sessions.appendingPathComponent("export-2026-10.csv").path
+        for extra in [["--no-index"], ["--index-dir", index]] {
+            let r = try AdhereProcess.run(["trend", "P006"] + extra + args, environment: ["ADHERE_TIMINGS": "1"])
+            XCTAssertEqual(r.code, 0, r.stderr)
+            XCTAssertTrue(r.stderr.contains("warning: 2 rows of P006 were rejected and are not in these figures ("
+                + "\(october) line 190: reps must be a whole number 0 or more; \(october) line 507: reps must be a whole number 0 or more)"), r.stderr)
+            XCTAssertFalse(r.stderr.contains("Farah"), "no names")
+        }
         // The one-patient workbook too (its cells, read back).
         let a = dir.appendingPathComponent("a.xlsx").path, b = dir.appendingPathComponent("b.xlsx").path
         XCTAssertEqual(try AdhereProcess.run(["trend", "P008", "--no-index", "--xlsx", a] + args).code, 0)
