@@ -208,6 +208,36 @@ final class PatientIndexTests: XCTestCase {
         XCTAssertEqual(settled.fromIndex, 5)
     }
 
+    func testTheIndexOfAnExportThatIsGoneIsRemoved() throws {
+        var files = try writeExports()
+        _ = indexedRead(files, "P1")
+        XCTAssertEqual(try indexFiles().count, 5)
+        // f is moved away; a stopped run left a temporary file two days ago, another just now.
+        try FileManager.default.removeItem(atPath: path("f.csv"))
+        files.removeLast()
+        let old = (folder as NSString).appendingPathComponent("0123.adhere-index.tmp-99")
+        let recent = (folder as NSString).appendingPathComponent("4567.adhere-index.tmp-98")
+        for t in [old, recent] { try Data("x".utf8).write(to: URL(fileURLWithPath: t)) }
+        var times = [timespec(tv_sec: time(nil) - 2 * 86_400, tv_nsec: 0), timespec(tv_sec: time(nil) - 2 * 86_400, tv_nsec: 0)]
+        XCTAssertEqual(utimensat(AT_FDCWD, old, &times, 0), 0)
+        // Nothing new to keep: nothing is written or removed.
+        _ = indexedRead(files, "P1")
+        XCTAssertEqual(try indexFiles().count, 5)
+        // A new export is indexed: the folder is tidied then.
+        try write("g.csv", lines: [header, "P7,Gunnar,Dana,North,2026-09-30,Step-ups,left,1,10,,,"])
+        Thread.sleep(forTimeInterval: Double(DigestIndex.settleSeconds) + 1.1)
+        let read = indexedRead(files + [path("g.csv")], "P7")
+        XCTAssertEqual(read.text, plainRead(files + [path("g.csv")], "P7"))
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder)
+        XCTAssertEqual(try indexFiles().count, 5, "f's gone, g's added")
+        XCTAssertFalse(left.contains("0123.adhere-index.tmp-99"))
+        XCTAssertTrue(left.contains("4567.adhere-index.tmp-98"))
+        for name in try indexFiles() {
+            let indexed = try XCTUnwrap(PatientIndex.indexedPath((folder as NSString).appendingPathComponent(name)))
+            XCTAssertNotEqual(indexed, path("f.csv"))
+        }
+    }
+
     func testADamagedIndexIsNotUsed() throws {
         let files = try writeExports()
         let expected = Dictionary(uniqueKeysWithValues: ["P1", "P3"].map { ($0, plainRead(files, $0)) })

@@ -71,9 +71,14 @@ public final class PatientIndex: @unchecked Sendable {
         return served
     }
 
+    /// An input path as an absolute one (what an index file is named by and holds).
+    private static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+    }
+
     /// The index file's name for an input path: a hash of its absolute path.
     private static func name(for path: String) -> String {
-        let absolute = path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+        let absolute = absolute(path)
         let digits = Array("0123456789abcdef".utf8)
         var name: [UInt8] = []
         for b in SHA256.hash(data: Array(absolute.utf8)).prefix(12) { name += [digits[Int(b >> 4)], digits[Int(b & 15)]] }
@@ -86,7 +91,7 @@ public final class PatientIndex: @unchecked Sendable {
     func part(for path: String, fileNumber: Int, patient: [UInt8], options: IngestOptions) -> FilePart? {
         guard let key, options.encoding != .utf16, let now = DigestIndex.Stamp.of(path),
               let bytes = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(PatientIndex.name(for: path))),
-              let ranges = try? PatientIndex.lookUp([UInt8](bytes), key: key, path: path, stamp: now, patient: patient) else { return nil }
+              let ranges = try? PatientIndex.lookUp([UInt8](bytes), key: key, path: PatientIndex.absolute(path), stamp: now, patient: patient) else { return nil }
         // The header, read from the file as opened; the file opened must be the one indexed.
         guard let file = try? FileBytes(path: path) else { return nil }
         var st = stat()
@@ -119,7 +124,7 @@ public final class PatientIndex: @unchecked Sendable {
         let before = seen[path]
         lock.unlock()
         guard let before, let after = DigestIndex.Stamp.of(path), after == before, after.settled else { return }
-        let bytes = PatientIndex.encode(ranges, key: key, path: path, stamp: after)
+        let bytes = PatientIndex.encode(ranges, key: key, path: PatientIndex.absolute(path), stamp: after)
         lock.lock()
         fresh[PatientIndex.name(for: path)] = bytes
         lock.unlock()
@@ -154,6 +159,36 @@ public final class PatientIndex: @unchecked Sendable {
             }
             if close(fd) != 0 || !ok || rename(tmp, final) != 0 { unlink(tmp) }
         }
+        prune(keeping: Set(files.keys))
+    }
+
+    /// Removes the index files of exports that no longer exist (old exports are moved away
+    /// or deleted) and temporary files a stopped run left a day ago or more, so that the
+    /// folder does not grow without end. A file it cannot read is left as it is.
+    private func prune(keeping: Set<String>) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where !keeping.contains(name) {
+            let path = (folder as NSString).appendingPathComponent(name)
+            if name.hasSuffix(".adhere-index") {
+                if let indexed = PatientIndex.indexedPath(path), DigestIndex.Stamp.of(indexed) == nil { unlink(path) }
+            } else if name.contains(".adhere-index.tmp-") {
+                var st = stat()
+                if lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_mtim.tv_sec) < time(nil) - 86_400 { unlink(path) }
+            }
+        }
+    }
+
+    /// The export an index file is of, from its first bytes; nil when it cannot be read.
+    static func indexedPath(_ indexFile: String) -> String? {
+        let fd = open(indexFile, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 1 << 16)
+        let n = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard n > magic.count + 40, head[0..<magic.count].elementsEqual(magic) else { return nil }
+        var r = ByteReader(Array(head[0..<n]), from: magic.count + 32 + 8)
+        guard (try? r.count()) != nil, let path = try? r.string(), path.hasPrefix("/") else { return nil }
+        return path
     }
 
     // MARK: - The index file
