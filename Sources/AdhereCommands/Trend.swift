@@ -47,7 +47,7 @@ public struct Trend: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write a one-patient workbook (weekly table, daily log, charts) to this file.", valueName: "file"))
     public var xlsx: String?
 
-    @Option(name: .customLong("index-dir"), help: ArgumentHelp("Where to keep the patient index: where each patient's rows are in each export, so that a later trend reads only those while the export is unchanged (ids and byte offsets, owner-only, never a name). Default: $XDG_CACHE_HOME/adhere, else ~/.cache/adhere.", valueName: "dir"))
+    @Option(name: .customLong("index-dir"), help: ArgumentHelp("Where to keep the patient index: where each patient's rows are in each export, so that a later trend reads only those while the export is unchanged (hashes of ids and byte offsets, owner-only; a folder others may write to is not used). Default: $XDG_CACHE_HOME/adhere, else ~/.cache/adhere.", valueName: "dir"))
     public var indexDir: String?
 
     @Flag(name: .customLong("no-index"), help: "Read every export in full, and neither use nor keep the patient index.")
@@ -110,7 +110,11 @@ public struct Trend: ParsableCommand {
         // Exports read in full are indexed (first trend after a change); unchanged ones are
         // then read only where the patient's rows are.
         let indexFolder = noIndex ? nil : indexDir ?? PatientIndex.defaultFolder(environment: ProcessInfo.processInfo.environment)
-        let index = indexFolder.map { PatientIndex(folder: $0, options: options) }
+        var index = indexFolder.map { PatientIndex(folder: $0, options: options) }
+        if let i = index, let why = i.refusal {
+            console.err("note: the patient index in \(i.folder) is not used: \(why); every export is read in full")
+            index = nil
+        }
         options.patientIndex = index
         let ingest = SessionLogReader(options: options).read(files: files)
         index?.save()

@@ -183,6 +183,62 @@ final class PatientIndexTests: XCTestCase {
         }
     }
 
+    func testAnIdFieldHoldingANameIsNotWrittenAsItIs() throws {
+        // A name with the separator in it, unquoted, shifts the row: its id field holds
+        // " Bonnie" (the reviewer's case). The index holds hashes of ids, never their text.
+        try write("n.csv", lines: ["patient_name,patient_id,therapist,clinic,performed_at,exercise,side,sets,reps,hold_seconds,pain,notes",
+                                   "Annika Smith,P001,T1,C,2026-10-01,Calf stretch,left,2,10,,2,ok",
+                                   "Lee, Bonnie,P002,T1,C,2026-10-02,Step-ups,right,1,10,,3,"])
+        Thread.sleep(forTimeInterval: Double(DigestIndex.settleSeconds) + 1.1)
+        let files = [path("n.csv")]
+        _ = indexedRead(files, "P001")
+        let warm = indexedRead(files, "P001")
+        XCTAssertEqual(warm.fromIndex, 1)
+        XCTAssertEqual(warm.text, plainRead(files, "P001"))
+        for name in try indexFiles() {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(name)))
+            for text in ["Bonnie", "P001", "P002", "Annika"] { XCTAssertNil(bytes.range(of: Data(text.utf8)), text) }
+        }
+        // The shifted row's "id" is looked up like any other.
+        XCTAssertEqual(indexedRead(files, "Bonnie").text, plainRead(files, "Bonnie"))
+    }
+
+    func testAFolderOthersMayWriteToIsNotUsed() throws {
+        let files = try writeExports()
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        XCTAssertEqual(chmod(folder, 0o777), 0)
+        let index = PatientIndex(folder: folder, options: options("P1"))
+        XCTAssertEqual(index.refusal, "others may write to it (chmod 700 it)")
+        XCTAssertEqual(indexedRead(files, "P1").text, plainRead(files, "P1"))
+        XCTAssertEqual(try indexFiles(), [], "nothing written there")
+        // Made private, it is used.
+        XCTAssertEqual(chmod(folder, 0o700), 0)
+        XCTAssertNil(PatientIndex(folder: folder, options: options("P1")).refusal)
+        _ = indexedRead(files, "P1")
+        XCTAssertEqual(indexedRead(files, "P1").fromIndex, 5)
+        // A file where the folder should be: not used either.
+        let file = path("not-a-folder")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        XCTAssertEqual(PatientIndex(folder: file, options: options("P1")).refusal, "it is not a folder")
+    }
+
+    func testAnIndexThatStandsIsNotWrittenAgain() throws {
+        let files = try writeExports()
+        _ = indexedRead(files, "P1")
+        let a = try XCTUnwrap(try indexFiles().first { name in
+            PatientIndex.indexedPath((folder as NSString).appendingPathComponent(name)) == path("a.csv")
+        })
+        let aPath = (folder as NSString).appendingPathComponent(a)
+        var before = stat(), after = stat()
+        XCTAssertEqual(stat(aPath, &before), 0)
+        // P2 has a note over two lines in a: a is read in full for P2, and its index stays.
+        let read = indexedRead(files, "P2")
+        XCTAssertEqual(read.fromIndex, 4)
+        XCTAssertEqual(stat(aPath, &after), 0)
+        XCTAssertEqual(after.st_ino, before.st_ino, "a's index was not replaced")
+        XCTAssertEqual(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec)
+    }
+
     func testAFileChangedSinceItWasIndexedIsReadInFull() throws {
         let files = try writeExports()
         _ = indexedRead(files, "P1")

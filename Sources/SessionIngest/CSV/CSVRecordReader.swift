@@ -399,6 +399,8 @@ final class CSVRecordReader {
     }
 
     private var pendingNewlines = 0
+    /// Line breaks inside the current record's quoted fields (0 for a record on one line).
+    private(set) var lineBreaksInside = 0
 
     private func growFields() {
         let bigger = fieldCapacity * 2
@@ -508,6 +510,7 @@ final class CSVRecordReader {
             if malformed != nil { malformed = nil }  // (assigning nil over nil still calls a release)
             longestField = longest
             pendingNewlines = 1
+            lineBreaksInside = 0
             return next
         }
         return nil
@@ -611,6 +614,7 @@ final class CSVRecordReader {
                                 fieldCount = count
                                 splitFields = count
                                 pendingNewlines = newlines
+                                lineBreaksInside = newlines
                                 return q + 1
                             }
                         }
@@ -626,6 +630,7 @@ final class CSVRecordReader {
                     fieldCount = count
                     splitFields = count
                     pendingNewlines = newlines
+                    lineBreaksInside = newlines
                     return end
                 }
                 add(p + 1, q, hasEscape)
@@ -652,6 +657,7 @@ final class CSVRecordReader {
                 malformed = problem
                 longestField = longest
                 pendingNewlines = newlines
+                lineBreaksInside = newlines
                 return end
             }
             let c = buf[p]
@@ -668,6 +674,7 @@ final class CSVRecordReader {
             malformed = problem
             longestField = max(longest, fieldEnd[count - 1] - fieldStart[count - 1])
             pendingNewlines = newlines + 1
+            lineBreaksInside = newlines
             return p
         }
     }

@@ -11,10 +11,12 @@ import Glibc
 ///
 /// **What is kept.** For each input file read in full by a one-patient read (every row split,
 /// see ``PatientRanges``), one index file in the folder: the file's stamp (device, inode, size,
-/// modification and status-change times), and per patient id the byte ranges of its runs of
-/// rows and whether they are all plain. It is kept only when the file did not change while it
-/// was read and last changed ``DigestIndex/settleSeconds`` before (the digest index's rule),
-/// and it is written atomically, owner-only (ids and offsets, never a name).
+/// modification and status-change times), and per patient id (as a hash, ``idHash(_:)``: an
+/// id field may hold a name when a row's columns shifted) the byte ranges of its runs of rows
+/// and whether they are all plain. It is kept only when the file did not change while it was
+/// read and last changed ``DigestIndex/settleSeconds`` before (the digest index's rule), and
+/// it is written atomically, owner-only, in a folder that is the user's and that no one else
+/// may write to (otherwise the folder is not used at all, ``refusal``).
 ///
 /// **When it is used.** Its file's stamp is as it was when read, so its bytes are the ones
 /// indexed; it was written by this build with the same options (``CacheKey``, one-patient
@@ -42,14 +44,34 @@ public final class PatientIndex: @unchecked Sendable {
     /// Index files to write: name in the folder, bytes.
     private var fresh: [String: [UInt8]] = [:]
     private var served = 0
+    /// Files whose index stands for them as they are (a patient read in full there for a row
+    /// that is not plain): not written again.
+    private var current = Set<String>()
+    /// Why the folder is not used (another user's, or others may write to it), if so.
+    public let refusal: String?
 
-    /// The index in `folder` for reads with `options` (the one-patient option aside).
+    /// The index in `folder` for reads with `options` (the one-patient option aside). A folder
+    /// that is another user's, or that others may write to, is not used: an index planted
+    /// there could make a trend read rows that are not the patient's only, so the folder must
+    /// be as private as the exports are.
     public init(folder: String, options: IngestOptions) {
         self.folder = folder
+        var st = stat()
+        if stat(folder, &st) != 0 {
+            refusal = errno == ENOENT ? nil : "it cannot be looked at (\(String(cString: strerror(errno))))"
+        } else if (st.st_mode & S_IFMT) != S_IFDIR {
+            refusal = "it is not a folder"
+        } else if st.st_uid != geteuid() {
+            refusal = "it belongs to another user"
+        } else if st.st_mode & 0o022 != 0 {
+            refusal = "others may write to it (chmod 700 it)"
+        } else {
+            refusal = nil
+        }
         var general = options
         general.onlyPatient = nil
         general.listOtherPatients = false
-        key = CacheKey.of(general).map { k in
+        key = refusal != nil ? nil : CacheKey.of(general).map { k in
             var w = ByteWriter()
             w.count(PatientIndex.formatVersion)
             return Array(SHA256.hash(data: w.bytes + k))
@@ -91,7 +113,14 @@ public final class PatientIndex: @unchecked Sendable {
     func part(for path: String, fileNumber: Int, patient: [UInt8], options: IngestOptions) -> FilePart? {
         guard let key, options.encoding != .utf16, let now = DigestIndex.Stamp.of(path),
               let bytes = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(PatientIndex.name(for: path))),
-              let ranges = try? PatientIndex.lookUp([UInt8](bytes), key: key, path: PatientIndex.absolute(path), stamp: now, patient: patient) else { return nil }
+              let found = try? PatientIndex.lookUp([UInt8](bytes), key: key, path: PatientIndex.absolute(path), stamp: now, patient: patient) else { return nil }
+        guard case .ranges(let ranges) = found else {
+            // A row of the patient is not plain: read in full, the index kept as it is.
+            lock.lock()
+            current.insert(path)
+            lock.unlock()
+            return nil
+        }
         // The header, read from the file as opened; the file opened must be the one indexed.
         guard let file = try? FileBytes(path: path) else { return nil }
         var st = stat()
@@ -121,10 +150,10 @@ public final class PatientIndex: @unchecked Sendable {
         let path = file.summary.path
         guard let key, file.summary.error == nil, let ranges = file.patientRanges else { return }
         lock.lock()
-        let before = seen[path]
+        let before = seen[path], kept = current.contains(path)
         lock.unlock()
-        guard let before, let after = DigestIndex.Stamp.of(path), after == before, after.settled else { return }
-        let bytes = PatientIndex.encode(ranges, key: key, path: PatientIndex.absolute(path), stamp: after)
+        guard !kept, let before, let after = DigestIndex.Stamp.of(path), after == before, after.settled,
+              let bytes = PatientIndex.encode(ranges, key: key, path: PatientIndex.absolute(path), stamp: after) else { return }
         lock.lock()
         fresh[PatientIndex.name(for: path)] = bytes
         lock.unlock()
@@ -137,7 +166,7 @@ public final class PatientIndex: @unchecked Sendable {
         let files = fresh
         fresh = [:]
         lock.unlock()
-        guard !files.isEmpty else { return }
+        guard !files.isEmpty, refusal == nil else { return }
         if mkdir(folder, 0o700) != 0 && errno != EEXIST {
             // Its parent may be missing too (a first ~/.cache).
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
@@ -145,8 +174,9 @@ public final class PatientIndex: @unchecked Sendable {
         }
         for (name, bytes) in files {
             let final = (folder as NSString).appendingPathComponent(name)
-            let tmp = final + ".tmp-\(getpid())"
-            let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            let tmp = final + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            // A new file of its own (never one found there, nor a link's target).
+            let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             guard fd >= 0 else { continue }
             var offset = 0
             let ok = bytes.withUnsafeBytes { raw -> Bool in
@@ -198,13 +228,24 @@ public final class PatientIndex: @unchecked Sendable {
     // length (after the directory), ranges' checksum
     // ranges: per run, its start after the last run's end, and its length (varints)
 
-    static func encode(_ ranges: PatientRanges, key: [UInt8], path: String, stamp: DigestIndex.Stamp) -> [UInt8] {
+    /// What stands for an id in the index: 16 bytes of its SHA-256. An id field may hold a
+    /// name (a row whose columns shifted), so ids are never written as they are.
+    static func idHash<C: Collection>(_ id: C) -> [UInt8] where C.Element == UInt8 {
+        Array(SHA256.hash(data: Array(id)).prefix(16))
+    }
+
+    /// The index file's bytes; nil when two ids of the file share a hash (never seen: the
+    /// file is then read in full each time).
+    static func encode(_ ranges: PatientRanges, key: [UInt8], path: String, stamp: DigestIndex.Stamp) -> [UInt8]? {
         var body = ByteWriter()
         var directory = ByteWriter()
         directory.string(path)
         HistoryCache.write(stamp, &directory)
         directory.count(ranges.ids.count)
+        var hashes = Set<[UInt8]>()
         for (k, id) in ranges.ids.enumerated() {
+            let hash = idHash(id)
+            guard hashes.insert(hash).inserted else { return nil }
             let start = body.bytes.count
             var previous = 0
             if ranges.plain[k] {
@@ -215,8 +256,7 @@ public final class PatientIndex: @unchecked Sendable {
                     previous = r.upperBound
                 }
             }
-            directory.count(id.count)
-            directory.bytes += id
+            directory.bytes += hash
             directory.bool(ranges.plain[k])
             directory.count(start)
             directory.count(body.bytes.count - start)
@@ -229,10 +269,17 @@ public final class PatientIndex: @unchecked Sendable {
         return w.bytes + directory.bytes + body.bytes
     }
 
-    /// The patient's ranges in an index file's bytes: empty when the file has no row of the
-    /// patient. Throws when the index may not stand for the file (another key, path or stamp,
-    /// a patient's row not plain, any damage).
-    static func lookUp(_ bytes: [UInt8], key: [UInt8], path: String, stamp: DigestIndex.Stamp, patient: [UInt8]) throws -> [Range<Int>] {
+    /// What an index holds for a patient.
+    enum Found: Equatable {
+        /// The byte ranges of the patient's rows (none: the file has no row of the patient).
+        case ranges([Range<Int>])
+        /// A row of the patient is not plain: the file is read in full for the patient.
+        case readInFull
+    }
+
+    /// What an index file's bytes hold for the patient. Throws when the index may not stand
+    /// for the file (another key, path or stamp, any damage).
+    static func lookUp(_ bytes: [UInt8], key: [UInt8], path: String, stamp: DigestIndex.Stamp, patient: [UInt8]) throws -> Found {
         let head = magic + key
         guard bytes.count >= head.count, bytes[0..<head.count].elementsEqual(head) else { throw CacheDamage() }
         var r = ByteReader(bytes, from: head.count)
@@ -243,18 +290,20 @@ public final class PatientIndex: @unchecked Sendable {
         var d = ByteReader(bytes, from: directoryStart, to: directoryStart + length)
         let body = directoryStart + length
         guard try d.string() == path, try HistoryCache.readStamp(&d) == stamp else { throw CacheDamage() }
+        let wanted = idHash(patient)
         for _ in 0..<(try d.count()) {
-            let n = try d.count()
-            let id = bytes[d.at..<d.at + n]
-            try d.skip(n)
+            guard d.end - d.at >= 16 else { throw CacheDamage() }
+            let id = bytes[d.at..<d.at + 16]
+            try d.skip(16)
             let plain = try d.bool()
             let offset = try d.unsigned(), size = try d.unsigned()
             let sectionSum = try d.fixed()
-            guard id.elementsEqual(patient) else { continue }
+            guard id.elementsEqual(wanted) else { continue }
             let room = UInt64(bytes.count - body)
-            guard plain, offset <= room, size <= room - offset else { throw CacheDamage() }
+            guard offset <= room, size <= room - offset else { throw CacheDamage() }
             let section = body + Int(offset)..<body + Int(offset + size)
             guard checksum(bytes[section]) == sectionSum else { throw CacheDamage() }
+            guard plain else { return .readInFull }
             var s = ByteReader(bytes, from: section.lowerBound, to: section.upperBound)
             var out: [Range<Int>] = []
             var previous = 0
@@ -267,8 +316,8 @@ public final class PatientIndex: @unchecked Sendable {
                 previous = start + Int(count)
             }
             guard s.atEnd else { throw CacheDamage() }
-            return out
+            return .ranges(out)
         }
-        return []
+        return .ranges([])
     }
 }

@@ -148,8 +148,8 @@ struct FileParser {
     /// Notes where the row just read is, and whose (a row with no id field is no one's).
     private mutating func noteRange(_ r: CSVRecordReader, _ c: ColumnIndexes, from: Int) -> Bool {
         guard c.id < r.fieldCount else { return false }
-        // Plain: well formed, and on one line (a blank line before it is not part of it).
-        let plain = r.malformed == nil && r.linesRead + 1 - r.line <= 1
+        // Plain: well formed, and on one line (no line break inside a quoted field).
+        let plain = r.malformed == nil && r.lineBreaksInside == 0
         ranges?.note(FieldParsing.trimmed(r.field(c.id)), rangeBase + from..<rangeBase + r.position, plain: plain)
         return true
     }
