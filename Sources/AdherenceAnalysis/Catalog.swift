@@ -113,8 +113,19 @@ public struct ExerciseCatalog: Sendable {
 
     /// Lowercased letters and digits only: "Step-Ups " -> "stepups".
     public static func normalize(_ name: String) -> String {
-        String(String.UnicodeScalarView(name.lowercased().unicodeScalars.filter {
-            $0.properties.isAlphabetic || ("0"..."9").contains($0)
-        }))
+        // ASCII (almost every name and header), byte by byte: the same letters and digits.
+        var ascii: [UInt8] = []
+        ascii.reserveCapacity(name.utf8.count)
+        for b in name.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): ascii.append(b)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): ascii.append(b | 0x20)
+            case 0x80...: return String(String.UnicodeScalarView(name.lowercased().unicodeScalars.filter {
+                $0.properties.isAlphabetic || ("0"..."9").contains($0)
+            }))
+            default: continue
+            }
+        }
+        return String(decoding: ascii, as: UTF8.self)
     }
 }

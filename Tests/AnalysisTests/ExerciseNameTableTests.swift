@@ -251,4 +251,19 @@ final class ExerciseNameTableTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(Self.table.filter { $0.key != nil }.count, 25)
         XCTAssertEqual(Set(Self.table.map { $0.name.lowercased() }).count, Self.table.count, "no name twice")
     }
+
+    /// Names are compared as lowercased letters and digits only; ASCII names take a byte path,
+    /// which must give what the definition gives (every ASCII character, and mixed names).
+    func testNormalizingKeepsLowercasedLettersAndDigits() {
+        func definition(_ s: String) -> String {
+            String(String.UnicodeScalarView(s.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }))
+        }
+        let every = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
+        XCTAssertEqual(ExerciseCatalog.normalize(every), "0123456789abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz")
+        XCTAssertEqual(ExerciseCatalog.normalize(every), definition(every))
+        for s in ["Step-Ups ", "Hip Flexor Stretch (L)", "patient_id", "Patient # ", "Étirement du mollet", "Zoë Müller", "ＳＴＥＰ", "", "  -- "] {
+            XCTAssertEqual(ExerciseCatalog.normalize(s), definition(s), s)
+        }
+        XCTAssertEqual(ExerciseCatalog.normalize("Step-Ups 2"), "stepups2")
+    }
 }
