@@ -14,8 +14,12 @@ public struct Trend: ParsableCommand {
         abstract: "Show one patient's trend: week by week, with the month's figures and reasons to call.",
         discussion: """
         Reads the exports like 'report' does but keeps only this patient's rows, so it answers \
-        in about a second even on a year of a large clinic's exports. The figures are the \
-        monthly report's figures for the month up to the as-of date.
+        in a fraction of a second even on years of a large clinic's exports: the first trend \
+        after an export changed reads it in full and notes where each patient's rows are \
+        (the patient index, see --index-dir); later ones read only the patient's rows of \
+        exports unchanged since. The figures are the same either way: the monthly report's \
+        figures for the month up to the as-of date. The patient's rows that were rejected are \
+        said on standard error (file, line, reason).
 
         Shows who the patient is and their plan, then for each of the last weeks (Monday to \
         Sunday): days logged, adherence per exercise, step-ups (total, per day, left/right) \
