@@ -318,6 +318,13 @@ final class PatientIndexTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(refused, good.count, "most flips make a's index unusable")
+        // A pipe in the index's place is not waited on.
+        try FileManager.default.removeItem(atPath: p)
+        XCTAssertEqual(mkfifo(p, 0o600), 0)
+        let piped = indexedRead(files, "P1")
+        XCTAssertEqual(piped.text, expected["P1"])
+        XCTAssertEqual(piped.fromIndex, 4)
+        XCTAssertEqual(p, (folder as NSString).appendingPathComponent(PatientIndex.name(for: path("a.csv"))))
         // Cut short, or another program's file: not used either.
         for bad in [good.prefix(good.count / 2), Data("not an index".utf8)] {
             try bad.write(to: URL(fileURLWithPath: p))

@@ -99,7 +99,7 @@ public final class PatientIndex: @unchecked Sendable {
     }
 
     /// The index file's name for an input path: a hash of its absolute path.
-    private static func name(for path: String) -> String {
+    static func name(for path: String) -> String {
         let absolute = absolute(path)
         let digits = Array("0123456789abcdef".utf8)
         var name: [UInt8] = []
@@ -112,8 +112,8 @@ public final class PatientIndex: @unchecked Sendable {
     /// (read the file in full).
     func part(for path: String, fileNumber: Int, patient: [UInt8], options: IngestOptions) -> FilePart? {
         guard let key, options.encoding != .utf16, let now = DigestIndex.Stamp.of(path),
-              let bytes = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(PatientIndex.name(for: path))),
-              let found = try? PatientIndex.lookUp([UInt8](bytes), key: key, path: PatientIndex.absolute(path), stamp: now, patient: patient) else { return nil }
+              let bytes = PatientIndex.contents((folder as NSString).appendingPathComponent(PatientIndex.name(for: path))),
+              let found = try? PatientIndex.lookUp(bytes, key: key, path: PatientIndex.absolute(path), stamp: now, patient: patient) else { return nil }
         guard case .ranges(let ranges) = found else {
             // A row of the patient is not plain: read in full, the index kept as it is.
             lock.lock()
@@ -208,15 +208,30 @@ public final class PatientIndex: @unchecked Sendable {
         }
     }
 
-    /// The export an index file is of, from its first bytes; nil when it cannot be read.
-    static func indexedPath(_ indexFile: String) -> String? {
+    /// The bytes of an index file (at most `limit` of them), when it is a regular file: never
+    /// waits on a pipe or a device put in its place.
+    static func contents(_ indexFile: String, limit: Int = 1 << 30) -> [UInt8]? {
         let fd = open(indexFile, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var head = [UInt8](repeating: 0, count: 1 << 16)
-        let n = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
-        guard n > magic.count + 40, head[0..<magic.count].elementsEqual(magic) else { return nil }
-        var r = ByteReader(Array(head[0..<n]), from: magic.count + 32 + 8)
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var bytes = [UInt8](repeating: 0, count: min(Int(st.st_size), limit))
+        var got = 0
+        while got < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, $0.count - got, off_t(got)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return nil }
+            got += n
+        }
+        return bytes
+    }
+
+    /// The export an index file is of, from its first bytes; nil when it cannot be read.
+    static func indexedPath(_ indexFile: String) -> String? {
+        guard let head = contents(indexFile, limit: 1 << 16),
+              head.count > magic.count + 40, head[0..<magic.count].elementsEqual(magic) else { return nil }
+        var r = ByteReader(head, from: magic.count + 32 + 8)
         guard (try? r.count()) != nil, let path = try? r.string(), path.hasPrefix("/") else { return nil }
         return path
     }
