@@ -51,7 +51,7 @@ public struct Trend: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write a one-patient workbook (weekly table, daily log, charts) to this file.", valueName: "file"))
     public var xlsx: String?
 
-    @Option(name: .customLong("index-dir"), help: ArgumentHelp("Where to keep the patient index: where each patient's rows are in each export, so that a later trend reads only those while the export is unchanged (hashes of ids and byte offsets, owner-only; a folder others may write to is not used). Default: $XDG_CACHE_HOME/adhere, else ~/.cache/adhere.", valueName: "dir"))
+    @Option(name: .customLong("index-dir"), help: ArgumentHelp("Where to keep the patient index: where each patient's rows are in each export, so that a later trend reads only those while the export is unchanged (the export's path and stamp, hashes of ids and byte offsets: owner-only; a folder others may write to is not used). Default: $XDG_CACHE_HOME/adhere, else ~/.cache/adhere.", valueName: "dir"))
     public var indexDir: String?
 
     @Flag(name: .customLong("no-index"), help: "Read every export in full, and neither use nor keep the patient index.")

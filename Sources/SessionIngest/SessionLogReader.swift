@@ -104,9 +104,12 @@ public final class SessionLogReader {
         } consume: { k, file in
             let part = jobs[k].part
             guard let plan = plans[part.fileNumber] else {
-                if part.ranges != nil && !file.rejects.isEmpty {
+                if part.ranges != nil && (!file.rejects.isEmpty || file.summary.error != nil) {
                     // Read through the patient index, its lines count the ranges' lines: a
-                    // rejected row is said with its line in the file, so the file is read whole.
+                    // rejected row is said with its line in the file, so the file is read whole;
+                    // and so is a file that changed before its ranges were read, or failed (a
+                    // whole read says why).
+                    options.patientIndex?.readInFullAfterAll()
                     parsed.append(readWhole(part.path, fileNumber: part.fileNumber))
                     return
                 }

@@ -9,9 +9,10 @@ import Glibc
 /// rows, not every byte of every export: a clinic's history only grows, and a patient's rows
 /// are a small part of it.
 ///
-/// **What is kept.** For each input file read in full by a one-patient read (every row split,
-/// see ``PatientRanges``), one index file in the folder: the file's stamp (device, inode, size,
-/// modification and status-change times), and per patient id (as a hash, ``idHash(_:)``: an
+/// **What is kept.** For each input file read in full by a one-patient read (every row's id
+/// read, a sitting's rows that repeat the row before up to the id taken as one run, see
+/// ``PatientRanges``), one index file in the folder: the file's absolute path and stamp
+/// (device, inode, size, modification and status-change times), and per patient id (as a hash, ``idHash(_:)``: an
 /// id field may hold a name when a row's columns shifted) the byte ranges of its runs of rows
 /// and whether they are all plain. It is kept only when the file did not change while it was
 /// read and last changed ``DigestIndex/settleSeconds`` before (the digest index's rule), and
@@ -21,17 +22,17 @@ import Glibc
 /// **When it is used.** Its file's stamp is as it was when read, so its bytes are the ones
 /// indexed; it was written by this build with the same options (``CacheKey``, one-patient
 /// option left out); its checksums hold (the directory's, and the patient's ranges'). Then:
-/// - a patient with no row in the file: the file gives nothing, and is not read;
+/// - a patient with no row in the file: the file gives nothing, and only its header is read;
 /// - a patient whose rows are all plain: only their ranges are read, with the header read from
 ///   the file's start, as a later part of a large file is read (``FileParts``): the rows read
 ///   are the very rows a whole read would check and keep for the patient, in the same order;
 /// - otherwise (a row of the patient not plain, a damaged or missing index, a file changed
 ///   since): the file is read in full, and indexed again.
 /// A file read through its index says nothing of other patients' rows; `trend` shows only the
-/// patient's own figures, so nothing it shows changes.
-///
-/// Line numbers of rows read through the index count the ranges' lines, not the file's:
-/// `trend` shows no rejected row (``IngestResult/rejects`` is not what a one-patient read is for).
+/// patient's own figures, so nothing it shows changes. Line numbers of rows read through the
+/// index would count the ranges' lines, not the file's: so a file where a row of the patient
+/// is rejected (which `trend` says, with its line) is read whole after its ranges
+/// (``SessionLogReader``), as is one that changed before its ranges were read.
 public final class PatientIndex: @unchecked Sendable {
     /// Where the index files are (created owner-only when first written).
     public let folder: String
@@ -121,7 +122,9 @@ public final class PatientIndex: @unchecked Sendable {
             lock.unlock()
             return nil
         }
-        // The header, read from the file as opened; the file opened must be the one indexed.
+        // The header, read from the file as opened (and closed again: a history of many exports
+        // must not hold a descriptor each); the file opened must be the one indexed, and the
+        // job that reads the ranges checks that again (``FilePart/stamp``).
         guard let file = try? FileBytes(path: path) else { return nil }
         var st = stat()
         guard fstat(file.descriptor, &st) == 0, DigestIndex.Stamp(st) == now,
@@ -133,7 +136,15 @@ public final class PatientIndex: @unchecked Sendable {
         lock.lock()
         served += 1
         lock.unlock()
-        return FilePart(path: path, fileNumber: fileNumber, header: header, hashing: false, file: file, ranges: ranges)
+        return FilePart(path: path, fileNumber: fileNumber, header: header, hashing: false, ranges: ranges, stamp: now)
+    }
+
+    /// A file planned to be read through the index was read in full after all (it changed
+    /// before its ranges were read, or a rejected row of the patient needs its line).
+    func readInFullAfterAll() {
+        lock.lock()
+        served -= 1
+        lock.unlock()
     }
 
     /// Notes the stamp of a file about to be read in full, so that its index can be kept if
@@ -200,7 +211,8 @@ public final class PatientIndex: @unchecked Sendable {
         for name in names where !keeping.contains(name) {
             let path = (folder as NSString).appendingPathComponent(name)
             if name.hasSuffix(".adhere-index") {
-                if let indexed = PatientIndex.indexedPath(path), DigestIndex.Stamp.of(indexed) == nil { unlink(path) }
+                var st = stat()
+                if let indexed = PatientIndex.indexedPath(path), stat(indexed, &st) != 0, errno == ENOENT { unlink(path) }
             } else if name.contains(".adhere-index.tmp-") {
                 var st = stat()
                 if lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_mtim.tv_sec) < time(nil) - 86_400 { unlink(path) }
@@ -272,6 +284,7 @@ public final class PatientIndex: @unchecked Sendable {
             if ranges.plain[k] {
                 body.count(ranges.ranges[k].count)
                 for r in ranges.ranges[k] {
+                    guard r.lowerBound >= previous else { return nil }  // (runs are in the file's order)
                     body.count(r.lowerBound - previous)
                     body.count(r.count)
                     previous = r.upperBound

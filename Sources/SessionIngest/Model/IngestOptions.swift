@@ -53,7 +53,8 @@ public struct IngestOptions: Sendable {
     public var listOtherPatients = false
     /// In a one-patient read, where each patient's rows are in each file, kept from earlier
     /// reads (`trend`): a file indexed and unchanged since is read only where the patient's
-    /// rows are; a file read in full is indexed (every row is then split).
+    /// rows are; a file read in full is indexed (every row's id is then read: no line is passed
+    /// over unsplit, but a sitting's rows that repeat the row before up to the id).
     public var patientIndex: PatientIndex?
 
     public init(span: DayRange, asOf: Day) {

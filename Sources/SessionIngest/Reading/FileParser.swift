@@ -45,7 +45,8 @@ struct FileParser {
     /// file's rows come in runs (one patient's sittings, or one day's).
     var lastDayOnly = false
     /// Where each patient's rows are, when this read indexes the file (``PatientIndex``): every
-    /// row is then split, none passed over unsplit.
+    /// row's id is then read (split up to it), but a sitting's rows that repeat the row before
+    /// up to the id, passed over as one run of that patient's.
     var ranges: PatientRanges?
     /// The offset in the file of the reader's first byte.
     var rangeBase = 0
@@ -103,6 +104,12 @@ struct FileParser {
         if let known = part.header {
             // A later part of a large file: the header is known, reading starts at a row.
             let file = try part.file ?? FileBytes(path: path)
+            if let indexed = part.stamp {
+                var st = stat()
+                guard fstat(file.descriptor, &st) == 0, DigestIndex.Stamp(st) == indexed else {
+                    throw FileReadError(path: path, reason: "changed since it was indexed")
+                }
+            }
             reader = CSVRecordReader(source: part.ranges.map { file.source(ranges: $0) } ?? file.source(from: part.start))
             known.configure(reader)
             if part.ranges == nil { startIndexing(at: part.start) }

@@ -26,6 +26,9 @@ struct FilePart: Sendable {
     /// from the file's start): one patient's rows, found by ``PatientIndex``. nil: the bytes
     /// from `start` on.
     var ranges: [Range<Int>]?
+    /// For `ranges`: the file indexed. The file opened must be this one, else the part fails
+    /// (and the file is read in full).
+    var stamp: DigestIndex.Stamp?
 }
 
 /// One large file read on every core: cut into parts at row boundaries, each part parsed on
