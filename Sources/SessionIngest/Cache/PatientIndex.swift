@@ -128,11 +128,7 @@ public final class PatientIndex: @unchecked Sendable {
         guard let file = try? FileBytes(path: path) else { return nil }
         var st = stat()
         guard fstat(file.descriptor, &st) == 0, DigestIndex.Stamp(st) == now,
-              let input = try? InputSource(path: path, opened: file, hashing: false, encoding: options.encoding), input.utf16 == nil else { return nil }
-        var noHash = options
-        noHash.computeDigests = false
-        let reader = CSVRecordReader(source: input.source)
-        guard let header = try? FileHeader.read(reader, path: path, options: noHash) else { return nil }
+              let (header, _) = FileHeader.read(startOf: file, path: path, options: options) else { return nil }
         lock.lock()
         served += 1
         lock.unlock()

@@ -18,6 +18,20 @@ struct FileHeader: Sendable {
     ///
     /// Throws when the file is empty, is not a CSV file, or lacks a column adhere needs (the
     /// error then suggests a column, judged by the first rows' values).
+    /// The header of a byte-oriented file as opened (read from its start, not hashed), and
+    /// where its first row starts; nil when it is UTF-16 (converted while read: its offsets are
+    /// not the file's) or the header cannot be read (reading the file whole then says why).
+    /// For reads of a file by byte offsets: a large file's parts, one patient's ranges.
+    static func read(startOf file: FileBytes, path: String, options: IngestOptions) -> (header: FileHeader, dataStart: Int)? {
+        var noHash = options
+        noHash.computeDigests = false
+        guard let input = try? InputSource(path: path, opened: file, hashing: false, encoding: options.encoding),
+              input.utf16 == nil else { return nil }
+        let reader = CSVRecordReader(source: input.source)
+        guard let header = try? FileHeader.read(reader, path: path, options: noHash) else { return nil }
+        return (header, reader.position)
+    }
+
     static func read(_ reader: CSVRecordReader, path: String, options: IngestOptions) throws -> FileHeader {
         let head = try reader.peek(4096)
         if head.isEmpty { throw IngestError.empty(file: path) }

@@ -91,14 +91,8 @@ enum FileParts {
         guard options.encoding != .utf16, stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         let size = Int(st.st_size)
         guard size >= 2 * partBytes else { return nil }
-        var noHash = options
-        noHash.computeDigests = false
         guard let file = try? FileBytes(path: path),
-              let input = try? InputSource(path: path, opened: file, hashing: false, encoding: options.encoding),
-              input.utf16 == nil else { return nil }
-        let reader = CSVRecordReader(source: input.source)
-        guard let header = try? FileHeader.read(reader, path: path, options: noHash), header.names.count > 1 else { return nil }
-        let first = reader.position
+              let (header, first) = FileHeader.read(startOf: file, path: path, options: options), header.names.count > 1 else { return nil }
         let count = max(1, (size - first) / partBytes)
         let step = (size - first) / count
         var starts = [0]
