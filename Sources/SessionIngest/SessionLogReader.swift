@@ -170,7 +170,7 @@ public final class SessionLogReader {
     /// id, each file's rows freed as soon as they are merged.
     private func merge(_ parsed: inout [ParsedFile]) -> IngestResult {
         // Every file's blocks, in order: the lists the duplicates are found in.
-        var repeated = DuplicateFinder.duplicates(parsed.flatMap { $0.blocks.map(\.keptFingerprints) })
+        var repeated = DuplicateFinder.duplicates(parsed.flatMap { $0.blocks.map(\.prints) })
         var merger = Merger(keepEntries: options.keepEntries, keepEntryDays: options.keepEntryDays)
         let history = options.historyFrom.map { HistoryStore(first: max($0, options.span.first - HistoryRow.maxDays)) }
         // Each patient's history rows: (block, slot) per block holding some, in file order.
@@ -190,7 +190,7 @@ public final class SessionLogReader {
         var first = 0
         for i in parsed.indices {
             let blocks = first..<first + parsed[i].blocks.count
-            for b in parsed[i].blocks.indices { parsed[i].blocks[b].keptFingerprints = [] }
+            for b in parsed[i].blocks.indices { parsed[i].blocks[b].prints = FingerprintList() }
             let local = merger.add(parsed[i], repeated: repeated[blocks])
             if let history {
                 for (b, block) in zip(blocks, parsed[i].blocks) {

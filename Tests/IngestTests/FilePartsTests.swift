@@ -101,7 +101,7 @@ final class FilePartsTests: XCTestCase {
         guard var file = join.finish() else { return nil }
         FileParts.finish(&file, options: o)
         var merger = Merger()
-        merger.add(file, repeated: DuplicateFinder.duplicates(file.blocks.map(\.keptFingerprints))[...])
+        merger.add(file, repeated: DuplicateFinder.duplicates(file.blocks.map(\.prints))[...])
         return merger.result()
     }
 

@@ -1,133 +1,177 @@
 import ParallelWork
-/// Finds the rows that repeat an earlier row (overlapping exports), given every file's row
+/// Finds the rows that repeat an earlier row (overlapping exports), given every block's row
 /// fingerprints in reading order: the first occurrence is kept, every later one is a duplicate.
 ///
 /// A year of exports has millions of fingerprints; one hash table over all of them misses the
-/// cache on nearly every lookup. So the fingerprints are first scattered, in order, into
-/// partitions by their top bits, and each partition is checked with a table small enough to
-/// stay in the cache, on all cores. The answer is the same as inserting them one by one.
+/// cache on nearly every lookup. So they are checked partition by partition (by their top
+/// bits), each with a table small enough to stay in the cache, on all cores. The lists come
+/// already ordered by partition in segments (``FingerprintList``): a partition's fingerprints
+/// are each segment's share of it, taken in turn, so the search copies no more than one
+/// partition at a time. The answer is the same as inserting them one by one.
 enum DuplicateFinder {
-    /// The partition of a fingerprint: its top `bits` bits (the table index uses the low ones).
-    @inline(__always) static func partition(_ fp: RowFingerprint, bits: Int) -> Int {
-        bits == 0 ? 0 : Int(truncatingIfNeeded: fp.b >> UInt64(64 - bits))
+    /// Segments of fewer rows than this are put together, in order, before the search, so that
+    /// tens of thousands of small files do not cost a look at each for every partition.
+    static let smallSegment = 16_384
+
+    /// A segment as the search reads it: prints ordered by partition, each with its row's
+    /// position among all the lists' rows (`base + rows[i]`).
+    private struct Run {
+        var prints: [RowFingerprint]
+        var rows: [UInt16]
+        var base: Int
+        /// Where each partition (at the finest level) starts in `prints`.
+        var starts: [Int32]
     }
 
     /// For each list, whether each of its fingerprints repeats an earlier one (in this list or
     /// in an earlier list).
-    static func duplicates(_ lists: [[RowFingerprint]]) -> [[Bool]] {
+    static func duplicates(_ lists: [FingerprintList]) -> [[Bool]] {
         let total = lists.reduce(0) { $0 + $1.count }
         guard total > 0 else { return lists.map { _ in [] } }
-        // About 4,096 fingerprints per partition (64 KiB of them), with no more than 4 M
-        // (list, partition) counters in all, however many files there are.
+        // About 4,096 fingerprints per partition, at most 2^orderBits partitions.
         var wanted = 0
-        while wanted < 16 && total >> wanted > 4096 && lists.count << (wanted + 1) <= 1 << 22 { wanted += 1 }
+        while wanted < FingerprintList.orderBits && total >> wanted > 4096 { wanted += 1 }
         let bits = wanted
+        let runs = UncheckedSendable(self.runs(lists))
         let partitions = 1 << bits
 
-        // How many of each list's fingerprints fall in each partition (lists on all cores).
-        let lists = UncheckedSendable(lists)
-        let histograms = ParallelMap.map(Array(lists.value.indices)) { l -> [Int] in
-            var counts = [Int](repeating: 0, count: partitions)
-            for fp in lists.value[l] { counts[partition(fp, bits: bits)] += 1 }
-            return counts
-        }
-        var starts = [Int](repeating: 0, count: partitions + 1)
-        for h in histograms { for p in 0..<partitions { starts[p + 1] += h[p] } }
-        for p in 0..<partitions { starts[p + 1] += starts[p] }
-        // Where each list's share of each partition begins: after the earlier lists' shares.
-        var cursors: [[Int]] = []
-        var next = Array(starts.dropLast())
-        var listStart = 0
-        var listStarts: [Int] = []
-        for (l, h) in histograms.enumerated() {
-            cursors.append(next)
-            for p in 0..<partitions { next[p] += h[p] }
-            listStarts.append(listStart)
-            listStart += lists.value[l].count
-        }
-
-        // Scatter, keeping reading order inside each partition.
-        let prints = UnsafeMutableBufferPointer<RowFingerprint>.allocate(capacity: total)
-        let positions = UnsafeMutableBufferPointer<Int>.allocate(capacity: total)
         let repeated = UnsafeMutableBufferPointer<Bool>.allocate(capacity: total)
-        defer { prints.deallocate(); positions.deallocate(); repeated.deallocate() }
+        defer { repeated.deallocate() }
         repeated.initialize(repeating: false)
-        let out = UncheckedSendable((prints, positions, cursors, listStarts))
-        _ = ParallelMap.map(Array(lists.value.indices)) { l -> Int in
-            let (prints, positions, cursors, listStarts) = out.value
-            var cursor = cursors[l]
-            var position = listStarts[l]
-            for fp in lists.value[l] {
-                let p = partition(fp, bits: bits)
-                prints.initializeElement(at: cursor[p], to: fp)
-                positions.initializeElement(at: cursor[p], to: position)
-                cursor[p] += 1
-                position += 1
-            }
-            return 0
-        }
-
-        // Each partition on its own; partitions write to disjoint places of `repeated`.
-        let shared = UncheckedSendable((prints, positions, repeated, starts))
-        let groups = Array(stride(from: 0, to: partitions, by: max(1, partitions / 16)))
-        let step = max(1, partitions / 16)
-        _ = ParallelMap.map(groups) { first in
-            let (prints, positions, repeated, starts) = shared.value
+        // Groups of partitions on all cores; partitions write to disjoint places of `repeated`.
+        let step = max(1, partitions / 32)
+        let shared = UncheckedSendable(repeated)
+        _ = ParallelMap.map(Array(stride(from: 0, to: partitions, by: step))) { first -> Int in
+            let repeated = shared.value
+            let runs = runs.value
+            // A partition is a range of the finest ones the runs are ordered by.
+            let fine = FingerprintList.orderBits - bits
             var table = ProbeTable()
             for p in first..<min(first + step, partitions) {
-                let range = starts[p]..<starts[p + 1]
-                table.reset(for: range)
-                for i in range where !table.insert(i, in: prints) {
-                    repeated[positions[i]] = true
+                let (f0, f1) = (p << fine, (p + 1) << fine)
+                var count = 0
+                for run in runs { count += Int(run.starts[f1] - run.starts[f0]) }
+                table.reset(for: count)
+                // Run after run, each in its order: the partition's rows in reading order.
+                for run in runs {
+                    let base = run.base
+                    run.prints.withUnsafeBufferPointer { prints in
+                        run.rows.withUnsafeBufferPointer { rows in
+                            for i in Int(run.starts[f0])..<Int(run.starts[f1]) where !table.insert(prints[i]) {
+                                repeated[base &+ Int(rows[i])] = true
+                            }
+                        }
+                    }
                 }
             }
             return 0
         }
 
         var result: [[Bool]] = []
-        result.reserveCapacity(lists.value.count)
+        result.reserveCapacity(lists.count)
         var offset = 0
-        for list in lists.value {
+        for list in lists {
             result.append(Array(repeated[offset..<offset + list.count]))
             offset += list.count
         }
         return result
     }
-}
 
-/// An open-addressing table of indexes into a buffer of fingerprints (0 = empty slot). The
-/// fingerprints are already well-mixed hashes, so they index the table directly.
-private struct ProbeTable {
-    private var slots: [Int32] = []
-    private var mask = 0
-
-    /// Empties the table for the fingerprints at `indexes`.
-    mutating func reset(for indexes: Range<Int>) {
-        var size = 16
-        while size < indexes.count * 2 { size <<= 1 }
-        if slots.count != size {
-            slots = [Int32](repeating: 0, count: size)
-        } else {
-            slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    /// Every list's segments as runs, in order, with runs of small segments put together (up
+    /// to a segment's rows): their rows are consecutive positions, so a run of them is ordered
+    /// by partition again, stably, by one counting pass.
+    private static func runs(_ lists: [FingerprintList]) -> [Run] {
+        var runs: [Run] = []
+        var small: [(segment: FingerprintList.Segment, base: Int)] = []
+        var smallRows = 0
+        func flush() {
+            guard !small.isEmpty else { return }
+            if small.count == 1 {
+                let s = small[0].segment
+                runs.append(Run(prints: s.prints, rows: s.rows, base: small[0].base, starts: s.starts))
+            } else {
+                runs.append(merged(small, rows: smallRows))
+            }
+            small.removeAll()
+            smallRows = 0
         }
-        mask = size - 1
-        base = indexes.lowerBound - 1
+        var base = 0
+        for list in lists {
+            for s in list.segments {
+                let at = base + s.first
+                if s.prints.count >= smallSegment {
+                    flush()
+                    runs.append(Run(prints: s.prints, rows: s.rows, base: at, starts: s.starts))
+                } else {
+                    if smallRows + s.prints.count > FingerprintList.segmentRows { flush() }
+                    small.append((s, at))
+                    smallRows += s.prints.count
+                }
+            }
+            base += list.count
+        }
+        flush()
+        return runs
     }
 
-    /// Slots hold `index - base` (so 0 can mean empty).
-    private var base = 0
+    /// Consecutive segments (by position) as one run, ordered by partition, stable.
+    private static func merged(_ segments: [(segment: FingerprintList.Segment, base: Int)], rows n: Int) -> Run {
+        let buckets = 1 << FingerprintList.orderBits
+        var starts = [Int32](repeating: 0, count: buckets + 1)
+        for (s, _) in segments { for k in 0..<buckets { starts[k + 1] += s.starts[k + 1] - s.starts[k] } }
+        for k in 0..<buckets { starts[k + 1] += starts[k] }
+        let bounds = starts
+        let base = segments[0].base
+        var prints = [RowFingerprint](repeating: RowFingerprint(), count: n)
+        var rows = [UInt16](repeating: 0, count: n)
+        // Segment after segment, each in its order: inside a partition, that is position order.
+        for (s, at) in segments {
+            for (fp, r) in zip(s.prints, s.rows) {
+                let k = FingerprintList.partition(fp)
+                prints[Int(starts[k])] = fp
+                rows[Int(starts[k])] = UInt16(at + Int(r) - base)
+                starts[k] += 1
+            }
+        }
+        return Run(prints: prints, rows: rows, base: base, starts: bounds)
+    }
+}
 
-    /// Adds the fingerprint at `index`; returns false when an equal one is already there.
-    mutating func insert(_ index: Int, in prints: UnsafeMutableBufferPointer<RowFingerprint>) -> Bool {
-        let fp = prints[index]
-        let mask = self.mask, base = self.base
+/// An open-addressing set of fingerprints. They are already well-mixed hashes, so they index
+/// the table directly. Emptied by a new generation number rather than by clearing the slots.
+private struct ProbeTable {
+    private struct Slot {
+        var a: UInt64 = 0, b: UInt64 = 0
+        /// The slot is filled when this is the table's generation.
+        var generation: UInt32 = 0
+    }
+    private var slots: [Slot] = []
+    private var mask = 0
+    private var generation: UInt32 = 0
+
+    /// Empties the table for up to `count` fingerprints.
+    mutating func reset(for count: Int) {
+        var size = 16
+        while size < count * 2 { size <<= 1 }
+        if slots.count < size || generation == UInt32.max {
+            slots = [Slot](repeating: Slot(), count: max(size, slots.count))
+            generation = 0
+        }
+        generation += 1
+        mask = size - 1
+    }
+
+    /// Adds the fingerprint; returns false when an equal one is already there.
+    @inline(__always)
+    mutating func insert(_ fp: RowFingerprint) -> Bool {
+        let mask = self.mask, generation = self.generation
         return slots.withUnsafeMutableBufferPointer { slots in
             var i = Int(truncatingIfNeeded: fp.a ^ (fp.b >> 17)) & mask
-            while slots[i] != 0 {
-                if prints[base + Int(slots[i])] == fp { return false }
+            while slots[i].generation == generation {
+                if slots[i].a == fp.a && slots[i].b == fp.b { return false }
                 i = (i + 1) & mask
             }
-            slots[i] = Int32(index - base)
+            slots[i] = Slot(a: fp.a, b: fp.b, generation: generation)
             return true
         }
     }

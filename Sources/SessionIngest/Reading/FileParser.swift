@@ -90,7 +90,7 @@ struct FileParser {
         // The rows kept, in arrays of their size (a grown array has room for up to as many
         // again): every file's are held until all are read.
         block.kept = exactCopy(block.kept)
-        block.keptFingerprints = exactCopy(block.keptFingerprints)
+        block.prints.close()
         if historyFrom != nil { block.historyStarts = HistoryRow.byPatient(&block.history, patients: out.patients.count) }
         if !block.isEmpty { out.blocks = [block] }
         return out
@@ -337,7 +337,7 @@ struct FileParser {
             }
             return .accepted
         }
-        block.keptFingerprints.append(fingerprint())
+        block.prints.append(fingerprint())
         if options.keepEntries {
             let entry = v.done
                 ? Entry.done(day: day, exercise: v.exercise.id, side: v.side, sets: v.sets,

@@ -37,7 +37,7 @@ struct ParsedFile {
 /// parts' blocks as they are: copied into one array, a large file's rows would be held twice.
 struct RowBlock {
     /// Accepted rows inside the span, in file order: checked for duplicates when merged.
-    var keptFingerprints: [RowFingerprint] = []
+    var prints = FingerprintList()
     /// The entries of those rows (left empty when entries are not kept).
     var kept: [KeptRow] = []
     /// The right sides of rows written with left and right reps columns, by the index of their
@@ -52,7 +52,7 @@ struct RowBlock {
     var fileSlots: [Int32] = []
 
     /// No row kept: the block can be left out.
-    var isEmpty: Bool { keptFingerprints.isEmpty && kept.isEmpty && history.isEmpty }
+    var isEmpty: Bool { prints.isEmpty && kept.isEmpty && history.isEmpty }
 
     /// The merged patient of each of the block's slots, given the merged patient of each of
     /// the file's.
