@@ -32,6 +32,45 @@ static inline adhere_special_masks adhere_special_bits64(const uint8_t *p, uint8
     }
     return m;
 }
+
+/* The length of the record at p after its first `lead` bytes, when those bytes equal the `lead`
+   bytes at prev and the rest holds no quote up to its line end (LF or CR) at most `longest`
+   bytes after p; -1 otherwise, or when no line end is found before `end` (so a caller finds a
+   CR there and looks at the byte after it). p + lead + 16 must not pass `end`. Sixteen bytes at
+   a time: the compare of a sitting's repeated first columns and the search for the line end of
+   the rest are what a reader does for most rows of an export. */
+static inline long adhere_same_lead_tail(const uint8_t *p, const uint8_t *prev, long lead, const uint8_t *end, long longest) {
+    long i = 0;
+    for (; i + 16 <= lead; i += 16) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(p + i)), b = _mm_loadu_si128((const __m128i *)(prev + i));
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(a, b)) != 0xFFFF) return -1;
+    }
+    if (i < lead) {
+        /* The last (overlapping) 16 bytes of the lead; a lead under 16 bytes byte by byte. */
+        if (lead >= 16) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(p + lead - 16)), b = _mm_loadu_si128((const __m128i *)(prev + lead - 16));
+            if (_mm_movemask_epi8(_mm_cmpeq_epi8(a, b)) != 0xFFFF) return -1;
+        } else {
+            for (; i < lead; i++) if (p[i] != prev[i]) return -1;
+        }
+    }
+    const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    const uint8_t *q = p + lead;
+    while (q + 16 <= end && q - p <= longest) {
+        __m128i v = _mm_loadu_si128((const __m128i *)q);
+        unsigned ends = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
+        unsigned quotes = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote));
+        if (ends != 0) {
+            unsigned first = ends & (0u - ends);
+            if (quotes & (first - 1)) return -1;
+            long length = (long)(q - p - lead) + __builtin_ctz(ends);
+            return lead + length <= longest ? length : -1;
+        }
+        if (quotes) return -1;
+        q += 16;
+    }
+    return -1;
+}
 #endif
 
 #endif

@@ -52,14 +52,21 @@ final class CSVRecordReader {
     /// fields are recorded and the others only counted (a reader of a file's old rows needs
     /// only their first columns). ``resplit()`` splits the current record in full.
     var leanFields = 0
-    /// Whether the current record, split lean, starts with the same bytes as the record before
-    /// it up to and including the separator after its first ``leanFields`` fields: those fields
-    /// are then the previous record's, byte for byte (and their bounds are recorded, moved).
+    /// When not 0, a record split in full is compared with the record before on its first
+    /// `sittingFields` fields (``sameLeadFields``), as a record split lean is on its first
+    /// ``leanFields``: the rows of one sitting repeat their patient, names and time.
+    var sittingFields = 0
+    /// Whether the current record starts with the same bytes as the record before it up to and
+    /// including the separator after its lead: its first ``leanFields`` fields when split lean,
+    /// else its first ``sittingFields``. Those fields are then the previous record's, byte for
+    /// byte (and their bounds are recorded, moved, not found again).
     private(set) var sameLeadFields = false
+    /// Whether the current record has no quote (it was split by the fast path, whole).
+    private(set) var quoteFree = false
     /// The previous record, when it was a plain one (no quote) read by the fast path and is
-    /// still in the buffer: where it starts, and where (from its start) the separator after its
-    /// first ``leanFields`` fields is; `leadEnd` < 0 when not known.
-    private var previous: (start: Int, leadEnd: Int) = (0, -1)
+    /// still in the buffer: where it starts, where (from its start) the separator after its
+    /// first `fields` fields is (`leadEnd` < 0 when not known), and the longest of those fields.
+    private var previous: (start: Int, leadEnd: Int, fields: Int, longest: Int) = (0, -1, 0, 0)
     /// The header's number of fields, once known (0 = not known: no containment). A quoted
     /// field may then not run across a line break into a line that is a row of its own (see
     /// ``lineIsRecord(from:)``): the record with the quote that never closed ends there, is
@@ -194,7 +201,7 @@ final class CSVRecordReader {
     /// cannot be sure of, which ``next()`` reads as usual. (A report's old rows: those of one
     /// sitting repeat their patient, names and time, and are only counted.)
     func skipSameLead(fields: Int) -> Int {
-        guard previous.leadEnd >= 0, leanFields > 0 else { return 0 }
+        guard previous.leadEnd >= 0, leanFields > 0, previous.fields == leanFields else { return 0 }
         let lead = previous.leadEnd &+ 1
         let buf = buffer, end = self.end, sep = separator, from = buf + previous.start
         // The buffer offset at which records stop being read (a part's end).
@@ -221,6 +228,54 @@ final class CSVRecordReader {
         start = p
         nextLine &+= passed
         return passed
+    }
+
+    /// The record ahead's bytes after its lead (its fields after the first ``sittingFields``,
+    /// unsplit, without the line end), when it starts with the lead of the record last split
+    /// in full (the test of ``sameLeadFields``), holds no quote, is on one line, at most 32,767
+    /// bytes, wholly buffered, and starts before ``stopOffset``. `nil` otherwise: ``next()``
+    /// then reads it as usual. ``passTail()`` moves past it. (The rows of one sitting differ
+    /// only in their exercise, side and dose, which a reader may know from those bytes alone.)
+    func sittingTail() -> UnsafeBufferPointer<UInt8>? {
+        let lead = previous.leadEnd &+ 1
+        guard previous.leadEnd >= 0, previous.fields == sittingFields, leanFields == 0,
+              bytesRead &- (end &- start) < stopOffset else { return nil }
+        let buf = buffer, p = start, end = self.end
+        #if arch(x86_64)
+        guard p &+ lead &+ 16 <= end else { return nil }
+        let length = adhere_same_lead_tail(buf + p, buf + previous.start, lead, buf + end, 32_767)
+        guard length >= 0, let next = after(lineEndAt: p &+ lead &+ length) else { return nil }
+        tailNext = next
+        return UnsafeBufferPointer(start: buf + (p &+ lead), count: length)
+        #else
+        guard p &+ lead &+ 64 <= end, ByteCompare.equal(buf + p, buf + previous.start, lead) else { return nil }
+        var q = p &+ lead
+        while q &+ 64 <= end && q &- p <= 32_767 {
+            let masks = CSVRecordReader.specialBits(buf + q, separator)
+            let lineEnd = masks.lineEnds & (0 &- masks.lineEnds)
+            let before = lineEnd == 0 ? ~0 : lineEnd &- 1
+            if masks.quotes & before != 0 { return nil }
+            guard lineEnd != 0 else { q &+= 64; continue }
+            let pos = q &+ lineEnd.trailingZeroBitCount
+            guard pos &- p <= 32_767, let next = after(lineEndAt: pos) else { return nil }
+            tailNext = next
+            return UnsafeBufferPointer(start: buf + (p &+ lead), count: pos &- (p &+ lead))
+        }
+        return nil
+        #endif
+    }
+
+    /// Where the record whose tail ``sittingTail()`` gave ends (the next record's start).
+    private var tailNext = -1
+
+    /// Moves past the record ahead, whose tail ``sittingTail()`` just gave, as ``next()`` would
+    /// read it (one line). Its fields are not split: the current record's stay as they were.
+    func passTail() {
+        assert(tailNext > start)
+        line = nextLine
+        nextLine &+= 1
+        start = tailNext
+        tailNext = -1
     }
 
     /// Passes over the lines ahead that cannot hold `needle` (one patient's id, in a one-patient
@@ -452,18 +507,21 @@ final class CSVRecordReader {
         var fieldBegin = start
         var q = start
         let last = previous
+        // The lead: the fields compared with the previous record's.
+        let lead = lean ? limit : sittingFields
         previous.leadEnd = -1
         sameLeadFields = false
-        if lean, last.leadEnd >= 0, start &+ last.leadEnd &+ 65 <= end,
+        if lead > 0, last.leadEnd >= 0, last.fields == lead, start &+ last.leadEnd &+ 65 <= end,
            ByteCompare.equal(buf + start, buf + last.start, last.leadEnd &+ 1) {
-            // The lean fields are the previous record's (it had no quote, and its separator
+            // The lead fields are the previous record's (it had no quote, and its separator
             // after them is among the bytes equal): moved, not split again.
             let shift = start &- last.start
-            for i in 0..<limit {
+            for i in 0..<lead {
                 starts[i] &+= shift
                 ends[i] &+= shift
             }
-            count = limit
+            count = lead
+            longest = last.longest
             fieldBegin = start &+ last.leadEnd &+ 1
             q = fieldBegin
             sameLeadFields = true
@@ -505,9 +563,17 @@ final class CSVRecordReader {
             recordEnd = pos
             fieldCount = count
             splitFields = lean ? min(count, limit) : count
-            let leanFields = self.leanFields
-            if leanFields > 0 && count > leanFields && splitFields >= leanFields { previous = (start, ends[leanFields &- 1] &- start) }
+            if lead > 0 && count > lead && splitFields >= lead {
+                if sameLeadFields {
+                    previous = (start, last.leadEnd, lead, last.longest)
+                } else {
+                    var leadLongest = 0
+                    for i in 0..<lead where ends[i] &- starts[i] > leadLongest { leadLongest = ends[i] &- starts[i] }
+                    previous = (start, ends[lead &- 1] &- start, lead, leadLongest)
+                }
+            }
             if malformed != nil { malformed = nil }  // (assigning nil over nil still calls a release)
+            quoteFree = true
             longestField = longest
             pendingNewlines = 1
             lineBreaksInside = 0
@@ -572,6 +638,7 @@ final class CSVRecordReader {
         var problem: String?
         recordStart = start
         sameLeadFields = false
+        quoteFree = false
         var longest = 0
         @inline(__always) func add(_ s: Int, _ e: Int, _ escaped: Bool) {
             addField(s, e, escaped, &count, &longest)

@@ -129,9 +129,33 @@ enum DateProblem: Error {
 }
 
 enum DateParsing {
+    /// The common shape, `YYYY-MM-DDTHH:MM:SS` (or a space for the `T`), read at fixed places:
+    /// what ``parse(_:order:)`` reads it as, or `nil` for any other text (which the general
+    /// reading then reads, or says what is wrong with).
+    @inline(__always)
+    static func isoDateTime(_ f: UnsafeBufferPointer<UInt8>) -> ParsedDate? {
+        guard f.count == 19, f[4] == UInt8(ascii: "-"), f[7] == UInt8(ascii: "-"),
+              f[10] == UInt8(ascii: "T") || f[10] == UInt8(ascii: " "), f[13] == UInt8(ascii: ":"), f[16] == UInt8(ascii: ":") else { return nil }
+        @inline(__always) func two(_ i: Int) -> Int? {
+            let a = f[i] &- 0x30, b = f[i &+ 1] &- 0x30
+            return a < 10 && b < 10 ? Int(a) &* 10 &+ Int(b) : nil
+        }
+        guard let c = two(0), let yy = two(2), let m = two(5), let d = two(8), let h = two(11), let mi = two(14), let ss = two(17),
+              h <= 23, mi <= 59, ss <= 60 else { return nil }
+        let y = c &* 100 &+ yy
+        guard (1900...2199).contains(y), let day = Day(year: y, month: m, day: d) else { return nil }
+        return ParsedDate(day: day, seconds: h &* 3600 &+ mi &* 60 &+ min(ss, 59), offsetMinutes: nil)
+    }
+
     /// Reads ISO `YYYY-MM-DD[(T| )HH:MM[:SS[.fff]][Z|±HH[:MM]]]`, `DD.MM.YYYY [HH:MM[:SS]]`
     /// and `a/b/YYYY [HH:MM[:SS]] [AM|PM]` (with `order` deciding a/b when given).
     static func parse(_ f: UnsafeBufferPointer<UInt8>, order: DateOrder?) -> Result<ParsedDate, DateProblem> {
+        if let date = isoDateTime(f) { return .success(date) }
+        return parseAnyShape(f, order: order)
+    }
+
+    /// ``parse(_:order:)`` without its fast path for the common shape.
+    static func parseAnyShape(_ f: UnsafeBufferPointer<UInt8>, order: DateOrder?) -> Result<ParsedDate, DateProblem> {
         let n = f.count
         guard n >= 6 else { return .failure(.unreadable) }
         func num(_ a: Int, _ len: Int) -> Int? {

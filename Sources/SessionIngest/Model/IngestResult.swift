@@ -15,6 +15,10 @@ public struct InputFileSummary: Sendable {
     /// Accepted rows dated before the first day a report keeps, read for their patient, day
     /// and names only (``IngestOptions/checkOldRows``): counted in ``accepted``.
     public var readForDayOnly = 0
+    /// Rows accepted as repeats of a sitting's row before them (``Sitting``): the same lead and
+    /// values as rows already read, taken without splitting their fields (a measure of the
+    /// reader's work, shown nowhere).
+    var sittingRepeats = 0
     public var sha256 = ""
     public var separator = ","
     public var encoding = "UTF-8"

@@ -50,6 +50,16 @@ struct FileParser {
     var ranges: PatientRanges?
     /// The offset in the file of the reader's first byte.
     var rangeBase = 0
+    /// What the row just read was accepted with, for the next row when it repeats its lead
+    /// (``Sitting``); `nil` after any other outcome.
+    var sitting: Sitting?
+    /// The tails (fields after the lead, as written) of rows accepted with no note, with their
+    /// values: the next rows of a sitting are mostly the same exercises and doses again
+    /// (``passSittingRows``). Only when every value column and the notes come after the lead.
+    let tails = ValueMemo()
+    var tailsKept = false
+    var hasNotes = false
+    var headerFields = 0
 
     init(options: IngestOptions) {
         self.options = options
@@ -182,6 +192,15 @@ struct FileParser {
             : [c.id, c.date, c.name ?? 0, c.therapist ?? 0, c.clinic ?? 0, c.side == nil ? c.exercise : 0].max()! + 1
         // Indexing a one-patient read: other patients' rows need only their id.
         let indexLean = ranges != nil && c.id + 1 < header.names.count ? c.id + 1 : 0
+        // The rows of one sitting repeat their first columns (``Sitting``): not in a one-patient
+        // read, whose reader passes over lines between the rows it splits.
+        if onlyPatientBytes == nil && ranges == nil {
+            let lead = Sitting.fields(c, headerCount: header.names.count)
+            reader.sittingFields = lead
+            tailsKept = lead > 0 && ValueMemo(c).first >= lead && (c.notes ?? Int.max) >= lead
+        }
+        hasNotes = c.notes != nil
+        headerFields = header.names.count
         var lastSkipped = false  // the last row was another patient's, and indexed
         var noted = false
 
@@ -223,6 +242,7 @@ struct FileParser {
             switch try row(reader, header.columns, &validator, &values, &texts, &context) {
             case .accepted:
                 out.summary.accepted += 1
+                if tailsKept { passSittingRows(reader, &values) }
             case .dayOnly:
                 countDayOnly(1)
             case .skipped:
@@ -250,6 +270,21 @@ struct FileParser {
 
     private mutating func row(_ r: CSVRecordReader, _ c: ColumnIndexes, _ validator: inout RowValidator,
                               _ v: inout ValidRow, _ texts: inout TextColumnsMemo, _ ctx: inout RowContext) throws -> Outcome {
+        if let s = sitting {
+            sitting = nil
+            if r.sameLeadFields && r.splitFields == r.fieldCount && RowValidator.plainShape(r, headerCount: ctx.headerCount) {
+                // The row's patient, date and names are the last row's, byte for byte, and
+                // that row was accepted: the checks of those fields would say what they said
+                // (``Sitting``). The shape and the other fields are checked as for any row.
+                lastDayOnly = false
+                v.date = s.date
+                guard case .valid = validator.readValues(r, &ctx, into: &v) else {
+                    return try row(r, c, &validator, &v, &texts, &ctx)  // (says why, in full)
+                }
+                sitting = s
+                return accepted(r, c, s, &v)
+            }
+        }
         if let only = onlyPatientBytes, c.id >= r.fieldCount || !isOnlyPatient(r, c.id, only) {
             // One patient's view: a row whose id field is not the patient's (or that has none)
             // is counted as read and skipped unchecked, whatever its shape, as the lines
@@ -298,26 +333,72 @@ struct FileParser {
         if day > out.lastDay { out.lastDay = day }
         if day > options.asOf { out.rowsAfterAsOf += 1; return .accepted }
         let p = knownID ? idCache.value : patientSlot(r, c.id)  // the id cache was checked above
+        let s = Sitting(patient: p, date: v.date, name: name, therapist: therapist, clinic: clinic,
+                        texts: textsPrint, print: RowFingerprint.lead(date: v.date, patient: idCache.print))
+        if r.sittingFields > 0 { sitting = s }
+        return accepted(r, c, s, &v)
+    }
+
+    /// ``accept(_:_:notes:)`` for the row just split, whose tail (its fields after the lead) is
+    /// kept with its values when the next rows of the sitting may repeat it (``tails``).
+    @inline(__always)
+    private mutating func accepted(_ r: CSVRecordReader, _ c: ColumnIndexes, _ s: Sitting, _ v: inout ValidRow) -> Outcome {
+        let notes = c.notes.map { FieldParsing.trimmed(r.field($0)) }
+        withUnsafePointer(to: &v) { accept(s, $0, notes: notes) }
+        if tailsKept && r.quoteFree && (notes?.count ?? 0) == 0 && r.fieldCount > r.sittingFields,
+           let tail = r.span(from: r.sittingFields, through: r.fieldCount - 1) {
+            // Only a plain row's (the header's fields, none too long, no quote): a row with the
+            // same lead and these bytes after it is then plain too, with these values.
+            if RowValidator.plainShape(r, headerCount: headerFields) { tails.keep(tail, v) }
+        }
+        return .accepted
+    }
+
+    /// Passes over the rows ahead that repeat the lead of the row just accepted (``Sitting``)
+    /// and whose tail is one kept (``tails``): the same fields after the lead, byte for byte, as
+    /// a row accepted earlier in the file, so the same values, a plain shape and no note. Each
+    /// is accepted as ``row`` would accept it, without splitting its fields.
+    private mutating func passSittingRows(_ reader: CSVRecordReader, _ v: inout ValidRow) {
+        guard let s = sitting else { return }
+        while let tail = reader.sittingTail() {
+            let slot = tails.slot(of: tail)
+            guard slot >= 0 else { return }
+            reader.passTail()
+            out.summary.rows += 1
+            out.summary.accepted += 1
+            out.summary.sittingRepeats += 1
+            rowNumber += 1
+            // (The values' date is another row's: `accept` takes the sitting's.)
+            accept(s, tails.row(at: slot), notes: hasNotes ? UnsafeBufferPointer(start: nil, count: 0) : nil)
+        }
+    }
+
+    /// Files an accepted row dated up to the as-of day: its patient's names, note, last entry
+    /// and entry days, its exercise name when not known, and the row itself with its fingerprint
+    /// (in the span) or its history row (before it).
+    @inline(__always)
+    /// `notes`: the row's notes, trimmed (`nil` when the file has no notes column).
+    private mutating func accept(_ s: Sitting, _ row: UnsafePointer<ValidRow>, notes: UnsafeBufferPointer<UInt8>?) {
+        let (p, name, therapist, clinic, day) = (s.patient, s.name, s.therapist, s.clinic, s.date.day)
         if options.keepEntries {
             // Names and last entry days are shown only with entries (a check of the files only counts).
             let order = RowOrder(day: day, file: fileNumber, row: rowNumber)
             FileParser.update(&out.patients[Int(p)], day, order, name, therapist, clinic)
-            if let i = c.notes, out.patients[Int(p)].note.map({ !(order < $0.order) }) ?? true {
-                let t = FieldParsing.trimmed(r.field(i))
-                if t.count > 0 { out.patients[Int(p)].note = (order, TextDecoding.decode(t, options.encoding).0) }
+            if let t = notes, t.count > 0, out.patients[Int(p)].note.map({ !(order < $0.order) }) ?? true {
+                out.patients[Int(p)].note = (order, TextDecoding.decode(t, options.encoding).0)
             }
         }
-        if v.exercise.unknown {
-            let name = strings.texts[Int(v.exercise.name)]
+        if row.pointee.exercise.unknown {
+            let name = strings.texts[Int(row.pointee.exercise.name)]
             out.unknown[name, default: UnknownName(name: name, rows: 0, patients: [])].rows += 1
             out.unknown[name]!.patients.insert(out.patients[Int(p)].id)
         }
         keepEntryDay(p, day)
         func fingerprint() -> RowFingerprint {
-            var fp = RowFingerprint(row: v, patient: idCache.print)
-            fp.add(textsPrint)
-            if let i = c.notes {
-                let t = FieldParsing.trimmed(r.field(i))
+            var fp = s.print
+            fp.add(row.pointee.valuesPrint)
+            fp.add(s.texts)
+            if let t = notes {
                 fp.add(t.count == 0 ? RowFingerprint.empty : RowFingerprint(t))  // (most rows have no note)
             } else {
                 fp.add(0)
@@ -328,29 +409,28 @@ struct FileParser {
             if let from = historyFrom, day >= from, day < options.span.first {
                 // A history day: what a dose needs, and the fingerprint folded.
                 let fp = fingerprint()
-                block.history.append(HistoryRow(print: fp, patient: p, offset: day - from, exercise: v.exercise.id, side: v.side,
-                                                rightHalf: false, reps: v.done ? v.sets : v.total, hold: v.holdCentis, done: v.done))
-                if let right = v.rightReps {
-                    block.history.append(HistoryRow(print: fp, patient: p, offset: day - from, exercise: v.exercise.id, side: .right,
-                                                    rightHalf: true, reps: right, hold: v.holdCentis, done: false))
+                block.history.append(HistoryRow(print: fp, patient: p, offset: day - from, exercise: row.pointee.exercise.id, side: row.pointee.side,
+                                                rightHalf: false, reps: row.pointee.done ? row.pointee.sets : row.pointee.total, hold: row.pointee.holdCentis, done: row.pointee.done))
+                if let right = row.pointee.rightReps {
+                    block.history.append(HistoryRow(print: fp, patient: p, offset: day - from, exercise: row.pointee.exercise.id, side: .right,
+                                                    rightHalf: true, reps: right, hold: row.pointee.holdCentis, done: false))
                 }
             }
-            return .accepted
+            return
         }
         block.prints.append(fingerprint())
         if options.keepEntries {
-            let entry = v.done
-                ? Entry.done(day: day, exercise: v.exercise.id, side: v.side, sets: v.sets,
-                             holdCentis: v.holdCentis, painCentis: v.painCentis)
-                : Entry(day: day, exercise: v.exercise.id, side: v.side, reps: v.total,
-                        holdCentis: v.holdCentis, painCentis: v.painCentis)
-            if let right = v.rightReps {
-                block.rightSides.append((block.kept.count, Entry(day: day, exercise: v.exercise.id, side: .right, reps: right,
-                                                                 holdCentis: v.holdCentis, painCentis: v.painCentis)))
+            let entry = row.pointee.done
+                ? Entry.done(day: day, exercise: row.pointee.exercise.id, side: row.pointee.side, sets: row.pointee.sets,
+                             holdCentis: row.pointee.holdCentis, painCentis: row.pointee.painCentis)
+                : Entry(day: day, exercise: row.pointee.exercise.id, side: row.pointee.side, reps: row.pointee.total,
+                        holdCentis: row.pointee.holdCentis, painCentis: row.pointee.painCentis)
+            if let right = row.pointee.rightReps {
+                block.rightSides.append((block.kept.count, Entry(day: day, exercise: row.pointee.exercise.id, side: .right, reps: right,
+                                                                 holdCentis: row.pointee.holdCentis, painCentis: row.pointee.painCentis)))
             }
             block.kept.append(KeptRow(patient: p, entry: entry))
         }
-        return .accepted
     }
 
     /// The text columns shown in reports (name, therapist, clinic) and what they add to the

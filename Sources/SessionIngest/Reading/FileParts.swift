@@ -239,6 +239,7 @@ struct FileJoin {
         file.summary.rejected += part.summary.rejected
         file.summary.skipped += part.summary.skipped
         file.summary.readForDayOnly += part.summary.readForDayOnly
+        file.summary.sittingRepeats += part.summary.sittingRepeats
         file.summary.bytes += part.summary.bytes
         let lines = file.part.lines
         for r in part.rejects {

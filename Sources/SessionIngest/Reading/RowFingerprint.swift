@@ -56,12 +56,18 @@ extension RowFingerprint {
     /// ``add(text:_:_:)``, and the notes.
     @inline(__always)
     init(row v: ValidRow, patient: RowFingerprint) {
-        self.init()
-        let date = v.date
-        add(patient)
-        add(UInt64(UInt32(bitPattern: date.day.raw)) << 32 | UInt64(UInt32(bitPattern: Int32(date.seconds ?? -1))))
-        add(UInt64(UInt32(bitPattern: Int32(date.offsetMinutes ?? 99_999))))
+        self = RowFingerprint.lead(date: v.date, patient: patient)
         add(v.valuesPrint)
+    }
+
+    /// The start of a row's fingerprint: its patient and date (the rows of one sitting share it).
+    @inline(__always)
+    static func lead(date: ParsedDate, patient: RowFingerprint) -> RowFingerprint {
+        var f = RowFingerprint()
+        f.add(patient)
+        f.add(UInt64(UInt32(bitPattern: date.day.raw)) << 32 | UInt64(UInt32(bitPattern: Int32(date.seconds ?? -1))))
+        f.add(UInt64(UInt32(bitPattern: Int32(date.offsetMinutes ?? 99_999))))
+        return f
     }
 
     /// What a row's values add to its fingerprint: the side, the exercise, the numbers. The

@@ -97,7 +97,14 @@ struct RowValidator {
     mutating func validate(_ r: CSVRecordReader, knownID: Bool, _ ctx: inout RowContext, into v: inout ValidRow) -> Verdict {
         let dayVerdict = readDay(r, knownID: knownID, &ctx, into: &v.date)
         guard case .valid = dayVerdict else { return dayVerdict }
+        return readValues(r, &ctx, into: &v)
+    }
 
+    /// The rules of ``validate`` after the patient id and the date, alone: the first one the
+    /// row's other fields break, or `.valid` with their values written to `v` (its date left as
+    /// it is). For a row whose id and date are those of a row just read (one sitting's rows).
+    @inline(__always)
+    mutating func readValues(_ r: CSVRecordReader, _ ctx: inout RowContext, into v: inout ValidRow) -> Verdict {
         // The value columns as a row before them wrote them: the same values.
         let key = r.span(from: memo.first, through: memo.last)
         if let key, memo.find(key, into: &v) { return .valid }
