@@ -39,18 +39,34 @@ final class SittingTests: XCTestCase {
         func pick<T>(_ a: [T]) -> T { a[Int(rng.next() % UInt64(a.count))] }
         var out: [String] = [], accepted = 0, repeats = 0
         var day = 1 + Int(rng.next() % 20)
+        var before: (lead: String, valid: Bool)?  // the sitting before this one
         while out.count < count {
             // The lead: its names now and then quoted (a record the fast split does not read).
             let name = rng.next() % 9 == 0 ? "\"Lee, Ann \(patient)\"" : "Ann \(patient)"
             let date = Day(raw: Day(year: 2024, month: 1, day: 1)!.raw + Int32(day))
-            let lead = "P\(patient),\(name),\(pick(["Dana", "Sam"])),North,\(date)T\(String(format: "%02d", 6 + Int(rng.next() % 12))):15:00"
+            var time = "\(date)T\(String(format: "%02d", 6 + Int(rng.next() % 12))):15:00"
+            var validDate = true
+            switch rng.next() % 40 {
+            case 0: time = ""; validDate = false                          // no date
+            case 1: time = "\(date) 07:15"                                 // another shape
+            case 2: time = "2023-02-29T07:15:00"; validDate = false        // not a day
+            case 3: time = "\(date)T25:15:00"; validDate = false           // not a time
+            case 4: time = String(format: "2023-12-01T%02d:%02d:00", day % 24, day / 24 % 60)  // out of order, before all others
+            default: break
+            }
+            let lead = "P\(patient),\(name),\(pick(["Dana", "Sam"])),North,\(time)"
+            // Now and then a row of the sitting before, logged late (with a note of its own),
+            // after this sitting's rows: its lead is not this sitting's, but may be the one of
+            // the row the reader split last.
+            let late = rng.next() % 8 == 0 ? before : nil
+            before = (lead, validDate)
             day += 1 + Int(rng.next() % 3)
             var last: (String, Bool)?
             var used = Set<String>()  // (a tail twice in one sitting would be the same row again)
             for _ in 0..<(3 + Int(rng.next() % 4)) where out.count < count {
                 if let (line, valid) = last, rng.next() % 11 == 0 {
                     out.append(line)  // the row again, as an overlapping export repeats it
-                    if valid { repeats += 1 }
+                    if valid && validDate { repeats += 1 }
                     continue
                 }
                 var tail = rng.next() % 7 == 0 ? pick(hazards) : pick(good)
@@ -58,8 +74,12 @@ final class SittingTests: XCTestCase {
                 used.insert(tail.key)
                 let line = lead + "," + tail.text
                 out.append(line)
-                if tail.valid { accepted += 1 }
-                last = (line, tail.valid)
+                if tail.valid && validDate { accepted += 1 }
+                last = (line, tail.valid && validDate)
+            }
+            if let (earlier, valid) = late, out.count < count {
+                out.append(earlier + ",Calf stretch,left,1,10,30,,late \(out.count)")
+                if valid { accepted += 1 }
             }
         }
         return (out, accepted, repeats)
@@ -72,8 +92,17 @@ final class SittingTests: XCTestCase {
         return url.path
     }
 
-    func read(_ paths: [String], partBytes: Int = FileParts.partBytes) -> IngestResult {
+    func read(_ paths: [String], partBytes: Int = FileParts.partBytes, report: Bool = false) -> IngestResult {
         var o = IngestOptions(span: DayRange(Day(raw: -1_000_000), Day(raw: 3_000_000)), asOf: Day(raw: 3_000_000))
+        if report {
+            // As a monthly report reads: a month kept, history before it, older rows read for
+            // their day only, rows after the as-of day counted.
+            o = IngestOptions(span: DayRange(Day(year: 2024, month: 6, day: 1)!, Day(year: 2024, month: 6, day: 30)!),
+                              asOf: Day(year: 2024, month: 6, day: 30)!)
+            o.historyFrom = Day(year: 2024, month: 3, day: 1)!
+            o.checkOldRows = false
+            o.keepEntryDays = true
+        }
         o.keepEntries = true
         let reader = SessionLogReader(options: o)
         reader.partBytes = partBytes
@@ -87,8 +116,10 @@ final class SittingTests: XCTestCase {
         s += r.rejects.map { "\($0.reason) \($0.raw)" }.sorted().joined(separator: "\n") + "\n"
         for p in r.patients.sorted(by: { $0.id < $1.id }) {
             s += "\(p.id) \(p.name ?? "-") \(p.therapist ?? "-") \(p.clinic ?? "-") \(String(describing: p.lastEntry)) \(String(describing: p.latestNote)) \(p.entries)\n"
+            s += "  days \(String(describing: p.entryDays)) history \(p.history?.entries() ?? [])\n"
         }
         s += r.unknownExercises.map { "\($0.name) \($0.rows) \($0.patients.sorted())" }.joined(separator: ", ")
+        s += " after \(r.rowsAfterAsOf) day only \(r.rowsReadForDayOnly)"
         return s
     }
 
@@ -121,6 +152,13 @@ final class SittingTests: XCTestCase {
 
         // The same, with CRLF line ends, and read in parts of 64 KiB (the parts cut sittings).
         XCTAssertEqual(yield(read([try write(together, ending: "\r\n")])), yield(b))
+        // As a monthly report reads them (history, rows read for their day only, rows after
+        // the as-of day), the same.
+        let report = read([try write(together)], report: true)
+        XCTAssertEqual(yield(report), yield(read([try write(apart)], report: true)))
+        XCTAssertGreaterThan(report.rowsAfterAsOf, 0)
+        XCTAssertGreaterThan(report.rowsReadForDayOnly, 0)
+        XCTAssertTrue(report.patients.contains { !($0.history?.entries() ?? []).isEmpty })
         let parts = read([try write(together)], partBytes: 64 << 10)
         XCTAssertEqual(yield(parts), yield(b))
         XCTAssertGreaterThan(parts.files[0].sittingRepeats, patients * each / 3)

@@ -135,6 +135,7 @@ final class CSVRecordReader {
         fieldEscaped.deallocate()
         special.deallocate()
         scratch.deallocate()
+        sittingDate.deallocate()
     }
 
     /// Bytes at the very start of the input, without consuming them (for BOM and dialect sniffing).
@@ -230,45 +231,102 @@ final class CSVRecordReader {
         return passed
     }
 
-    /// The record ahead's bytes after its lead (its fields after the first ``sittingFields``,
-    /// unsplit, without the line end), when it starts with the lead of the record last split
-    /// in full (the test of ``sameLeadFields``), holds no quote, is on one line, at most 32,767
-    /// bytes, wholly buffered, and starts before ``stopOffset``. `nil` otherwise: ``next()``
-    /// then reads it as usual. ``passTail()`` moves past it. (The rows of one sitting differ
-    /// only in their exercise, side and dose, which a reader may know from those bytes alone.)
-    func sittingTail() -> UnsafeBufferPointer<UInt8>? {
-        let lead = previous.leadEnd &+ 1
-        guard previous.leadEnd >= 0, previous.fields == sittingFields, leanFields == 0,
-              bytesRead &- (end &- start) < stopOffset else { return nil }
-        let buf = buffer, p = start, end = self.end
-        #if arch(x86_64)
-        guard p &+ lead &+ 16 <= end else { return nil }
-        let length = adhere_same_lead_tail(buf + p, buf + previous.start, lead, buf + end, 32_767)
-        guard length >= 0, let next = after(lineEndAt: p &+ lead &+ length) else { return nil }
-        tailNext = next
-        return UnsafeBufferPointer(start: buf + (p &+ lead), count: length)
-        #else
-        guard p &+ lead &+ 64 <= end, ByteCompare.equal(buf + p, buf + previous.start, lead) else { return nil }
-        var q = p &+ lead
-        while q &+ 64 <= end && q &- p <= 32_767 {
-            let masks = CSVRecordReader.specialBits(buf + q, separator)
-            let lineEnd = masks.lineEnds & (0 &- masks.lineEnds)
-            let before = lineEnd == 0 ? ~0 : lineEnd &- 1
-            if masks.quotes & before != 0 { return nil }
-            guard lineEnd != 0 else { q &+= 64; continue }
-            let pos = q &+ lineEnd.trailingZeroBitCount
-            guard pos &- p <= 32_767, let next = after(lineEndAt: pos) else { return nil }
-            tailNext = next
-            return UnsafeBufferPointer(start: buf + (p &+ lead), count: pos &- (p &+ lead))
-        }
-        return nil
-        #endif
+    /// The lead's field that holds the date, when it is the lead's last (``sittingRow()`` then
+    /// compares the fields before it, and the date with the sitting's); -1 when not.
+    var sittingDateField = -1
+    /// The sitting's date field as written (``keepSittingDate(_:)``), in room of its own;
+    /// `sittingDateLength` -1 when none is kept.
+    private let sittingDate = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
+    private var sittingDateLength = -1
+    /// Where the row ``sittingRow()`` found has its date field and its fields after the lead
+    /// (offsets in the buffer, and lengths).
+    private var rowDate = (start: 0, count: 0), rowTail = (start: 0, count: 0)
+
+    /// What ``sittingRow()`` found ahead.
+    enum SittingRow {
+        /// Not a row it can tell: ``next()`` reads it.
+        case none
+        /// A row of the sitting: the same lead as the record last split in full, or the same
+        /// fields before the date and the sitting's date (``keepSittingDate(_:)``).
+        case same
+        /// A row with the same fields before the date but another date (``sittingRowDate``).
+        case otherDate
     }
 
-    /// Where the record whose tail ``sittingTail()`` gave ends (the next record's start).
+    /// Keeps the date field of the sitting the rows ahead may belong to (a row accepted).
+    func keepSittingDate(_ date: UnsafeBufferPointer<UInt8>) {
+        guard date.count <= 64, let from = date.baseAddress else { sittingDateLength = -1; return }
+        sittingDate.update(from: from, count: date.count)
+        sittingDateLength = date.count
+    }
+
+    /// Whether `date` is the sitting's date field (``keepSittingDate(_:)``).
+    func isSittingDate(_ date: UnsafeBufferPointer<UInt8>) -> Bool {
+        sittingDateLength == date.count && (date.count == 0 || ByteCompare.equal(sittingDate, date.baseAddress!, date.count))
+    }
+
+    /// The date field of the row ``sittingRow()`` found.
+    var sittingRowDate: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: buffer + rowDate.start, count: rowDate.count) }
+    /// The fields after the lead of the row ``sittingRow()`` found, as written, without the line end.
+    var sittingRowTail: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: buffer + rowTail.start, count: rowTail.count) }
+
+    /// Looks at the record ahead as a row of a sitting (``Sitting``), unsplit: one that starts
+    /// like the record last split in full up to its date field (``sittingDateField``; or to the
+    /// end of its lead, when the date is not the lead's last field), holds no quote, is on one
+    /// line of at most 32,767 bytes, wholly buffered, and starts before ``stopOffset``.
+    /// ``passTail()`` then moves past it. (The rows of one sitting differ only in their
+    /// exercise, side and dose; the next sitting of the same patient, in its time too.)
+    @inline(__always)
+    func sittingRow() -> SittingRow {
+        guard previous.leadEnd >= 0, previous.fields == sittingFields, leanFields == 0,
+              bytesRead &- (end &- start) < stopOffset else { return .none }
+        let buf = buffer, p = start, end = self.end, from = buf + previous.start
+        let byDate = sittingDateField >= 0
+        // The bytes compared with the record split last: those before the date, or the lead.
+        let prefix = byDate ? fieldStart[sittingDateField] &- previous.start : previous.leadEnd &+ 1
+        guard !byDate || sittingDateLength >= 0, p &+ prefix &+ max(sittingDateLength, 0) &+ 48 <= end else { return .none }
+        var kind = SittingRow.same
+        var date = byDate ? sittingDateLength : -1, length = -1
+        #if arch(x86_64)
+        if byDate {
+            length = adhere_sitting_row(buf + p, from, prefix, sittingDate, date, buf + end, separator, 32_767)
+            if length == -2 {
+                kind = .otherDate
+                date = adhere_plain_field(buf + p, buf + (p &+ prefix), buf + end, separator, 32_767)
+                length = date < 0 ? -1 : adhere_line_rest(buf + p, buf + (p &+ prefix &+ date &+ 1), buf + end, 32_767)
+            }
+        } else if prefix >= 16 && adhere_equal16(buf + p, from, prefix) != 0 {
+            length = adhere_line_rest(buf + p, buf + (p &+ prefix), buf + end, 32_767)
+        }
+        #else
+        // Byte by byte: the fields before the date (or the lead), the date field up to its
+        // separator, the rest up to the line end; no quote anywhere.
+        if ByteCompare.equal(buf + p, from, prefix) {
+            var q = p &+ prefix
+            if byDate {
+                while q < end && buffer[q] != separator && buffer[q] != CSVRecordReader.quote
+                        && buffer[q] != CSVRecordReader.lf && buffer[q] != CSVRecordReader.cr { q &+= 1 }
+                if !isSittingDate(UnsafeBufferPointer(start: buf + (p &+ prefix), count: q &- (p &+ prefix))) { kind = .otherDate }
+                date = q &- (p &+ prefix)
+                q = q < end && buffer[q] == separator ? q &+ 1 : end
+            }
+            let rest = q
+            while q < end && buffer[q] != CSVRecordReader.quote && buffer[q] != CSVRecordReader.lf && buffer[q] != CSVRecordReader.cr { q &+= 1 }
+            if q < end && buffer[q] != CSVRecordReader.quote && q &- p <= 32_767 { length = q &- rest }
+        }
+        #endif
+        let tail = p &+ prefix &+ (byDate ? date &+ 1 : 0)
+        guard length >= 0, let next = after(lineEndAt: tail &+ length) else { return .none }
+        tailNext = next
+        rowDate = (p &+ prefix, max(date, 0))
+        rowTail = (tail, length)
+        return kind
+    }
+
+    /// Where the record ``sittingRow()`` gave ends (the next record's start).
     private var tailNext = -1
 
-    /// Moves past the record ahead, whose tail ``sittingTail()`` just gave, as ``next()`` would
+    /// Moves past the record ahead, which ``sittingRow()`` just gave, as ``next()`` would
     /// read it (one line). Its fields are not split: the current record's stay as they were.
     func passTail() {
         assert(tailNext > start)

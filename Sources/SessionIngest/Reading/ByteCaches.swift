@@ -1,17 +1,20 @@
+import CByteScan
 import Foundation
 
 /// The last bytes seen in a column, what they meant and their fingerprint: consecutive rows
 /// mostly repeat the same patient, names and time stamp, so most lookups are one short
 /// comparison, with no `String` and no hashing.
 struct LastValueCache {
-    var bytes: [UInt8] = []
+    /// Room for the bytes, grown and never shrunk: the first `count` are the last value's.
+    private var room: [UInt8] = []
+    private var count = 0
     var value: Int32 = -1
-    /// Fingerprint of `bytes` (for a row's duplicate check).
+    /// Fingerprint of the bytes (for a row's duplicate check).
     var print = RowFingerprint()
 
     @inline(__always) func matches(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard value >= 0, bytes.count == t.count else { return false }
-        return bytes.withUnsafeBufferPointer { b in
+        guard value >= 0, count == t.count else { return false }
+        return room.withUnsafeBufferPointer { b in
             t.count == 0 || ByteCompare.equal(b.baseAddress!, t.baseAddress!, t.count)
         }
     }
@@ -19,8 +22,9 @@ struct LastValueCache {
     /// Remembers `t` as meaning `v` (and its fingerprint, unless the column's values never
     /// enter one, as with time stamps, which rows fingerprint as parsed).
     @inline(__always) mutating func store(_ t: UnsafeBufferPointer<UInt8>, _ v: Int32, fingerprint: Bool = true) {
-        bytes.removeAll(keepingCapacity: true)
-        bytes.append(contentsOf: t)
+        if room.count < t.count { room = [UInt8](repeating: 0, count: max(t.count, 2 * room.count, 32)) }
+        if let from = t.baseAddress { room.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: from, count: t.count) } }
+        count = t.count
         value = v
         print = fingerprint ? RowFingerprint(t) : RowFingerprint()
     }
@@ -31,6 +35,9 @@ struct LastValueCache {
 /// no run ends in a byte loop.
 enum ByteCompare {
     @inline(__always) static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        #if arch(x86_64)
+        if n >= 16 { return adhere_equal16(a, b, n) != 0 }  // (16 bytes at a time)
+        #endif
         let (x, y) = (UnsafeRawPointer(a), UnsafeRawPointer(b))
         if n >= 8 {
             var i = 0

@@ -198,6 +198,9 @@ struct FileParser {
             let lead = Sitting.fields(c, headerCount: header.names.count)
             reader.sittingFields = lead
             tailsKept = lead > 0 && ValueMemo(c).first >= lead && (c.notes ?? Int.max) >= lead
+            // The next sitting of a patient repeats all of the lead but the date: when the
+            // date is the lead's last field, the rows compare the fields before it.
+            if tailsKept && c.date == lead - 1 { reader.sittingDateField = c.date }
         }
         hasNotes = c.notes != nil
         headerFields = header.names.count
@@ -242,7 +245,7 @@ struct FileParser {
             switch try row(reader, header.columns, &validator, &values, &texts, &context) {
             case .accepted:
                 out.summary.accepted += 1
-                if tailsKept { passSittingRows(reader, &values) }
+                if tailsKept { passSittingRows(reader) }
             case .dayOnly:
                 countDayOnly(1)
             case .skipped:
@@ -272,7 +275,10 @@ struct FileParser {
                               _ v: inout ValidRow, _ texts: inout TextColumnsMemo, _ ctx: inout RowContext) throws -> Outcome {
         if let s = sitting {
             sitting = nil
-            if r.sameLeadFields && r.splitFields == r.fieldCount && RowValidator.plainShape(r, headerCount: ctx.headerCount) {
+            // (The sitting's date is checked too: a sitting taken on from the row split last
+            // has the same patient and names, and may have another date.)
+            if r.sameLeadFields && r.splitFields == r.fieldCount && RowValidator.plainShape(r, headerCount: ctx.headerCount)
+                && r.isSittingDate(r.field(c.date)) {
                 // The row's patient, date and names are the last row's, byte for byte, and
                 // that row was accepted: the checks of those fields would say what they said
                 // (``Sitting``). The shape and the other fields are checked as for any row.
@@ -334,8 +340,11 @@ struct FileParser {
         if day > options.asOf { out.rowsAfterAsOf += 1; return .accepted }
         let p = knownID ? idCache.value : patientSlot(r, c.id)  // the id cache was checked above
         let s = Sitting(patient: p, date: v.date, name: name, therapist: therapist, clinic: clinic,
-                        texts: textsPrint, print: RowFingerprint.lead(date: v.date, patient: idCache.print))
-        if r.sittingFields > 0 { sitting = s }
+                        patientPrint: idCache.print, texts: textsPrint)
+        if r.sittingFields > 0 {
+            sitting = s
+            r.keepSittingDate(r.field(c.date))
+        }
         return accepted(r, c, s, &v)
     }
 
@@ -344,12 +353,13 @@ struct FileParser {
     @inline(__always)
     private mutating func accepted(_ r: CSVRecordReader, _ c: ColumnIndexes, _ s: Sitting, _ v: inout ValidRow) -> Outcome {
         let notes = c.notes.map { FieldParsing.trimmed(r.field($0)) }
-        withUnsafePointer(to: &v) { accept(s, $0, notes: notes) }
+        let rest = RowFingerprint.rest(values: v.valuesPrint, notes: notes)
+        withUnsafePointer(to: &v) { accept(s, $0, rest, notes: notes) }
         if tailsKept && r.quoteFree && (notes?.count ?? 0) == 0 && r.fieldCount > r.sittingFields,
            let tail = r.span(from: r.sittingFields, through: r.fieldCount - 1) {
             // Only a plain row's (the header's fields, none too long, no quote): a row with the
             // same lead and these bytes after it is then plain too, with these values.
-            if RowValidator.plainShape(r, headerCount: headerFields) { tails.keep(tail, v) }
+            if RowValidator.plainShape(r, headerCount: headerFields) && tails.slot(of: tail) < 0 { tails.keep(tail, v, print: rest) }
         }
         return .accepted
     }
@@ -358,27 +368,62 @@ struct FileParser {
     /// and whose tail is one kept (``tails``): the same fields after the lead, byte for byte, as
     /// a row accepted earlier in the file, so the same values, a plain shape and no note. Each
     /// is accepted as ``row`` would accept it, without splitting its fields.
-    private mutating func passSittingRows(_ reader: CSVRecordReader, _ v: inout ValidRow) {
-        guard let s = sitting else { return }
-        while let tail = reader.sittingTail() {
-            let slot = tails.slot(of: tail)
-            guard slot >= 0 else { return }
+    ///
+    /// A row that repeats the fields before the date field of the row just accepted, with
+    /// another date of the common shape (``DateParsing/isoDateTime(_:)``), is the next sitting
+    /// of the same patient with the same names: its date is read on its own (as ``row`` reads
+    /// it), and it is passed over too, as the first of that sitting's rows.
+    private mutating func passSittingRows(_ reader: CSVRecordReader) {
+        guard let first = sitting else { return }
+        let noNote = hasNotes ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : nil
+        // A check of the files keeps a row in the span as its fingerprint only: what `accept`
+        // does then, in short (no entry, no names, no history row). (The sitting's patient,
+        // day and fingerprint are held apart: the loop does not carry the whole sitting.)
+        let onlyPrints = !options.keepEntries
+        let patient = first.patient
+        var day = first.date.day, lead = first.print, inSpan = options.span.contains(day)
+        var passed = 0
+        while true {
+            let kind = reader.sittingRow()
+            if kind == .none { break }
+            let slot = tails.slot(of: reader.sittingRowTail)
+            guard slot >= 0 else { break }
+            if kind == .otherDate {
+                // Another sitting: its day as a row read in full would take it (a day after the
+                // as-of day, or one read for its day only, is left to that reading).
+                let date = reader.sittingRowDate
+                guard let d = DateParsing.isoDateTime(date), d.day <= options.asOf,
+                      dayOnlyBefore.map({ d.day >= $0 }) ?? true else { break }
+                let next = sitting!.on(d)
+                sitting = next
+                (day, lead, inSpan) = (d.day, next.print, options.span.contains(d.day))
+                reader.keepSittingDate(date)
+                if d.day > out.lastDay { out.lastDay = d.day }
+            }
             reader.passTail()
-            out.summary.rows += 1
-            out.summary.accepted += 1
-            out.summary.sittingRepeats += 1
-            rowNumber += 1
-            // (The values' date is another row's: `accept` takes the sitting's.)
-            accept(s, tails.row(at: slot), notes: hasNotes ? UnsafeBufferPointer(start: nil, count: 0) : nil)
+            passed &+= 1
+            rowNumber &+= 1
+            let row = tails.row(at: slot)  // (its date is another row's: `accept` takes the sitting's)
+            if onlyPrints && inSpan {
+                if row.pointee.exercise.unknown { countUnknown(row.pointee.exercise.name, patient: patient) }
+                keepEntryDay(patient, day)
+                block.prints.append(RowFingerprint(lead: lead, rest: tails.print(at: slot)))
+            } else {
+                accept(sitting!, row, tails.print(at: slot), notes: noNote)
+            }
         }
+        out.summary.rows += passed
+        out.summary.accepted += passed
+        out.summary.sittingRepeats += passed
     }
 
     /// Files an accepted row dated up to the as-of day: its patient's names, note, last entry
     /// and entry days, its exercise name when not known, and the row itself with its fingerprint
     /// (in the span) or its history row (before it).
-    @inline(__always)
+    /// `rest`: the second half of the row's fingerprint (``RowFingerprint/rest(values:notes:)``);
     /// `notes`: the row's notes, trimmed (`nil` when the file has no notes column).
-    private mutating func accept(_ s: Sitting, _ row: UnsafePointer<ValidRow>, notes: UnsafeBufferPointer<UInt8>?) {
+    @inline(__always)
+    private mutating func accept(_ s: borrowing Sitting, _ row: UnsafePointer<ValidRow>, _ rest: RowFingerprint, notes: UnsafeBufferPointer<UInt8>?) {
         let (p, name, therapist, clinic, day) = (s.patient, s.name, s.therapist, s.clinic, s.date.day)
         if options.keepEntries {
             // Names and last entry days are shown only with entries (a check of the files only counts).
@@ -388,37 +433,22 @@ struct FileParser {
                 out.patients[Int(p)].note = (order, TextDecoding.decode(t, options.encoding).0)
             }
         }
-        if row.pointee.exercise.unknown {
-            let name = strings.texts[Int(row.pointee.exercise.name)]
-            out.unknown[name, default: UnknownName(name: name, rows: 0, patients: [])].rows += 1
-            out.unknown[name]!.patients.insert(out.patients[Int(p)].id)
-        }
+        if row.pointee.exercise.unknown { countUnknown(row.pointee.exercise.name, patient: p) }
         keepEntryDay(p, day)
-        func fingerprint() -> RowFingerprint {
-            var fp = s.print
-            fp.add(row.pointee.valuesPrint)
-            fp.add(s.texts)
-            if let t = notes {
-                fp.add(t.count == 0 ? RowFingerprint.empty : RowFingerprint(t))  // (most rows have no note)
-            } else {
-                fp.add(0)
-            }
-            return fp
-        }
+        let print = RowFingerprint(lead: s.print, rest: rest)
         guard options.span.contains(day) else {
             if let from = historyFrom, day >= from, day < options.span.first {
                 // A history day: what a dose needs, and the fingerprint folded.
-                let fp = fingerprint()
-                block.history.append(HistoryRow(print: fp, patient: p, offset: day - from, exercise: row.pointee.exercise.id, side: row.pointee.side,
+                block.history.append(HistoryRow(print: print, patient: p, offset: day - from, exercise: row.pointee.exercise.id, side: row.pointee.side,
                                                 rightHalf: false, reps: row.pointee.done ? row.pointee.sets : row.pointee.total, hold: row.pointee.holdCentis, done: row.pointee.done))
                 if let right = row.pointee.rightReps {
-                    block.history.append(HistoryRow(print: fp, patient: p, offset: day - from, exercise: row.pointee.exercise.id, side: .right,
+                    block.history.append(HistoryRow(print: print, patient: p, offset: day - from, exercise: row.pointee.exercise.id, side: .right,
                                                     rightHalf: true, reps: right, hold: row.pointee.holdCentis, done: false))
                 }
             }
             return
         }
-        block.prints.append(fingerprint())
+        block.prints.append(print)
         if options.keepEntries {
             let entry = row.pointee.done
                 ? Entry.done(day: day, exercise: row.pointee.exercise.id, side: row.pointee.side, sets: row.pointee.sets,
@@ -431,6 +461,14 @@ struct FileParser {
             }
             block.kept.append(KeptRow(patient: p, entry: entry))
         }
+    }
+
+    /// Counts a row of an exercise name adhere does not know, and its patient.
+    @inline(never)
+    private mutating func countUnknown(_ interned: Int32, patient p: Int32) {
+        let name = strings.texts[Int(interned)]
+        out.unknown[name, default: UnknownName(name: name, rows: 0, patients: [])].rows += 1
+        out.unknown[name]!.patients.insert(out.patients[Int(p)].id)
     }
 
     /// The text columns shown in reports (name, therapist, clinic) and what they add to the

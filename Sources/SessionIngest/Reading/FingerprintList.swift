@@ -51,6 +51,8 @@ struct FingerprintList {
 
     /// Adds the next row's fingerprint.
     @inline(__always) mutating func append(_ fp: RowFingerprint) {
+        // Room for a whole segment at once: the open rows are never copied to grow.
+        if _slowPath(open.capacity == 0) { open.reserveCapacity(FingerprintList.segmentRows) }
         open.append(fp)
         count &+= 1
         if open.count == FingerprintList.segmentRows { seal() }

@@ -51,22 +51,39 @@ struct RowFingerprint: Hashable {
 
 extension RowFingerprint {
     /// A row's identity after normalisation, to drop the row if an overlapping export repeats
-    /// it: the patient's id (as the fingerprint of its bytes), the date and time as read, and
-    /// the values (``values(of:)``, worked out with them). Text columns are added after, with
-    /// ``add(text:_:_:)``, and the notes.
+    /// it, in two halves: ``lead(date:patient:texts:)`` (the patient's id, as the fingerprint
+    /// of its bytes, the date and time as read, and the text columns), which the rows of one
+    /// sitting share, and ``rest(values:notes:)`` (the values, worked out with them, and the
+    /// notes), which rows with the same values and no note share.
     @inline(__always)
-    init(row v: ValidRow, patient: RowFingerprint) {
-        self = RowFingerprint.lead(date: v.date, patient: patient)
-        add(v.valuesPrint)
+    init(lead: RowFingerprint, rest: RowFingerprint) {
+        self = lead
+        add(rest)
     }
 
-    /// The start of a row's fingerprint: its patient and date (the rows of one sitting share it).
+    /// The first half of a row's fingerprint: its patient, date and text columns (what
+    /// ``add(text:_:_:)`` adds for each).
     @inline(__always)
-    static func lead(date: ParsedDate, patient: RowFingerprint) -> RowFingerprint {
+    static func lead(date: ParsedDate, patient: RowFingerprint, texts: RowFingerprint) -> RowFingerprint {
         var f = RowFingerprint()
         f.add(patient)
         f.add(UInt64(UInt32(bitPattern: date.day.raw)) << 32 | UInt64(UInt32(bitPattern: Int32(date.seconds ?? -1))))
         f.add(UInt64(UInt32(bitPattern: Int32(date.offsetMinutes ?? 99_999))))
+        f.add(texts)
+        return f
+    }
+
+    /// The second half: the row's values (``values(of:)``) and its notes, trimmed (`nil` when
+    /// the file has no notes column; most rows have none, an empty field).
+    @inline(__always)
+    static func rest(values: RowFingerprint, notes: UnsafeBufferPointer<UInt8>?) -> RowFingerprint {
+        var f = RowFingerprint()
+        f.add(values)
+        if let t = notes {
+            f.add(t.count == 0 ? RowFingerprint.empty : RowFingerprint(t))
+        } else {
+            f.add(0)
+        }
         return f
     }
 

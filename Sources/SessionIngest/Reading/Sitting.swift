@@ -7,16 +7,29 @@ import AdherenceAnalysis
 /// (``CSVRecordReader/sameLeadFields``), its id and date would be checked as this row's were,
 /// and found in the caches this row left (the id's, the date's, the names'): so they are taken
 /// from here, and only the row's shape and its other fields are checked. The row's fingerprint
-/// starts from ``print`` (its patient and date), as ``RowFingerprint/init(row:patient:)`` starts.
+/// starts from ``print`` (``RowFingerprint/lead(date:patient:texts:)``).
 struct Sitting {
     /// The patient's slot in the file.
     var patient: Int32
     var date: ParsedDate
     var name: Int32?, therapist: Int32?, clinic: Int32?
-    /// What the names add to a row's fingerprint.
-    var texts: RowFingerprint
-    /// The start of a row's fingerprint: its patient and date (``RowFingerprint/lead(date:patient:)``).
+    /// What the patient's id and the names add to a row's fingerprint.
+    var patientPrint: RowFingerprint, texts: RowFingerprint
+    /// The first half of a row's fingerprint: its patient, date and names
+    /// (``RowFingerprint/lead(date:patient:texts:)``).
     var print: RowFingerprint
+
+    init(patient: Int32, date: ParsedDate, name: Int32?, therapist: Int32?, clinic: Int32?,
+         patientPrint: RowFingerprint, texts: RowFingerprint) {
+        (self.patient, self.date, self.name, self.therapist, self.clinic) = (patient, date, name, therapist, clinic)
+        (self.patientPrint, self.texts) = (patientPrint, texts)
+        print = RowFingerprint.lead(date: date, patient: patientPrint, texts: texts)
+    }
+
+    /// The next sitting of the same patient, with the same names: another date.
+    func on(_ date: ParsedDate) -> Sitting {
+        Sitting(patient: patient, date: date, name: name, therapist: therapist, clinic: clinic, patientPrint: patientPrint, texts: texts)
+    }
 
     /// The fields compared: up to the last of the id, date and name columns, when at least one
     /// field follows them (0 = none: rows are not compared).

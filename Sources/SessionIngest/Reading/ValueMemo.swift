@@ -24,6 +24,8 @@ final class ValueMemo {
     private var keys: UnsafeMutablePointer<UInt8>?
     private var lengths: UnsafeMutablePointer<Int>?
     private var values: UnsafeMutablePointer<ValidRow>?
+    /// A fingerprint kept with each slot's values (what the caller says it is).
+    private var prints: UnsafeMutablePointer<RowFingerprint>?
 
     /// Every column `RowValidator.validate` reads a value from, but the id and the date
     /// (checked before the memo is asked): a column left out would let rows that differ in it
@@ -43,6 +45,7 @@ final class ValueMemo {
         lengths?.deallocate()
         values?.deinitialize(count: ValueMemo.slots)
         values?.deallocate()
+        prints?.deallocate()
     }
 
     /// The columns a row's values are read from (but the id and the date).
@@ -90,6 +93,10 @@ final class ValueMemo {
     @inline(__always)
     func row(at slot: Int) -> UnsafePointer<ValidRow> { UnsafePointer(values! + slot) }
 
+    /// The fingerprint kept with a slot's values.
+    @inline(__always)
+    func print(at slot: Int) -> RowFingerprint { prints![slot] }
+
     /// The row's values when its value columns' bytes were kept (the date left as it is).
     @inline(__always)
     func find(_ key: UnsafeBufferPointer<UInt8>, into v: inout ValidRow) -> Bool {
@@ -103,7 +110,7 @@ final class ValueMemo {
     }
 
     /// Keeps a valid row's values under its value columns' bytes (in place of the slot's).
-    func keep(_ key: UnsafeBufferPointer<UInt8>, _ v: ValidRow) {
+    func keep(_ key: UnsafeBufferPointer<UInt8>, _ v: ValidRow, print: RowFingerprint = RowFingerprint()) {
         guard key.count <= ValueMemo.longest, key.count > 0 else { return }
         if keys == nil {
             keys = .allocate(capacity: ValueMemo.slots * ValueMemo.longest)
@@ -111,10 +118,13 @@ final class ValueMemo {
             lengths!.initialize(repeating: -1, count: ValueMemo.slots)
             values = .allocate(capacity: ValueMemo.slots)
             values!.initialize(repeating: ValidRow(), count: ValueMemo.slots)
+            prints = .allocate(capacity: ValueMemo.slots)
+            prints!.initialize(repeating: RowFingerprint(), count: ValueMemo.slots)
         }
         let s = ValueMemo.slot(key)
         (keys! + s * ValueMemo.longest).update(from: key.baseAddress!, count: key.count)
         lengths![s] = key.count
         values![s] = v
+        prints![s] = print
     }
 }
