@@ -22,11 +22,16 @@ struct LastValueCache {
     /// Remembers `t` as meaning `v` (and its fingerprint, unless the column's values never
     /// enter one, as with time stamps, which rows fingerprint as parsed).
     @inline(__always) mutating func store(_ t: UnsafeBufferPointer<UInt8>, _ v: Int32, fingerprint: Bool = true) {
+        store(t, v, print: fingerprint ? RowFingerprint(t) : RowFingerprint())
+    }
+
+    /// Remembers `t` as meaning `v`, with its fingerprint known (``RowFingerprint/init(_:)`` of `t`).
+    @inline(__always) mutating func store(_ t: UnsafeBufferPointer<UInt8>, _ v: Int32, print: RowFingerprint) {
         if room.count < t.count { room = [UInt8](repeating: 0, count: max(t.count, 2 * room.count, 32)) }
         if let from = t.baseAddress { room.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: from, count: t.count) } }
         count = t.count
         value = v
-        print = fingerprint ? RowFingerprint(t) : RowFingerprint()
+        self.print = print
     }
 }
 
@@ -59,6 +64,29 @@ enum ByteCompare {
             i &+= 1
         }
         return true
+    }
+}
+
+/// A hash of a short byte run (a key of ``ValueMemo`` or ``ByteKeyTable``): its bytes mixed 8
+/// at a time (the last 8 overlapping, for any length of 8 or more; shorter runs byte by byte),
+/// well mixed in its top bits.
+enum ByteHash {
+    @inline(__always) static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let n = key.count
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+        guard let base = key.baseAddress else { return h }
+        let p = UnsafeRawPointer(base)
+        if n >= 8 {
+            var i = 0
+            while i &+ 8 < n {
+                h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                i &+= 8
+            }
+            h = (h ^ p.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+        } else {
+            for i in 0..<n { h = (h ^ UInt64(key[i])) &* 0xFF51_AFD7_ED55_8CCD }
+        }
+        return h ^ (h >> 29)
     }
 }
 

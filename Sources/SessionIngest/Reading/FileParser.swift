@@ -15,6 +15,8 @@ struct FileParser {
     /// The rows kept (``ParsedFile/blocks`` once read).
     var block = RowBlock()
     var patientIndex: [String: Int32] = [:]
+    /// Patients' slots and texts' interned numbers by the bytes they were read from.
+    var slotsByID = ByteKeyTable(), textsByBytes = ByteKeyTable()
     /// The file's texts (names, therapists, clinics, exercise names), each kept once.
     let strings = StringTable()
     var idCache = LastValueCache()
@@ -476,9 +478,9 @@ struct FileParser {
     /// the callers look at that first, inline), and kept in `texts` by their span.
     private mutating func readTexts(_ r: CSVRecordReader, _ c: ColumnIndexes, _ textSpan: UnsafeBufferPointer<UInt8>?,
                                     _ texts: inout TextColumnsMemo, _ ctx: inout RowContext) -> (Int32?, Int32?, Int32?, RowFingerprint) {
-        let name = FileParser.text(r, c.name, &nameCache, strings, options.encoding, &ctx)
-        let therapist = FileParser.text(r, c.therapist, &therapistCache, strings, options.encoding, &ctx)
-        let clinic = FileParser.text(r, c.clinic, &clinicCache, strings, options.encoding, &ctx)
+        let name = FileParser.text(r, c.name, &nameCache, &textsByBytes, strings, options.encoding, &ctx)
+        let therapist = FileParser.text(r, c.therapist, &therapistCache, &textsByBytes, strings, options.encoding, &ctx)
+        let clinic = FileParser.text(r, c.clinic, &clinicCache, &textsByBytes, strings, options.encoding, &ctx)
         var tp = RowFingerprint()
         tp.add(text: c.name, name, nameCache.print)
         tp.add(text: c.therapist, therapist, therapistCache.print)
@@ -597,16 +599,24 @@ struct FileParser {
     }
 
     /// Interns a text column's value (nil when empty).
-    private static func text(_ r: CSVRecordReader, _ column: Int?, _ cache: inout LastValueCache, _ strings: StringTable,
-                             _ encoding: TextEncoding?, _ ctx: inout RowContext) -> Int32? {
+    /// (A text's bytes seen before, in any text column of the file, are found in `known`: the
+    /// same bytes are the same interned text. A text decoded the legacy way said so on the
+    /// file the first time.)
+    private static func text(_ r: CSVRecordReader, _ column: Int?, _ cache: inout LastValueCache, _ known: inout ByteKeyTable,
+                             _ strings: StringTable, _ encoding: TextEncoding?, _ ctx: inout RowContext) -> Int32? {
         guard let i = column else { return nil }
         let t = FieldParsing.trimmed(r.field(i))
         if t.count == 0 { return nil }
         if cache.matches(t) { return cache.value }
+        if let (v, print) = known.find(t) {
+            cache.store(t, v, print: print)
+            return v
+        }
         let (s, legacy) = TextDecoding.decode(t, encoding)
         if legacy { ctx.legacyText = true }
         let v = strings.intern(s)
         cache.store(t, v)
+        known.keep(t, value: v, print: cache.print)
         return v
     }
 
@@ -617,6 +627,10 @@ struct FileParser {
     private mutating func patientSlot(_ r: CSVRecordReader, _ column: Int) -> Int32 {
         let t = FieldParsing.trimmed(r.field(column))
         if idCache.matches(t) { return idCache.value }
+        if let (slot, print) = slotsByID.find(t) {
+            idCache.store(t, slot, print: print)
+            return slot
+        }
         let id = TextDecoding.decode(t, options.encoding).0
         let slot: Int32
         if let i = patientIndex[id] { slot = i } else {
@@ -625,6 +639,7 @@ struct FileParser {
             patientIndex[id] = slot
         }
         idCache.store(t, slot)
+        slotsByID.keep(t, value: slot, print: idCache.print)
         return slot
     }
 }

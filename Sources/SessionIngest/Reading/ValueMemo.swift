@@ -59,24 +59,10 @@ final class ValueMemo {
         return columns
     }
 
-    /// The slot of a key: its bytes mixed 8 at a time (the last 8 overlapping, for any length
-    /// of 8 or more; shorter keys byte by byte).
+    /// The slot of a key: the top 9 bits of its hash (512 slots).
     @inline(__always)
     private static func slot(_ key: UnsafeBufferPointer<UInt8>) -> Int {
-        let n = key.count
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
-        let p = UnsafeRawPointer(key.baseAddress!)
-        if n >= 8 {
-            var i = 0
-            while i &+ 8 < n {
-                h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-                i &+= 8
-            }
-            h = (h ^ p.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-        } else {
-            for i in 0..<n { h = (h ^ UInt64(key[i])) &* 0xFF51_AFD7_ED55_8CCD }
-        }
-        return Int(truncatingIfNeeded: h >> 55)  // the top 9 bits: 512 slots
+        Int(truncatingIfNeeded: ByteHash.hash(key) >> 55)
     }
 
     /// The slot holding the key, or -1.
