@@ -60,7 +60,9 @@ struct FileParser {
     /// (``passSittingRows``). Only when every value column and the notes come after the lead.
     let tails = ValueMemo()
     var tailsKept = false
+    /// Whether the file has a notes column (a passed row's notes are then an empty field).
     var hasNotes = false
+    /// The header's number of fields (a tail kept must come from a row with as many).
     var headerFields = 0
 
     init(options: IngestOptions) {
