@@ -295,7 +295,7 @@ final class CSVRecordReader {
                 date = adhere_plain_field(buf + p, buf + (p &+ prefix), buf + end, separator, 32_767)
                 length = date < 0 ? -1 : adhere_line_rest(buf + p, buf + (p &+ prefix &+ date &+ 1), buf + end, 32_767)
             }
-        } else if prefix >= 16 && adhere_equal16(buf + p, from, prefix) != 0 {
+        } else if ByteCompare.equal(buf + p, from, prefix) {
             length = adhere_line_rest(buf + p, buf + (p &+ prefix), buf + end, 32_767)
         }
         #else

@@ -201,7 +201,7 @@ struct FileParser {
         if onlyPatientBytes == nil && ranges == nil {
             let lead = Sitting.fields(c, headerCount: header.names.count)
             reader.sittingFields = lead
-            tailsKept = lead > 0 && ValueMemo(c).first >= lead && (c.notes ?? Int.max) >= lead
+            tailsKept = lead > 0 && ValueMemo.valueColumns(c).min()! >= lead && (c.notes ?? Int.max) >= lead
             // The next sitting of a patient repeats all of the lead but the date: when the
             // date is the lead's last field, the rows compare the fields before it.
             if tailsKept && c.date == lead - 1 { reader.sittingDateField = c.date }
@@ -352,18 +352,18 @@ struct FileParser {
         return accepted(r, c, s, &v)
     }
 
-    /// ``accept(_:_:notes:)`` for the row just split, whose tail (its fields after the lead) is
+    /// ``accept(_:_:_:notes:)`` for the row just split, whose tail (its fields after the lead) is
     /// kept with its values when the next rows of the sitting may repeat it (``tails``).
     @inline(__always)
     private mutating func accepted(_ r: CSVRecordReader, _ c: ColumnIndexes, _ s: Sitting, _ v: inout ValidRow) -> Outcome {
         let notes = c.notes.map { FieldParsing.trimmed(r.field($0)) }
         let rest = RowFingerprint.rest(values: v.valuesPrint, notes: notes)
         withUnsafePointer(to: &v) { accept(s, $0, rest, notes: notes) }
-        if tailsKept && r.quoteFree && (notes?.count ?? 0) == 0 && r.fieldCount > r.sittingFields,
-           let tail = r.span(from: r.sittingFields, through: r.fieldCount - 1) {
-            // Only a plain row's (the header's fields, none too long, no quote): a row with the
-            // same lead and these bytes after it is then plain too, with these values.
-            if RowValidator.plainShape(r, headerCount: headerFields) && tails.slot(of: tail) < 0 { tails.keep(tail, v, print: rest) }
+        // Only a plain row's tail (the header's fields, none too long, no quote, no note): a
+        // row with the same lead and these bytes after it is then plain too, with these values.
+        if tailsKept && r.quoteFree && (notes?.count ?? 0) == 0 && RowValidator.plainShape(r, headerCount: headerFields),
+           let tail = r.span(from: r.sittingFields, through: r.fieldCount - 1), tails.slot(of: tail) < 0 {
+            tails.keep(tail, v, print: rest)
         }
         return .accepted
     }

@@ -31,7 +31,8 @@ final class ValueMemo {
     /// (checked before the memo is asked): a column left out would let rows that differ in it
     /// share a value.
     convenience init(_ c: ColumnIndexes) {
-        self.init(first: ValueMemo.valueColumns(c).min()!, last: ValueMemo.valueColumns(c).max()!)
+        let columns = ValueMemo.valueColumns(c)
+        self.init(first: columns.min()!, last: columns.max()!)
     }
 
     /// A memo keyed by other bytes than the value columns' (the caller says which).
